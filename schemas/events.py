@@ -1,0 +1,97 @@
+"""Diplomatic events (``wire.events.diplomatic.v1``, keyed by ``event_id``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from schemas.base import AwareDatetime, Emitted
+
+
+class Modality(str, Enum):
+    ASSERTED = "asserted"
+    NEGATED = "negated"
+    FUTURE = "future"
+    HYPOTHETICAL = "hypothetical"
+
+
+class Actor(Emitted):
+    """One side of a dyad, as written and as coded."""
+
+    text: str = Field(description="the mention as it stands in the text")
+    code: str | None = Field(default=None, description="CAMEO actor code such as RUSGOV", max_length=30)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")
+    sector: str | None = Field(default=None, description="CAMEO agent code such as GOV, MIL, OPP")
+    name: str | None = Field(default=None, description="canonical name where known, e.g. VLADIMIR_PUTIN")
+
+
+class Cameo(Emitted):
+    code: str = Field(pattern=r"^\d{2,4}$", description="CAMEO event code; a string, leading zeros matter")
+    root: str = Field(pattern=r"^\d{2}$")
+    name: str
+    goldstein: float = Field(ge=-10, le=10)
+    quad_class: int = Field(ge=1, le=4, description="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
+
+
+class Plover(Emitted):
+    event: str
+    mode: str | None = None
+    context: str | None = None
+
+
+class DateRange(Emitted):
+    start: date
+    end: date
+    text: str | None = Field(default=None, description="the expression it was resolved from")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError("date range ends before it starts")
+        return self
+
+
+class Location(Emitted):
+    name: str
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    geonameid: int | None = None
+
+
+class Evidence(Emitted):
+    """One mention of the event: a sentence and its offsets into ``CleanArticle.text``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    paragraph: int | None = Field(default=None, ge=0)
+    trigger: str | None = Field(default=None, description="the verb or noun that triggered the code")
+
+
+class Quote(Emitted):
+    text: str
+    speaker: str | None = None
+    speaker_code: str | None = None
+
+
+class DiplomaticEvent(Emitted):
+    schema_id: Literal["diplomatic_event.v1"] = "diplomatic_event.v1"
+    event_id: str = Field(description="hash of article id, dyad, code, date and coder version: stable across replays")
+    article_id: str
+    article_source: str = Field(default="", description="the outlet that published the article")
+    published_at: AwareDatetime | None = None
+    source: Actor
+    target: Actor | None = None
+    cameo: Cameo
+    plover: Plover
+    modality: Modality = Modality.ASSERTED
+    event_date: date | DateRange | None = None
+    location: Location | None = None
+    evidence: list[Evidence] = Field(min_length=1)
+    quote: Quote | None = None
+    confidence: float = Field(ge=0, le=1)
+    coder_version: str

@@ -1,0 +1,3 @@
+"""wirewatch: real-time diplomatic-event extraction from news wires."""
+
+__version__ = "0.1.0"
