@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "offline",
     "evaluate",
     "stream",
+    "ops",
     "bench",
 )
 
