@@ -1,0 +1,22 @@
+"""Shared test configuration: the layer markers follow the folder a test lives in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+_LAYER_MARKERS = {"integration": pytest.mark.integration, "pipeline": pytest.mark.pipeline}
+_TESTS_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # `pytest -m "not integration"` then works without every file repeating its own pytestmark
+    for item in items:
+        try:
+            layer = Path(item.path).resolve().relative_to(_TESTS_DIR).parts[0]
+        except ValueError:
+            continue
+        marker = _LAYER_MARKERS.get(layer)
+        if marker is not None:
+            item.add_marker(marker)
