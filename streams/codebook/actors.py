@@ -1,0 +1,379 @@
+"""PETRARCH-2 / TABARI actor dictionaries: parsing, date-ranged codes, longest-match lookup.
+
+The format (``Phoenix.*.actors.txt``, ``PETR.Validate.actors.txt``)::
+
+    XI_JINPING                      # a head phrase starts an entry
+    +PRESIDENT_XI_JINPING           # '+' lines are synonyms of the current entry
+        [CHNGOV >20121115]          # indented code lines, optionally date-restricted
+    RUSSIA  [RUS]                   # or the code(s) on the head line itself
+    ZIMBABWE
+        [RHO <790606]               # '<d' before d, '>d' from d on, 'd1-d2' inclusive
+        [ZBW]                       # no date: the default
+    THE_SHIRE  [FRO/BIL/SAM]        # '/' joins several actors
+    BOROMIR  [---]                  # '---': known, but not coded
+
+Comments are ``#`` to the end of the line and ``<!-- ... -->`` (lines starting ``<!`` are
+skipped whole). Dates are ``YYYYMMDD`` or ``YYMMDD`` (``YY <= 30`` is 20YY, as in TABARI).
+Words are joined by ``_`` or blanks; a trailing ``_`` (TABARI's "no stemming" mark) means
+nothing here.
+
+Matching is on normalized tokens (see :func:`token_keys`): uppercase, curly apostrophes
+straightened, hyphens dropped (spaCy splits ``al-Qaeda`` into three tokens, the dictionary
+writes ``AL-QAEDA``), the possessive ``'S`` its own token (as spaCy splits it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from streams.errors import ConfigError
+
+NO_CODE = "---"
+
+# A bracket group: code, optional restriction. Restrictions seen in the wild:
+# '>20121115', '< 950601', '20100109-20100112', '19950601 - 19990815'.
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+# A bare date (``[MNEGOV 20121204]``) is read as "from then on"; 9 digits are a typo'd
+# YYYYMMDD (PETRARCH reads the first 8).
+_RESTRICTION = re.compile(
+    r"^\s*(?:(?P<op>[<>]?)\s*(?P<d>\d{6,9})|(?P<a>\d{6,9})\s*-\s*(?P<b>\d{6,9}))\s*$"
+)
+_POSSESSIVE = re.compile(r"^(.+?)('S|')$")
+
+
+class DictionaryFormatError(ConfigError):
+    """A dictionary file could not be read."""
+
+
+def parse_dict_date(text: str) -> date:
+    """``YYYYMMDD`` or ``YYMMDD`` (TABARI: ``YY <= 30`` means 20YY, otherwise 19YY)."""
+    text = text.strip()
+    # as PETRARCH: 8+ characters read as YYYYMMDD, 6-7 as YYMMDD (a typo'd 7th digit ignored)
+    if len(text) >= 8:
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:8])
+    elif len(text) >= 6:
+        yy = int(text[:2])
+        year = 2000 + yy if yy <= 30 else 1900 + yy
+        month, day = int(text[2:4]), int(text[4:6])
+    else:
+        raise ValueError(f"bad dictionary date {text!r}")
+    return date(year, month, day)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpan:
+    """One ``[CODE restriction]`` group. ``codes`` is empty for ``---`` (known, not coded)."""
+
+    codes: tuple[str, ...]
+    start: date | None = None  # inclusive
+    end: date | None = None  # inclusive
+    dated: bool = False
+
+    def covers(self, when: date) -> bool:
+        if self.start is not None and when < self.start:
+            return False
+        return not (self.end is not None and when > self.end)
+
+    @property
+    def width(self) -> int:
+        """Days covered; open-ended spans count as very wide so closed ones win."""
+        if self.start is None or self.end is None:
+            return 10**7
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """One dictionary entry: a canonical name, its synonyms and its (date-ranged) codes."""
+
+    name: str
+    spans: tuple[CodeSpan, ...]
+
+    def codes_at(self, when: date | None) -> tuple[str, ...]:
+        """The codes that apply on ``when``; without a date, the newest ones.
+
+        With a date: the narrowest restriction that covers it (so an embedded interval
+        overrides the one around it), else the undated default, else nothing. Without a
+        date: an open-ended ``>`` restriction (the latest starting), else the undated
+        default (what applies after all closed ranges), else the latest-ending range.
+        """
+        dated = [s for s in self.spans if s.dated]
+        default = next((s for s in self.spans if not s.dated), None)
+        if when is not None:
+            covering = [s for s in dated if s.covers(when)]
+            if covering:
+                return min(covering, key=lambda s: s.width).codes
+            return default.codes if default is not None else ()
+        open_ended = [s for s in dated if s.end is None and s.start is not None]
+        if open_ended:
+            return max(open_ended, key=lambda s: s.start or date.min).codes
+        if default is not None:
+            return default.codes
+        if dated:
+            return max(dated, key=lambda s: s.end or date.max).codes
+        return ()
+
+    def code_at(self, when: date | None) -> str | None:
+        codes = self.codes_at(when)
+        return codes[0] if codes else None
+
+    def latest_codes(self) -> tuple[str, ...]:
+        """The most recent codes regardless of date (a fallback for stale entries)."""
+        return self.codes_at(None)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMatch:
+    """A dictionary phrase found in a token sequence: ``[start, end)`` token indices."""
+
+    start: int
+    end: int
+    entry: ActorEntry
+    phrase: tuple[str, ...]
+
+
+def _split_word(word: str) -> list[str]:
+    """Split one dictionary word the way spaCy splits running text (see module doc)."""
+    out: list[str] = []
+    lead: list[str] = []
+    while word and word[0] in "([\"'":
+        if word[0] == "'" and len(word) > 1 and word[1].isalpha():
+            break
+        lead.append(word[0])
+        word = word[1:]
+    trail: list[str] = []
+    while word and word[-1] in ")]\",;:":
+        trail.insert(0, word[-1])
+        word = word[:-1]
+    out.extend(lead)
+    poss = _POSSESSIVE.match(word)
+    suffix = None
+    if poss and len(poss.group(1)) > 1 and poss.group(1)[-1] != "'":
+        word, suffix = poss.group(1), poss.group(2)
+    out.extend(p for p in word.split("-") if p)
+    if suffix:
+        out.append(suffix)
+    out.extend(trail)
+    return out
+
+
+def phrase_keys(phrase: str) -> tuple[str, ...]:
+    """Normalized token keys of a dictionary phrase such as ``PEOPLE'S_REPUBLIC_OF_CHINA``."""
+    phrase = phrase.upper().replace("\u2019", "'").replace("\u2018", "'")
+    keys: list[str] = []
+    for word in re.split(r"[_\s]+", phrase):
+        if word:
+            keys.extend(_split_word(word))
+    return tuple(keys)
+
+
+def token_keys(text: str) -> list[str]:
+    """Normalized keys of one running-text token (may be none: a bare hyphen, or several)."""
+    text = text.upper().replace("\u2019", "'").replace("\u2018", "'")
+    if text in ("'S", "'"):
+        return [text]
+    return [p for p in text.split("-") if p] if "-" in text and len(text) > 1 else ([] if text == "-" else [text])
+
+
+def keyed_tokens(tokens: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Keys of a token sequence and, for each key, the index of the token it came from."""
+    keys: list[str] = []
+    index: list[int] = []
+    for i, tok in enumerate(tokens):
+        for k in token_keys(tok):
+            keys.append(k)
+            index.append(i)
+    return keys, index
+
+
+class ActorDictionary:
+    """Phrase → entry, with a longest-match scan over token sequences.
+
+    Phrases are stored whole in one dict; ``_longest[first_key]`` bounds how many keys to
+    try from a position, so a lookup is a handful of dict probes.
+    """
+
+    def __init__(self, entries: Iterable[tuple[tuple[str, ...], ActorEntry]]):
+        self._phrases: dict[tuple[str, ...], ActorEntry] = {}
+        self._longest: dict[str, int] = {}
+        self.problems: tuple[str, ...] = ()  # malformed lines skipped while reading
+        for keys, entry in entries:
+            if not keys:
+                continue
+            self._phrases[keys] = entry  # a later definition wins, as in PETRARCH
+            if len(keys) > self._longest.get(keys[0], 0):
+                self._longest[keys[0]] = len(keys)
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase_keys(phrase) in self._phrases
+
+    def get(self, phrase: str) -> ActorEntry | None:
+        """Exact lookup of a phrase written like the dictionary or like running text."""
+        return self._phrases.get(phrase_keys(phrase))
+
+    def get_keys(self, keys: Sequence[str]) -> ActorEntry | None:
+        return self._phrases.get(tuple(keys))
+
+    def match_at(self, keys: Sequence[str], i: int) -> tuple[int, ActorEntry] | None:
+        """Longest phrase starting at key ``i``: (number of keys, entry), or None."""
+        longest = self._longest.get(keys[i])
+        if longest is None:
+            return None
+        for n in range(min(longest, len(keys) - i), 0, -1):
+            entry = self._phrases.get(tuple(keys[i : i + n]))
+            if entry is not None:
+                return n, entry
+        return None
+
+    def find_all(self, tokens: Sequence[str]) -> list[ActorMatch]:
+        """Left-to-right, non-overlapping longest matches over running-text tokens."""
+        keys, index = keyed_tokens(tokens)
+        found: list[ActorMatch] = []
+        i = 0
+        while i < len(keys):
+            hit = self.match_at(keys, i)
+            if hit is None:
+                i += 1
+                continue
+            n, entry = hit
+            found.append(ActorMatch(index[i], index[i + n - 1] + 1, entry, tuple(keys[i : i + n])))
+            i += n
+        return found
+
+    def entries(self) -> Iterable[tuple[tuple[str, ...], ActorEntry]]:
+        return self._phrases.items()
+
+
+def _strip_comments(line: str) -> str:
+    if "#" in line:
+        line = line[: line.index("#")]
+    while "<!--" in line and "-->" in line:
+        a = line.index("<!--")
+        b = line.index("-->", a)
+        line = line[:a] + line[b + 3 :]
+    return line
+
+
+def _parse_bracket(body: str, where: str) -> CodeSpan:
+    body = body.strip()
+    code, _, rest = body.partition(" ")
+    if "\t" in code:
+        code, _, more = code.partition("\t")
+        rest = more + " " + rest
+    code = code.strip().upper()
+    codes = () if code in ("", NO_CODE, "+++") else tuple(c for c in code.split("/") if c)
+    rest = rest.strip()
+    if not rest:
+        return CodeSpan(codes)
+    m = _RESTRICTION.match(rest)
+    if m is None:
+        raise DictionaryFormatError(f"{where}: bad date restriction [{body}]")
+    try:
+        if m.group("op") == "<":
+            # '<d' : strictly before d
+            d = parse_dict_date(m.group("d"))
+            return CodeSpan(codes, None, date.fromordinal(d.toordinal() - 1), True)
+        if m.group("d") is not None:
+            return CodeSpan(codes, parse_dict_date(m.group("d")), None, True)
+        return CodeSpan(codes, parse_dict_date(m.group("a")), parse_dict_date(m.group("b")), True)
+    except ValueError as e:
+        raise DictionaryFormatError(f"{where}: bad date in [{body}]: {e}") from e
+
+
+def _add_spans(line: str, where: str, spans: list[CodeSpan], problems: list[str] | None) -> None:
+    for body in _BRACKET.findall(line):
+        try:
+            spans.append(_parse_bracket(body, where))
+        except DictionaryFormatError as e:
+            if problems is None:
+                raise
+            problems.append(str(e))
+
+
+def parse_actor_lines(
+    lines: Iterable[str], source: str = "<actors>", problems: list[str] | None = None
+) -> list[tuple[tuple[str, ...], ActorEntry]]:
+    """Parse the text of an actor dictionary into (phrase keys, entry) pairs.
+
+    The Phoenix files hold a few malformed restrictions (``[ARMUNR 9008223-911221]``,
+    impossible days): such a group is skipped and described in ``problems`` (if given),
+    so one typo does not lose the other ~50,000 lines.
+    """
+    out: list[tuple[tuple[str, ...], ActorEntry]] = []
+    name: str | None = None
+    phrases: list[tuple[str, ...]] = []
+    spans: list[CodeSpan] = []
+    in_comment = False
+
+    def flush() -> None:
+        if name is not None and phrases:
+            entry = ActorEntry(name, tuple(spans))
+            out.extend((p, entry) for p in phrases)
+
+    for lineno, raw in enumerate(lines, 1):
+        where = f"{source}:{lineno}"
+        line = raw.rstrip("\n")
+        if in_comment:
+            if "-->" in line:
+                in_comment = False
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("<!"):
+            # PETRARCH skips such lines whole (its files even hold unclosed "<!-- " lines)
+            continue
+        if "<!--" in line and "-->" not in line[line.index("<!--") :]:
+            line = line[: line.index("<!--")]
+            in_comment = True
+        line = _strip_comments(line).strip()
+        if not line:
+            continue
+        if line.startswith("["):
+            _add_spans(line, where, spans, problems)
+            continue
+        synonym = line.startswith("+")
+        if synonym:
+            line = line[1:]
+        head, bracket, _ = line.partition("[")
+        keys = phrase_keys(head.strip())
+        if not synonym:
+            flush()
+            name = re.sub(r"[_\s]+", "_", head.strip()).strip("_").upper()
+            phrases, spans = [], []
+        elif name is None:
+            raise DictionaryFormatError(f"{where}: synonym before any entry")
+        if keys:
+            phrases.append(keys)
+        if bracket:
+            _add_spans(line, where, spans, problems)
+    flush()
+    return out
+
+
+def read_actor_file(
+    path: Path, problems: list[str] | None = None
+) -> list[tuple[tuple[str, ...], ActorEntry]]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return parse_actor_lines(f, source=str(path), problems=problems)
+    except OSError as e:
+        raise DictionaryFormatError(f"cannot read actor dictionary {path}: {e}") from e
+
+
+def load_actor_dictionary(paths: Sequence[Path]) -> ActorDictionary:
+    """Read actor dictionaries in order (a later file's phrase overrides an earlier one)."""
+    pairs: list[tuple[tuple[str, ...], ActorEntry]] = []
+    problems: list[str] = []
+    for p in paths:
+        pairs.extend(read_actor_file(Path(p), problems))
+    d = ActorDictionary(pairs)
+    d.problems = tuple(problems)
+    return d
