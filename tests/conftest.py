@@ -20,3 +20,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marker = _LAYER_MARKERS.get(layer)
         if marker is not None:
             item.add_marker(marker)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # kafka-python 3.0 loads its protocol schemas with the legacy importlib.resources API: ~200 warnings
+    # per run that are not ours and would bury the ones that are
+    for message in ("read_text is deprecated", "open_text is deprecated"):
+        config.addinivalue_line("filterwarnings", f"ignore:{message}:DeprecationWarning")
