@@ -1,0 +1,256 @@
+"""The Faust app: agents from raw articles to typed topics, tables and HTTP views.
+
+``create_app`` builds a fresh ``faust.App`` every time (a shared global app breaks
+tests, robinhood/faust#331); the one module-level app for ``faust -A`` lives in
+``streams.app``. The flow, one direction:
+
+    raw bytes ──process──▶ clean topic, events topic, dead-letter topic
+                    └────▶ ledger topic (key = article id)
+    ledger ──ledger agent──▶ tally topic (key = table key: upserts and retractions)
+    tally  ──tally agent───▶ dyad × day table, actor timeline table
+
+Every table is written only by the agent that consumes a topic keyed by that
+table's key, so a table partition and its changelog partition always match the
+partition of the message being processed (faust "Co-partitioning Tables and Streams").
+Exactly-once is not relied upon: outputs are keyed by deterministic ids and table
+values store contributions by event id (``streams.adapters.tallies``), so a
+redelivered or replayed message changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import faust
+from faust.types import EventT, TopicT
+from faust.types.tables import TableT
+
+from schemas import RawArticle
+from streams.adapters import codecs, tallies
+from streams.adapters.kafka_clients import faust_app_kwargs
+from streams.errors import DL_PROCESSING
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ACTOR_TIMELINE_LIMIT = 50
+# Bump when the meaning of a table value changes: faust then starts fresh changelogs.
+TABLE_VERSION = 1
+
+
+class Outcome(Protocol):
+    raw: RawArticle
+    clean: Any
+    events: list[Any]
+
+
+class CoderLike(Protocol):
+    """What the app needs of ``streams.core.pipeline.Coder``."""
+
+    def process(self, raw: RawArticle) -> Outcome: ...
+
+    def process_batch(self, raws: Sequence[RawArticle], batch_size: int = 16) -> list[Outcome]: ...
+
+
+@dataclass
+class Wiring:
+    """Handles on what ``create_app`` declared, for views, commands and tests."""
+
+    settings: Settings
+    coder: CoderLike
+    raw: TopicT
+    clean: TopicT
+    events: TopicT
+    deadletter: TopicT
+    ledger_topic: TopicT
+    tally_topic: TopicT
+    ledger: TableT
+    dyads: TableT
+    actors: TableT
+    agents: dict[str, Any] = field(default_factory=dict)
+    executor: Executor | None = None
+
+
+def create_app(
+    settings: Settings,
+    *,
+    coder: CoderLike,
+    executor: Executor | None = None,
+    attach: Sequence[Callable[..., None]] = (),
+) -> faust.App:
+    """A new, unstarted worker app wired to ``settings``; ``coder`` codes batches of articles.
+
+    ``executor`` runs the coder off the event loop (one thread by default: spaCy is
+    not thread-safe per ``nlp``, explosion/spaCy#11904, and a blocked loop starves
+    heartbeats and the web server). ``attach`` are extra wiring functions called as
+    ``fn(app, settings=settings, events_topic=...)`` (alerts, canonical events).
+    """
+    partitions = settings.topics.partitions
+    app = faust.App(
+        settings.app.id,
+        autodiscover=False,
+        store=settings.app.store,
+        datadir=str(settings.app.data_dir / f"worker-{settings.web.port}"),
+        version=TABLE_VERSION,
+        topic_partitions=partitions,
+        topic_replication_factor=settings.topics.replication_factor,
+        web_host=settings.web.host,
+        web_bind=settings.web.host,
+        web_port=settings.web.port,
+        web_in_thread=False,
+        # Nothing reads faust's own JSON from our topics: each one carries raw bytes we encode.
+        key_serializer="raw",
+        value_serializer="raw",
+        **faust_app_kwargs(settings.kafka),
+    )
+
+    def topic(name: str, **kwargs: Any) -> TopicT:
+        return app.topic(name, partitions=partitions, key_serializer="raw", value_serializer="raw", **kwargs)
+
+    def internal(suffix: str) -> TopicT:
+        return app.topic(
+            f"{settings.app.id}-{suffix}",
+            internal=True,
+            partitions=partitions,
+            key_serializer="json",
+            value_serializer="json",
+        )
+
+    def table(name: str) -> TableT:
+        # str keys → faust's JSON key codec, the same bytes the internal topics send: co-partitioned.
+        return app.Table(name, default=None, partitions=partitions, key_type=str)
+
+    wiring = Wiring(
+        settings=settings,
+        coder=coder,
+        raw=topic(settings.topics.raw),
+        clean=topic(settings.topics.clean),
+        events=topic(settings.topics.events),
+        deadletter=topic(settings.topics.deadletter),
+        ledger_topic=internal("ledger"),
+        tally_topic=internal("tally"),
+        ledger=table("ledger"),
+        dyads=table("dyads"),
+        actors=table("actors"),
+        executor=executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-nlp"),
+    )
+    app.wiring = wiring  # type: ignore[attr-defined]
+    _define_agents(app, wiring)
+
+    from streams.adapters import views  # views import faust_app's Wiring, not the other way round
+
+    views.register(app, wiring)
+    for fn in attach:
+        fn(app, settings=settings, events_topic=wiring.events)
+    return app
+
+
+def wiring_of(app: faust.App) -> Wiring:
+    return app.wiring  # type: ignore[attr-defined,no-any-return]
+
+
+# --- agents --------------------------------------------------------------------------------------
+
+
+def _define_agents(app: faust.App, w: Wiring) -> None:
+    settings = w.settings
+    max_bytes = settings.nlp.max_body_chars * 8  # a generous cap on the JSON envelope, not the body
+
+    @app.agent(w.raw, name="wirewatch.process")
+    async def process(stream: Any) -> Any:
+        """Raw bytes → records; batches so spaCy's ``nlp.pipe`` sees many texts at once."""
+        async for batch in stream.take_events(settings.nlp.batch_size, within=settings.nlp.batch_within_s):
+            yield await _process_batch(w, batch, max_bytes=max_bytes)
+
+    @app.agent(w.ledger_topic, name="wirewatch.ledger")
+    async def ledger(stream: Any) -> Any:
+        """One article's coding → upserts for its events, retractions for events a re-coding dropped."""
+        async for article_id, message in stream.items():
+            previous = w.ledger.get(article_id)
+            value, updates = tallies.ledger_update(previous, message["events"])
+            w.ledger[article_id] = value
+            for update in updates:
+                await w.tally_topic.send(key=update["key"], value=update)
+            yield {"article_id": article_id, "updates": len(updates)}
+
+    @app.agent(w.tally_topic, name="wirewatch.tally")
+    async def tally(stream: Any) -> Any:
+        """Apply one upsert or retraction to the dyad × day or actor table (idempotent)."""
+        async for key, message in stream.items():
+            if message["table"] == tallies.DYAD:
+                w.dyads[key] = tallies.apply(w.dyads.get(key), message)
+            elif message["table"] == tallies.ACTOR:
+                w.actors[key] = tallies.apply(w.actors.get(key), message, limit=ACTOR_TIMELINE_LIMIT)
+            else:
+                log.warning("tally message for unknown table %r ignored", message.get("table"))
+            yield key
+
+    w.agents.update(process=process, ledger=ledger, tally=tally)
+
+
+async def _process_batch(w: Wiring, batch: Sequence[EventT], *, max_bytes: int) -> dict[str, int]:
+    good: list[tuple[RawArticle, EventT]] = []
+    dead = 0
+    for event in batch:
+        decoded = codecs.decode_raw_article(event.value, max_bytes=max_bytes)
+        if isinstance(decoded, codecs.Rejected):
+            await _send_dead(w, event, stage=decoded.stage, code=decoded.code, message=decoded.message)
+            dead += 1
+        else:
+            good.append((decoded, event))
+    outcomes = await _code(w, good)
+    events_out = 0
+    for (raw, event), outcome in zip(good, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            stage = getattr(outcome, "stage", "process")
+            await _send_dead(w, event, stage=str(stage), code=DL_PROCESSING,
+                             message=f"{type(outcome).__name__}: {outcome}")
+            dead += 1
+            continue
+        events_out += await _emit(w, raw, outcome)
+    return {"articles": len(good) - sum(isinstance(o, BaseException) for o in outcomes),
+            "events": events_out, "dead_letters": dead}
+
+
+async def _code(w: Wiring, good: list[tuple[RawArticle, EventT]]) -> list[Outcome | BaseException]:
+    """Outcomes in input order; an article the pipeline fails on becomes its exception."""
+    if not good:
+        return []
+    loop = asyncio.get_running_loop()
+    raws = [raw for raw, _ in good]
+    try:
+        return list(await loop.run_in_executor(w.executor, w.coder.process_batch, raws))
+    except Exception:  # noqa: BLE001 - find the one article that fails, keep the others
+        log.exception("batch of %d failed; coding one by one to isolate the failure", len(raws))
+    results: list[Outcome | BaseException] = []
+    for raw in raws:
+        try:
+            results.append(await loop.run_in_executor(w.executor, w.coder.process, raw))
+        except Exception as exc:  # noqa: BLE001 - a pipeline bug on one article must not stop the worker
+            log.warning("article %r failed: %s: %s", raw.id, type(exc).__name__, exc)
+            results.append(exc)
+    return results
+
+
+async def _emit(w: Wiring, raw: RawArticle, outcome: Outcome) -> int:
+    article_id = raw.id.encode("utf-8")
+    await w.clean.send(key=article_id, value=codecs.encode(outcome.clean))
+    for event in outcome.events:
+        await w.events.send(key=event.event_id.encode("utf-8"), value=codecs.encode(event))
+    # Sent for every coded article, even with no events: a re-coding that finds none retracts the old ones.
+    await w.ledger_topic.send(key=raw.id, value={"article_id": raw.id, "events": tallies.article_cells(outcome.events)})
+    return len(outcome.events)
+
+
+async def _send_dead(w: Wiring, event: EventT, *, stage: str, code: str, message: str) -> None:
+    msg = event.message
+    key = msg.key if isinstance(msg.key, bytes | type(None)) else str(msg.key).encode("utf-8")
+    origin = codecs.Origin(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=key)
+    letter = codecs.dead_letter(event.value, origin, stage=stage, code=code, message=message)
+    log.warning("dead letter %s (%s) for %s[%s]@%s: %s", code, stage, msg.topic, msg.partition, msg.offset, message)
+    await w.deadletter.send(key=key, value=codecs.encode(letter))

@@ -1,0 +1,121 @@
+"""The worker's agents under ``test_context()``: decoding, dead letters, ledger, idempotent tables."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from datetime import date
+from typing import Any
+
+from schemas import DeadLetter, DiplomaticEvent
+from streams.adapters import tallies
+from streams.adapters.faust_app import Wiring
+from streams.errors import DL_INVALID, DL_PROCESSING, DL_UNDECODABLE
+from agentkit import RuleCoder, Sent, fresh_app
+
+
+def article(article_id: str, body: str) -> bytes:
+    return json.dumps({"id": article_id, "title": f"t {article_id}", "body": body,
+                       "published_at": "2022-09-20T00:00:00Z"}).encode()
+
+
+async def run_process(w: Wiring, values: list[bytes]) -> list[Any]:
+    async with w.agents["process"].test_context() as agent:
+        for value in values:
+            await agent.put(value, key=b"k")
+        return list(agent.results.values())
+
+
+async def run_ledger(w: Wiring, sent: Sent, *, times: int = 1) -> None:
+    messages = sent.on("ledger_topic")
+    async with w.agents["ledger"].test_context() as agent:
+        for _ in range(times):
+            for key, value in messages:
+                await agent.put(value, key=key)
+
+
+async def run_tally(w: Wiring, messages: list[tuple[Any, Any]]) -> None:
+    async with w.agents["tally"].test_context() as agent:
+        for key, value in messages:
+            await agent.put(value, key=key)
+
+
+def dead_letters(sent: Sent) -> list[DeadLetter]:
+    return [DeadLetter.model_validate_json(value) for _, value in sent.on("deadletter")]
+
+
+def test_bad_bytes_become_dead_letters_and_the_next_article_is_processed() -> None:
+    async def scenario() -> None:
+        _, w, sent = fresh_app()
+        bad = [b"\xff\xfe\x00", b"not json at all", json.dumps({"title": "no id"}).encode()]
+        await run_process(w, [*bad, article("good-1", "042:RUS>CHN")])
+        letters = dead_letters(sent)
+        assert [d.error_code for d in letters] == [DL_UNDECODABLE, DL_UNDECODABLE, DL_INVALID]
+        assert [d.stage for d in letters] == ["decode", "decode", "validate"]
+        assert [base64.b64decode(d.original_b64) for d in letters] == bad
+        assert all(d.topic == w.raw.get_topic_name() and d.offset is not None for d in letters)
+        assert [key for key, _ in sent.on("clean")] == [b"good-1"]
+        events = [DiplomaticEvent.model_validate_json(value) for _, value in sent.on("events")]
+        assert len(events) == 1 and events[0].article_id == "good-1"
+        assert sent.on("events")[0][0] == events[0].event_id.encode()
+
+    asyncio.run(scenario())
+
+
+def test_a_pipeline_failure_on_a_valid_article_is_a_dead_letter_and_the_worker_goes_on() -> None:
+    async def scenario() -> None:
+        _, w, sent = fresh_app()
+        boom = article("boom", "explode 042:RUS>CHN")
+        await run_process(w, [boom, article("after", "051:RUS>CHN")])
+        letters = dead_letters(sent)
+        assert len(letters) == 1
+        assert letters[0].error_code == DL_PROCESSING
+        assert base64.b64decode(letters[0].original_b64) == boom
+        assert "explode" in letters[0].message
+        assert [key for key, _ in sent.on("clean")] == [b"after"]
+
+    asyncio.run(scenario())
+
+
+def test_the_same_event_applied_twice_counts_once() -> None:
+    async def scenario() -> None:
+        _, w, sent = fresh_app()
+        # the article arrives twice (redelivery), and its ledger message is applied twice too
+        await run_process(w, [article("a1", "042:RUS>CHN 051:RUS>CHN 111:CHN>RUS")] * 2)
+        await run_ledger(w, sent, times=2)
+        tally = sent.on("tally_topic")
+        await run_tally(w, tally + tally)
+        day = tallies.day_stats(date(2022, 9, 19), w.dyads.get("RUS|CHN|2022-09-19"))
+        assert day["events"] == 2
+        assert day["by_root"] == {"04": 1, "05": 1}
+        assert day["goldstein_sum"] == round(1.9 * 2, 6)
+        reverse = w.dyads.get("CHN|RUS|2022-09-19")
+        assert len(reverse["events"]) == 1
+        timeline = tallies.timeline(w.actors.get("RUS"))
+        assert len(timeline) == 3 and len({e["event_id"] for e in timeline}) == 3
+
+    asyncio.run(scenario())
+
+
+def test_a_recoding_with_a_changed_code_replaces_the_old_contribution() -> None:
+    class Upgraded(RuleCoder):
+        version = "rule-2"
+
+    async def scenario() -> None:
+        _, w, sent = fresh_app()
+        await run_process(w, [article("a1", "042:RUS>CHN")])
+        # the same article, re-coded: the CAMEO code changed, so did the event id
+        w.coder = Upgraded()
+        await run_process(w, [article("a1", "043:RUS>CHN")])
+        await run_ledger(w, sent)
+        tally = sent.on("tally_topic")
+        assert any(message["op"] == tallies.RETRACT for _, message in tally)
+        await run_tally(w, tally)
+        value = w.dyads.get("RUS|CHN|2022-09-19")
+        assert [entry["code"] for entry in value["events"].values()] == ["043"]
+        # replaying every message once more changes nothing
+        await run_tally(w, tally)
+        assert [entry["code"] for entry in w.dyads.get("RUS|CHN|2022-09-19")["events"].values()] == ["043"]
+
+    asyncio.run(scenario())
