@@ -25,14 +25,16 @@ writes ``AL-QAEDA``), the possessive ``'S`` its own token (as spaCy splits it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 from datetime import date
 from pathlib import Path
 
 from streams.errors import ConfigError
 
 NO_CODE = "---"
+V = TypeVar("V")
 
 # A bracket group: code, optional restriction. Restrictions seen in the wild:
 # '>20121115', '< 950601', '20100109-20100112', '19950601 - 19990815'.
@@ -190,65 +192,73 @@ def keyed_tokens(tokens: Sequence[str]) -> tuple[list[str], list[int]]:
     return keys, index
 
 
-class ActorDictionary:
-    """Phrase → entry, with a longest-match scan over token sequences.
+class PhraseIndex(Generic[V]):
+    """Phrase keys → value, with a longest-match scan over token sequences.
 
     Phrases are stored whole in one dict; ``_longest[first_key]`` bounds how many keys to
     try from a position, so a lookup is a handful of dict probes.
     """
 
-    def __init__(self, entries: Iterable[tuple[tuple[str, ...], ActorEntry]]):
-        self._phrases: dict[tuple[str, ...], ActorEntry] = {}
+    def __init__(self, items: Iterable[tuple[tuple[str, ...], V]]):
+        self._phrases: dict[tuple[str, ...], V] = {}
         self._longest: dict[str, int] = {}
         self.problems: tuple[str, ...] = ()  # malformed lines skipped while reading
-        for keys, entry in entries:
+        for keys, value in items:
             if not keys:
                 continue
-            self._phrases[keys] = entry  # a later definition wins, as in PETRARCH
+            self._phrases[keys] = value  # a later definition wins, as in PETRARCH
             if len(keys) > self._longest.get(keys[0], 0):
                 self._longest[keys[0]] = len(keys)
 
     def __len__(self) -> int:
         return len(self._phrases)
 
-    def __contains__(self, phrase: str) -> bool:
-        return phrase_keys(phrase) in self._phrases
+    def __contains__(self, phrase: object) -> bool:
+        return isinstance(phrase, str) and phrase_keys(phrase) in self._phrases
 
-    def get(self, phrase: str) -> ActorEntry | None:
+    def get(self, phrase: str) -> V | None:
         """Exact lookup of a phrase written like the dictionary or like running text."""
         return self._phrases.get(phrase_keys(phrase))
 
-    def get_keys(self, keys: Sequence[str]) -> ActorEntry | None:
+    def get_keys(self, keys: Sequence[str]) -> V | None:
         return self._phrases.get(tuple(keys))
 
-    def match_at(self, keys: Sequence[str], i: int) -> tuple[int, ActorEntry] | None:
-        """Longest phrase starting at key ``i``: (number of keys, entry), or None."""
+    def match_at(self, keys: Sequence[str], i: int) -> tuple[int, V] | None:
+        """Longest phrase starting at key ``i``: (number of keys, value), or None."""
         longest = self._longest.get(keys[i])
         if longest is None:
             return None
         for n in range(min(longest, len(keys) - i), 0, -1):
-            entry = self._phrases.get(tuple(keys[i : i + n]))
-            if entry is not None:
-                return n, entry
+            value = self._phrases.get(tuple(keys[i : i + n]))
+            if value is not None:
+                return n, value
         return None
 
-    def find_all(self, tokens: Sequence[str]) -> list[ActorMatch]:
-        """Left-to-right, non-overlapping longest matches over running-text tokens."""
+    def scan(self, tokens: Sequence[str]) -> list[tuple[int, int, V, tuple[str, ...]]]:
+        """Left-to-right, non-overlapping longest matches: (token start, token end, value, keys)."""
         keys, index = keyed_tokens(tokens)
-        found: list[ActorMatch] = []
+        found: list[tuple[int, int, V, tuple[str, ...]]] = []
         i = 0
         while i < len(keys):
             hit = self.match_at(keys, i)
             if hit is None:
                 i += 1
                 continue
-            n, entry = hit
-            found.append(ActorMatch(index[i], index[i + n - 1] + 1, entry, tuple(keys[i : i + n])))
+            n, value = hit
+            found.append((index[i], index[i + n - 1] + 1, value, tuple(keys[i : i + n])))
             i += n
         return found
 
-    def entries(self) -> Iterable[tuple[tuple[str, ...], ActorEntry]]:
+    def items(self) -> Iterable[tuple[tuple[str, ...], V]]:
         return self._phrases.items()
+
+
+class ActorDictionary(PhraseIndex[ActorEntry]):
+    """Actor phrases → :class:`ActorEntry`."""
+
+    def find_all(self, tokens: Sequence[str]) -> list[ActorMatch]:
+        """Left-to-right, non-overlapping longest matches over running-text tokens."""
+        return [ActorMatch(a, b, e, k) for a, b, e, k in self.scan(tokens)]
 
 
 def _strip_comments(line: str) -> str:
@@ -377,3 +387,17 @@ def load_actor_dictionary(paths: Sequence[Path]) -> ActorDictionary:
     d = ActorDictionary(pairs)
     d.problems = tuple(problems)
     return d
+
+
+def split_actor_code(code: str | None, countries: Container[str]) -> tuple[str | None, str | None]:
+    """(country ISO3, first sector) of a CAMEO actor code: ``RUSGOVMIL`` → (RUS, GOV).
+
+    Codes that do not start with a country (``IGOUNO``, ``MED``, ``NGO``) have no country;
+    their first three letters are the sector.
+    """
+    if not code:
+        return None, None
+    code = code.upper()
+    if code[:3] in countries:
+        return code[:3], (code[3:6] or None)
+    return None, code[:3] or None

