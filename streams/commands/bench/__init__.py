@@ -1,0 +1,99 @@
+"""``wirewatch bench``: throughput, latency and memory benchmarks.
+
+Each sub-command prints a human table on stdout and, as its last line, one JSON
+object with the numbers (progress notes go to stderr). These are measurements,
+never pass/fail checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    bench = subparsers.add_parser("bench", help="throughput, latency and memory benchmarks")
+    sub = bench.add_subparsers(dest="bench_command", metavar="BENCHMARK")
+
+    p = sub.add_parser(
+        "pipeline",
+        help="bare spaCy nlp.pipe vs the full offline pipeline on the same articles",
+        description="Runs (a) bare nlp.pipe of the model over title+body and (b) Coder.process_batch "
+        "(clean, extract, classify) in one process, warmed up, in alternating rounds.",
+    )
+    p.add_argument("--input", type=Path, required=True, help="a .jsonl/.txt file or a folder of them")
+    p.add_argument("--limit", type=int, default=None, help="first N articles only")
+    p.add_argument(
+        "--batch-size", type=int, default=None, help="nlp.pipe batch size (default: settings nlp.batch_size)"
+    )
+    p.add_argument(
+        "--repeat", type=int, default=3, help="alternating rounds per side (default 3; best is reported)"
+    )
+    p.add_argument("--model", default=None, help="spaCy model (default: settings nlp.model)")
+    p.set_defaults(func=_pipeline)
+
+    s = sub.add_parser(
+        "stream",
+        help="end-to-end throughput, latency, lag and worker memory on a real broker",
+        description="Starts a local broker (or uses --bootstrap), K `wirewatch worker` processes on fresh "
+        "topics, publishes N articles and waits until every article's clean record and events are out.",
+    )
+    s.add_argument("--input", type=Path, required=True, help="a .jsonl/.txt file or a folder of them")
+    s.add_argument("--limit", type=int, default=None, help="first N articles only")
+    s.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    s.add_argument(
+        "--rate", type=float, default=None, help="publish at R articles/s (default: as fast as possible)"
+    )
+    s.add_argument("--bootstrap", default=None, help="use this broker instead of starting a local one")
+    s.add_argument(
+        "--timeout", type=float, default=900.0, help="give up after this many seconds (default 900)"
+    )
+    s.add_argument("--keep", action="store_true", help="keep the temp folder (worker logs) for inspection")
+    s.set_defaults(func=_stream)
+
+    bench.set_defaults(func=lambda args: (bench.print_help(), 2)[1])
+
+
+def _emit(text: str, result: dict[str, Any]) -> None:
+    print(text)
+    print(json.dumps(result, default=str, sort_keys=True))
+
+
+def _pipeline(args: argparse.Namespace) -> int:
+    from streams.commands.bench import pipeline
+    from streams.errors import InputError
+    from streams.settings import get_settings
+
+    if args.repeat < 1 or (args.limit is not None and args.limit < 1):
+        raise InputError("--repeat and --limit must be at least 1")
+    batch_size = args.batch_size or get_settings().nlp.batch_size
+    result = pipeline.run(
+        args.input, limit=args.limit, batch_size=batch_size, repeat=args.repeat, model=args.model
+    )
+    _emit(pipeline.render(result), result)
+    return 0
+
+
+def _stream(args: argparse.Namespace) -> int:
+    from streams.commands.bench import stream
+    from streams.errors import InputError
+
+    if (
+        args.workers < 1
+        or (args.limit is not None and args.limit < 1)
+        or (args.rate is not None and args.rate <= 0)
+    ):
+        raise InputError("--workers, --limit and --rate must be positive")
+    result = stream.run(
+        args.input,
+        limit=args.limit,
+        workers=args.workers,
+        rate=args.rate,
+        bootstrap=args.bootstrap,
+        timeout_s=args.timeout,
+        keep=args.keep,
+    )
+    _emit(stream.render(result), result)
+    return 0
