@@ -378,8 +378,20 @@ def read_actor_file(
         raise DictionaryFormatError(f"cannot read actor dictionary {path}: {e}") from e
 
 
-def load_actor_dictionary(paths: Sequence[Path]) -> ActorDictionary:
-    """Read actor dictionaries in order (a later file's phrase overrides an earlier one)."""
+DATA_DIR = Path(__file__).parent / "data"
+PHOENIX_ACTORS = (
+    DATA_DIR / "Phoenix.Countries.actors.txt",
+    DATA_DIR / "Phoenix.International.actors.txt",
+    DATA_DIR / "Phoenix.MilNonState.actors.txt",
+)
+
+
+def load_actor_dictionary(paths: Sequence[Path] | None = None) -> ActorDictionary:
+    """Read actor dictionaries in order (a later file's phrase overrides an earlier one).
+
+    Without paths: the bundled Phoenix dictionaries (about 0.5 s for 34,000 phrases).
+    """
+    paths = PHOENIX_ACTORS if paths is None else paths
     pairs: list[tuple[tuple[str, ...], ActorEntry]] = []
     problems: list[str] = []
     for p in paths:
@@ -401,3 +413,10 @@ def split_actor_code(code: str | None, countries: Container[str]) -> tuple[str |
     if code[:3] in countries:
         return code[:3], (code[3:6] or None)
     return None, code[:3] or None
+
+
+def load_nationalities(path: Path | None = None) -> dict[str, str]:
+    """Nationality adjective → ISO3 (see :func:`streams.codebook.agents.load_nationalities`)."""
+    from streams.codebook.agents import load_nationalities as _load
+
+    return _load(path)

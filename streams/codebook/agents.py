@@ -163,10 +163,26 @@ def parse_agent_lines(
     return out
 
 
-def load_agent_dictionary(paths: Path | Sequence[Path]) -> AgentDictionary:
-    """Read one or more agent dictionaries (a later phrase overrides an earlier one)."""
-    if isinstance(paths, (str, Path)):
+DATA_DIR = Path(__file__).parent / "data"
+PHOENIX_AGENTS = DATA_DIR / "Phoenix.agents.txt"
+EXTRA_AGENTS = DATA_DIR / "wirewatch.agents.txt"
+NATIONALITIES = DATA_DIR / "nationalities.mordecai.csv"
+
+
+def load_agent_dictionary(paths: Path | Sequence[Path] | None = None) -> AgentDictionary:
+    """Read one or more agent dictionaries (a later phrase overrides an earlier one).
+
+    Without paths: the bundled Phoenix list. Whenever the bundled Phoenix list is read,
+    our additions (``wirewatch.agents.txt``: "official", "Communist Party" ...) are read
+    after it; a foreign dictionary (PETRARCH's validation one) is read as it is.
+    """
+    if paths is None:
+        paths = [PHOENIX_AGENTS]
+    elif isinstance(paths, (str, Path)):
         paths = [Path(paths)]
+    paths = [Path(p) for p in paths]
+    if any(p.resolve() == PHOENIX_AGENTS.resolve() for p in paths) and EXTRA_AGENTS.exists():
+        paths = [p for p in paths if p.resolve() != EXTRA_AGENTS.resolve()] + [EXTRA_AGENTS]
     pairs: list[tuple[tuple[str, ...], Agent]] = []
     problems: list[str] = []
     for p in paths:
@@ -192,8 +208,9 @@ def parse_nationalities(rows: Iterable[Sequence[str]]) -> dict[str, str]:
     return out
 
 
-def load_nationalities(path: Path) -> dict[str, str]:
+def load_nationalities(path: Path | None = None) -> dict[str, str]:
     """Nationality adjective (uppercase) → ISO3, from mordecai's ``nat_df.csv`` format."""
+    path = NATIONALITIES if path is None else path
     try:
         with open(path, encoding="utf-8", newline="") as f:
             return parse_nationalities(csv.reader(f))
