@@ -193,7 +193,8 @@ class LocalBroker:
                 stdout=log,
                 stderr=log,
                 cwd=self.data_dir,
-                start_new_session=True,  # own process group: stop() signals the group, Ctrl-C of the caller does not
+                # own process group: stop() signals the whole group, a Ctrl-C of the caller does not
+                start_new_session=True,
             )
         self.pid_file.write_text(f"{self._proc.pid}\n")
         if not self._wait_ready(self._proc.pid, timeout_s=self.start_timeout_s):

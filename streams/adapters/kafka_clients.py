@@ -11,7 +11,7 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
-from streams.errors import ConfigError
+from streams.errors import BrokerError, ConfigError
 from streams.settings import KafkaSettings
 
 _SASL = {"SASL_PLAINTEXT", "SASL_SSL"}
@@ -30,11 +30,17 @@ def validate(kafka: KafkaSettings) -> None:
     proto = kafka.security_protocol
     if proto in _SASL:
         if kafka.sasl_mechanism is None:
-            raise ConfigError(f"kafka.security_protocol={proto} needs kafka.sasl_mechanism (PLAIN or SCRAM-SHA-*)")
+            raise ConfigError(
+                f"kafka.security_protocol={proto} needs kafka.sasl_mechanism (PLAIN or SCRAM-SHA-*)"
+            )
         if not kafka.sasl_username or kafka.sasl_password is None:
-            raise ConfigError(f"kafka.security_protocol={proto} needs kafka.sasl_username and kafka.sasl_password")
+            raise ConfigError(
+                f"kafka.security_protocol={proto} needs kafka.sasl_username and kafka.sasl_password"
+            )
     elif kafka.sasl_mechanism is not None or kafka.sasl_username:
-        raise ConfigError(f"SASL options are set but kafka.security_protocol={proto}; use SASL_PLAINTEXT or SASL_SSL")
+        raise ConfigError(
+            f"SASL options are set but kafka.security_protocol={proto}; use SASL_PLAINTEXT or SASL_SSL"
+        )
     if proto not in _TLS and (kafka.ssl_cafile or kafka.ssl_certfile or kafka.ssl_keyfile):
         raise ConfigError(f"SSL files are set but kafka.security_protocol={proto}; use SSL or SASL_SSL")
     if kafka.ssl_keyfile and not kafka.ssl_certfile:
@@ -112,3 +118,54 @@ def faust_app_kwargs(kafka: KafkaSettings) -> dict[str, Any]:
     elif proto == "SSL":
         kwargs["broker_credentials"] = faust.SSLCredentials(ssl_context(kafka))
     return kwargs
+
+
+TOPIC_ALREADY_EXISTS = 36  # Kafka protocol error code
+
+
+def create_topics(
+    kafka: KafkaSettings,
+    names: list[str] | tuple[str, ...],
+    *,
+    partitions: int = 1,
+    replication_factor: int = 1,
+    configs: dict[str, str] | None = None,
+    timeout_s: float = 30.0,
+) -> list[str]:
+    """Create topics that do not exist yet and wait until they have leaders; return the ones created.
+
+    Faust subscribes only to topics that exist when its group forms (an auto-created
+    topic is noticed only at the next metadata refresh, minutes later), so input
+    topics are declared before a worker starts.
+    """
+    from kafka import KafkaAdminClient  # lazy: keep `wirewatch --help` fast
+    from kafka.errors import KafkaError, for_code
+
+    options = {"num_partitions": partitions, "replication_factor": replication_factor}
+    if configs:
+        options["configs"] = dict(configs)
+    try:
+        admin = KafkaAdminClient(**admin_kwargs(kafka, request_timeout_ms=int(timeout_s * 1000)))
+    except KafkaError as exc:
+        raise BrokerError(f"cannot reach Kafka at {kafka.bootstrap_servers}: {exc}") from exc
+    try:
+        result = admin.create_topics(
+            {name: options for name in names}, timeout_ms=int(timeout_s * 1000), raise_errors=False
+        )
+        created, failed = [], []
+        for topic in result["topics"]:
+            code = topic["error_code"]
+            if code == 0:
+                created.append(topic["name"])
+            elif code != TOPIC_ALREADY_EXISTS:
+                failed.append(
+                    f"{topic['name']}: {for_code(code).__name__} {topic.get('error_message') or ''}".strip()
+                )
+        if failed:
+            raise BrokerError("could not create topics: " + "; ".join(failed))
+        admin.wait_for_topics(list(names), timeout_ms=int(timeout_s * 1000))
+        return created
+    except KafkaError as exc:
+        raise BrokerError(f"creating topics on {kafka.bootstrap_servers} failed: {exc}") from exc
+    finally:
+        admin.close()

@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--port", type=int, default=None, help="client port (default: broker.port, 9092)")
-        p.add_argument("--data-dir", type=Path, default=None, help="storage, log and pid file (default: broker.data_dir)")
+        p.add_argument(
+            "--data-dir", type=Path, default=None, help="storage, log and pid file (default: broker.data_dir)"
+        )
         if name == "status":
             p.add_argument("--json", action="store_true", help="print the status as JSON")
         p.set_defaults(func=func)

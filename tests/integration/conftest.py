@@ -25,7 +25,9 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("WIREWATCH_TEST_BOOTSTRAP")
     if given:
         if not metadata_ok(given, timeout_s=15.0):
-            pytest.fail(f"WIREWATCH_TEST_BOOTSTRAP={given} does not answer a Kafka metadata request", pytrace=False)
+            pytest.fail(
+                f"WIREWATCH_TEST_BOOTSTRAP={given} does not answer a Kafka metadata request", pytrace=False
+            )
         yield given
         return
     broker = LocalBroker(

@@ -24,8 +24,8 @@ def client_cert(tmp_path_factory):
     d = tmp_path_factory.mktemp("tls")
     cert, key = d / "client.pem", d / "client.key"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=wirewatch-test",
-         "-keyout", str(key), "-out", str(cert)],
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=wirewatch-test", "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True,
     )  # fmt: skip
     return cert, key
@@ -33,13 +33,20 @@ def client_cert(tmp_path_factory):
 
 def test_plaintext_has_no_security_options():
     kw = kc.kafka_python_kwargs(KafkaSettings(bootstrap_servers="a:9092, b:9093", client_id="cid"))
-    assert kw == {"bootstrap_servers": ["a:9092", "b:9093"], "client_id": "cid", "security_protocol": "PLAINTEXT"}
+    assert kw == {
+        "bootstrap_servers": ["a:9092", "b:9093"],
+        "client_id": "cid",
+        "security_protocol": "PLAINTEXT",
+    }
 
 
 @pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
 def test_sasl_plaintext_unwraps_the_password(mechanism):
     k = KafkaSettings(
-        security_protocol="SASL_PLAINTEXT", sasl_mechanism=mechanism, sasl_username="u", sasl_password="s3cret"
+        security_protocol="SASL_PLAINTEXT",
+        sasl_mechanism=mechanism,
+        sasl_username="u",
+        sasl_password="s3cret",
     )
     kw = kc.kafka_python_kwargs(k)
     assert kw["security_protocol"] == "SASL_PLAINTEXT"
@@ -84,7 +91,10 @@ def test_kwargs_are_accepted_by_every_kafka_python_client():
     # kafka-python rejects unknown config names at construction, before any connection:
     # an unknown key raises KafkaConfigurationError, while a known one only fails to connect later.
     k = KafkaSettings(
-        security_protocol="SASL_PLAINTEXT", sasl_mechanism="SCRAM-SHA-256", sasl_username="u", sasl_password="p"
+        security_protocol="SASL_PLAINTEXT",
+        sasl_mechanism="SCRAM-SHA-256",
+        sasl_username="u",
+        sasl_password="p",
     )
     for cls, builder in ((KafkaProducer, kc.producer_kwargs), (KafkaConsumer, kc.consumer_kwargs),
                          (KafkaAdminClient, kc.admin_kwargs)):  # fmt: skip
@@ -100,7 +110,10 @@ def test_faust_plaintext_brokers():
 
 def test_faust_sasl_plaintext_credentials():
     k = KafkaSettings(
-        security_protocol="SASL_PLAINTEXT", sasl_mechanism="SCRAM-SHA-256", sasl_username="u", sasl_password="pw"
+        security_protocol="SASL_PLAINTEXT",
+        sasl_mechanism="SCRAM-SHA-256",
+        sasl_username="u",
+        sasl_password="pw",
     )
     creds = kc.faust_app_kwargs(k)["broker_credentials"]
     assert isinstance(creds, faust.SASLCredentials)
