@@ -28,7 +28,9 @@ def _bundled_input() -> Path:
 
 def test_bench_pipeline_reports_positive_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     source = _bundled_input()
-    code = main(["bench", "pipeline", "--input", str(source), "--limit", "3", "--repeat", "1", "--batch-size", "2"])
+    code = main(
+        ["bench", "pipeline", "--input", str(source), "--limit", "3", "--repeat", "1", "--batch-size", "2"]
+    )
     assert code == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert "articles/s" in "\n".join(lines[:-1]), "a human table precedes the JSON line"
@@ -50,4 +52,6 @@ def test_bench_pipeline_reports_positive_numbers(capsys: pytest.CaptureFixture[s
     assert result["versions"]["spacy"]
     assert result["stage_seconds"], "Outcome.timings were collected"
     assert all(v >= 0 for v in result["stage_seconds"].values())
-    assert result["ratio"] == pytest.approx(result["pipeline_articles_per_s"] / result["baseline_articles_per_s"])
+    assert result["ratio"] == pytest.approx(
+        result["pipeline_articles_per_s"] / result["baseline_articles_per_s"]
+    )

@@ -176,7 +176,7 @@ def run(
         for w in procs:
             _stop_worker(w)
         if created_topics and broker is None and bootstrap is not None:
-            _delete_topics(bootstrap, list(topics.values()))
+            _delete_topics(bootstrap, list(topics.values()), app_id)
         if broker is not None:
             with contextlib.suppress(BrokerError):
                 progress(broker.stop())
@@ -209,13 +209,15 @@ def _create_topics(bootstrap: str, topics: dict[str, str], partitions: int, repl
         admin.close()
 
 
-def _delete_topics(bootstrap: str, names: list[str]) -> None:
+def _delete_topics(bootstrap: str, names: list[str], app_id: str) -> None:
+    """Our topics and the app's internal ones (changelogs, repartition topics: named after the app id)."""
     from kafka.admin import KafkaAdminClient
 
     with contextlib.suppress(Exception):  # best effort: unique names never collide anyway
         admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="wirewatch-bench")
         try:
-            admin.delete_topics(names)
+            internal = [t for t in admin.list_topics() if t.startswith(app_id)]
+            admin.delete_topics(names + internal, raise_errors=False)
         finally:
             admin.close()
 
@@ -301,12 +303,17 @@ def _group_stable(bootstrap: str, group: str, members: int) -> bool:
     except Exception:  # noqa: BLE001 - the broker may be busy; retry
         return False
     try:
-        info = admin.describe_consumer_groups([group])[0]
-        return info.state == "Stable" and len(info.members) >= members
+        info = admin.describe_groups([group]).get(group) or {}
+        return _group_state(info) == "Stable" and len(info.get("members") or []) >= members
     except Exception:  # noqa: BLE001
         return False
     finally:
         admin.close()
+
+
+def _group_state(info: dict[str, Any]) -> str | None:
+    state = info.get("group_state", info.get("state"))
+    return state.decode() if isinstance(state, bytes) else state
 
 
 # -- measuring -------------------------------------------------------------------------------------------
@@ -411,7 +418,7 @@ def _sample(
             lag: int | None
             try:
                 ends = consumer.end_offsets(tps)
-                committed = admin.list_consumer_group_offsets(group, partitions=tps)
+                committed = admin.list_group_offsets({group: tps}).get(group, {})
                 lag = sum(ends[tp] - max(0, committed[tp].offset if tp in committed else 0) for tp in tps)
             except Exception:  # noqa: BLE001 - a missed sample is not worth stopping the run
                 lag = None
