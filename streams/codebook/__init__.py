@@ -1,0 +1,106 @@
+"""The codebook bundle: every dictionary the coder reads, loaded once.
+
+``load_codebook()`` reads the bundled Phoenix/PETRARCH-2 dictionaries under
+``streams/codebook/data/``; ``load_codebook(dir)`` reads the actor, agent, verb
+and discard dictionaries from ``dir`` instead (``*.actors.txt``, ``*.agents.txt``,
+``*.verbs.txt``, ``*.discards.txt``), which is how PETRARCH-2's validation suite
+with its fictional ``PETR.Validate.*`` dictionaries is run. The CAMEO/PLOVER
+codebook, nationalities and gazetteer are always the bundled ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from streams.codebook.cameo import CameoCodebook
+from streams.codebook.discards import DiscardList, load_discards
+from streams.codebook.verbs import VerbDictionary, load_verb_dictionary, parse_verb_dictionary
+from streams.errors import ModelError
+
+if TYPE_CHECKING:
+    from streams.core.pipeline import Coder
+    from streams.settings import NlpSettings
+
+DATA_DIR = Path(__file__).parent / "data"
+# Our own additions in the PETRARCH verb format (patterns CAMEO.2.0 lacks), merged
+# after the main dictionary so that they extend its verb blocks.
+EXTRA_VERBS = DATA_DIR / "wirewatch.verbs.txt"
+
+
+@dataclass(frozen=True)
+class Codebook:
+    actors: Any  # streams.codebook.actors.ActorDictionary
+    agents: Any  # streams.codebook.agents.AgentDictionary
+    verbs: VerbDictionary
+    cameo: CameoCodebook
+    nationalities: Any  # adjective/demonym → ISO3
+    places: Any  # gazetteer
+    discards: DiscardList
+    dictionaries_dir: Path | None = None
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    return sorted(folder.glob(pattern))
+
+
+def load_verbs(paths: list[Path]) -> VerbDictionary:
+    """Verb files merged in order: later files add verbs and patterns to earlier ones."""
+    text = "\n\n".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+    return parse_verb_dictionary(text)
+
+
+def load_codebook(dictionaries_dir: Path | None = None) -> Codebook:
+    try:
+        return _load_codebook(None if dictionaries_dir is None else Path(dictionaries_dir))
+    except FileNotFoundError as exc:
+        raise ModelError(f"codebook file missing: {exc.filename}") from exc
+
+
+@lru_cache(maxsize=4)
+def _load_codebook(dictionaries_dir: Path | None) -> Codebook:
+    from streams.codebook.actors import load_actor_dictionary
+    from streams.codebook.agents import load_agent_dictionary, load_nationalities
+    from streams.codebook.places import load_gazetteer
+
+    if dictionaries_dir is None:
+        actors = load_actor_dictionary()
+        agents = load_agent_dictionary()
+        verb_files = [DATA_DIR / "CAMEO.2.0.txt"] + ([EXTRA_VERBS] if EXTRA_VERBS.exists() else [])
+        verbs = load_verbs(verb_files)
+        discards = load_discards()
+    else:
+        if not dictionaries_dir.is_dir():
+            raise ModelError(f"dictionaries folder not found: {dictionaries_dir}")
+        actor_files = _files(dictionaries_dir, "*.actors.txt")
+        agent_files = _files(dictionaries_dir, "*.agents.txt")
+        verb_files = _files(dictionaries_dir, "*.verbs.txt")
+        if not actor_files or not verb_files:
+            raise ModelError(f"{dictionaries_dir}: needs *.actors.txt and *.verbs.txt dictionaries")
+        actors = load_actor_dictionary(actor_files)
+        agents = load_agent_dictionary(agent_files) if agent_files else load_agent_dictionary()
+        verbs = load_verbs(verb_files)
+        discard_files = _files(dictionaries_dir, "*.discards.txt")
+        discards = load_discards(discard_files[0]) if discard_files else load_discards()
+    return Codebook(
+        actors=actors,
+        agents=agents,
+        verbs=verbs,
+        cameo=CameoCodebook.from_files(),
+        nationalities=load_nationalities(),
+        places=load_gazetteer(),
+        discards=discards,
+        dictionaries_dir=dictionaries_dir,
+    )
+
+
+def load_coder(nlp_settings: NlpSettings | None = None) -> Coder:
+    """The spaCy model and the bundled codebook, loaded once per process (see adapters.nlp)."""
+    from streams.adapters.nlp import load_coder as _load
+
+    return _load(nlp_settings)
+
+
+__all__ = ["Codebook", "load_codebook", "load_coder", "load_verb_dictionary", "load_verbs"]

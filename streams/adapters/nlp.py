@@ -1,0 +1,43 @@
+"""Loading the spaCy model and the codebook once per process (I/O lives here, not in core)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from streams.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from streams.core.pipeline import Coder
+    from streams.settings import NlpSettings
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str) -> Language:
+    """The spaCy pipeline. Every component is used: the tagger/lemmatizer feed verb and
+    agent look-ups, the parser gives sentences and dyads, NER finds unknown people."""
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except OSError as exc:
+        raise ModelError(f"spaCy model {model!r} is not installed: {exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def _coder(model: str, max_chars: int) -> Coder:
+    from streams.codebook import load_codebook
+    from streams.core.pipeline import Coder
+
+    return Coder(load_nlp(model), load_codebook(), max_chars=max_chars)
+
+
+def load_coder(nlp_settings: NlpSettings | None = None) -> Coder:
+    """A ready :class:`~streams.core.pipeline.Coder`, cached per model name."""
+    if nlp_settings is None:
+        from streams.settings import get_settings
+
+        nlp_settings = get_settings().nlp
+    return _coder(nlp_settings.model, nlp_settings.max_body_chars)

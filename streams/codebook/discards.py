@@ -1,0 +1,60 @@
+"""PETRARCH discard lists: phrases that disqualify a sentence (or, with ``+``, a story).
+
+Format (``Phoenix.discards.txt``): one phrase a line, ``#`` comments; a leading ``+``
+makes it a story-level discard; a trailing ``_`` means the match must end at a word
+boundary, otherwise the phrase is a stem ("BASEBALL" also matches "BASEBALLS").
+Matching is case-insensitive and starts at a word boundary, as in PETRARCH.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+DISCARDS_FILE = DATA_DIR / "Phoenix.discards.txt"
+
+
+@dataclass(frozen=True)
+class DiscardList:
+    sentence: re.Pattern[str] | None
+    story: re.Pattern[str] | None
+
+    def discards_sentence(self, text: str) -> bool:
+        return bool(self.sentence and self.sentence.search(text))
+
+    def discards_story(self, text: str) -> bool:
+        return bool(self.story and self.story.search(text))
+
+
+def _compile(phrases: list[str]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    parts = []
+    for p in sorted(set(phrases), key=len, reverse=True):
+        whole = p.endswith("_")
+        words = [re.escape(w) for w in re.split(r"[\s_]+", p.strip("_ ")) if w]
+        if not words:
+            continue
+        body = r"\s+".join(words)
+        parts.append(rf"(?<!\w){body}" + (r"(?!\w)" if whole else ""))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def parse_discards(text: str) -> DiscardList:
+    sentence: list[str] = []
+    story: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line or line.startswith("<"):
+            continue
+        if line.startswith("+"):
+            story.append(line[1:].strip())
+        else:
+            sentence.append(line)
+    return DiscardList(_compile(sentence), _compile(story))
+
+
+def load_discards(path: Path = DISCARDS_FILE) -> DiscardList:
+    return parse_discards(path.read_text(encoding="utf-8", errors="replace"))

@@ -1,0 +1,360 @@
+"""Classify: diplomatic events from a parsed article and its actor mentions.
+
+For every sentence (not discarded), every verb in the verb dictionary and every
+nominal trigger ("meeting with", "talks between") is read against the dependency
+parse (:mod:`streams.core.dyads` finds the dyad, :mod:`streams.core.verbmatch`
+the CAMEO code). The resulting :class:`Coding` s are merged into one
+:class:`~schemas.events.DiplomaticEvent` per (source code, target code, CAMEO
+root, event date): the most specific code is kept (a pattern over a verb's
+default, a longer code over a shorter one) and every sentence that reported it
+becomes an evidence entry.
+
+Not events: pure reporting frames ("Al Jazeera reports that …", "X said …" whose
+clause carries the event) — statements (CAMEO 01) are only kept when the
+sentence has nothing better and names a target; media outlets never act.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from schemas.articles import CleanArticle
+from schemas.events import (
+    Actor,
+    Cameo,
+    DateRange,
+    DiplomaticEvent,
+    Evidence,
+    Location,
+    Modality,
+    Plover,
+    Quote,
+)
+from streams.core.dyads import ActorIndex, find_dyads, nominal_dyads
+from streams.core.mentions import ActorMention, Mentions
+from streams.core.verbmatch import match_verb
+
+# Nouns that report a consultation by themselves ("a meeting with Guo", "talks
+# between Xi and Putin"); CAMEO codes meetings symmetrically.
+NOMINAL_TRIGGERS: dict[str, str] = {
+    "meeting": "040",
+    "talk": "040",
+    "talks": "040",
+    "summit": "040",
+    "consultation": "040",
+    "negotiation": "046",
+    "visit": "042",
+    "phone call": "041",
+    "call": "041",
+}
+SYMMETRIC_CODES = frozenset({"040", "041", "043", "044", "045", "046", "030", "036", "057", "06", "060"})
+
+# Heads of an xcomp that turn the action into an expression of intent, a refusal
+# or a threat ("agreed to expand", "ready to discuss", "refused to release").
+INTENT_HEADS = frozenset(
+    {"agree", "promise", "pledge", "vow", "offer", "plan", "intend", "ready", "willing", "prepared", "decide", "commit", "undertake", "hope", "want", "seek", "aim", "eager", "expect"}
+)
+REFUSE_HEADS = frozenset({"refuse", "decline", "reject", "fail", "unwilling", "oppose"})
+THREAT_HEADS = frozenset({"threaten", "warn"})
+FUTURE_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "go"})
+HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether"})
+HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One coded reading of one trigger in one sentence (before merging)."""
+
+    source: ActorMention
+    target: ActorMention | None
+    code: str
+    trigger: int  # token index
+    sentence: Span
+    how: str  # pattern | verb | intent | nominal
+    modality: Modality = Modality.ASSERTED
+
+
+def _intent_code(code: str) -> str:
+    root = code[:2]
+    return {
+        "04": "036",
+        "05": "032",
+        "06": {"061": "0311", "062": "0312", "063": "0313", "064": "0314"}.get(code[:3], "031"),
+        "07": {"071": "0331", "072": "0332", "073": "0333", "074": "0334"}.get(code[:3], "033"),
+        "08": {"081": "0351", "084": "0353", "085": "0354", "086": "0355", "087": "0356"}.get(code[:3], "035"),
+        "03": code,
+    }.get(root, "030")
+
+
+def _refusal_code(code: str) -> str:
+    return {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}.get(code[:2], "120")
+
+
+def _threat_code(code: str) -> str:
+    root = int(code[:2])
+    if root in (16,):
+        return "131"
+    if root in (17,):
+        return "1312" if code.startswith("163") else "130"
+    if root >= 18:
+        return "138"
+    return "130"
+
+
+def _modality(verb: Token) -> Modality:
+    chain = [verb]
+    t = verb
+    while t.dep_ in ("xcomp", "conj", "acomp") and t.head is not t:
+        t = t.head
+        chain.append(t)
+    for v in chain:
+        for c in v.children:
+            if c.dep_ == "neg":
+                return Modality.NEGATED
+    for v in chain:
+        for c in v.children:
+            if c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS:
+                return Modality.HYPOTHETICAL
+            if c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX:
+                return Modality.HYPOTHETICAL
+    for v in chain:
+        for c in v.children:
+            if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll"):
+                return Modality.FUTURE
+        if v is not verb and v.lemma_.lower() in FUTURE_HEADS:
+            return Modality.FUTURE
+    return Modality.ASSERTED
+
+
+def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding]:
+    m = match_verb(verb, codebook.verbs, index.is_actor)
+    if m is None or m.code is None:
+        return []
+    code, how = m.code, m.how
+    head = verb.head
+    actor_verb = verb
+    if verb.dep_ == "xcomp" and head is not verb:
+        hl = head.lemma_.lower()
+        if hl in INTENT_HEADS:
+            code, how = _intent_code(code), "intent"
+        elif hl in REFUSE_HEADS:
+            code, how = _refusal_code(code), "intent"
+        elif hl in THREAT_HEADS:
+            code, how = _threat_code(code), "intent"
+        else:
+            head_match = match_verb(head, codebook.verbs, index.is_actor)
+            if head_match is not None and head_match.code is not None:
+                return []  # the head verb's own code reads the whole phrase
+    modality = _modality(verb)
+    if how == "intent" and modality is not Modality.NEGATED:
+        modality = Modality.ASSERTED  # the statement of intent is itself the event
+    codings = []
+    for dyad in find_dyads(actor_verb, index, target_slot=m.target_slot, source_slot=m.source_slot):
+        c = code
+        if dyad.reversed_ and m.reverse_code:
+            c = m.reverse_code
+        codings.append(Coding(dyad.source, dyad.target, c, verb.i, sent, how, modality))
+    return codings
+
+
+def _nominal_codings(tok: Token, sent: Span, index: ActorIndex) -> list[Coding]:
+    code = NOMINAL_TRIGGERS.get(tok.lemma_.lower())
+    if code is None or tok.pos_ not in ("NOUN", "PROPN"):
+        return []
+    out = []
+    for dyad in nominal_dyads(tok, index):
+        out.append(Coding(dyad.source, dyad.target, code, tok.i, sent, "nominal", Modality.ASSERTED))
+    return out
+
+
+def find_codings(doc: Doc, mentions: Mentions, *, codebook) -> list[Coding]:
+    """Every coded reading of every sentence, unmerged (also used by the PETRARCH evaluation)."""
+    index = ActorIndex(doc, mentions.actors)
+    discards = getattr(codebook, "discards", None)
+    if discards is not None and discards.discards_story(doc.text):
+        return []
+    out: list[Coding] = []
+    for sent in doc.sents:
+        if discards is not None and discards.discards_sentence(sent.text):
+            continue
+        codings: list[Coding] = []
+        for tok in sent:
+            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp")):
+                codings.extend(_verb_codings(tok, sent, index, codebook))
+            elif tok.pos_ in ("NOUN", "PROPN"):
+                codings.extend(_nominal_codings(tok, sent, index))
+        codings = [c for c in codings if not _is_media(c.source)]
+        substantive = [c for c in codings if not c.code.startswith("01")]
+        if substantive:
+            codings = substantive
+        else:
+            codings = [c for c in codings if c.target is not None]
+        out.extend(codings)
+    return out
+
+
+def _is_media(m: ActorMention) -> bool:
+    sector = (m.actor.sector or "").upper()
+    code = (m.actor.code or "").upper()
+    return sector.startswith("MED") or code.endswith("MED")
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _actor_key(m: ActorMention | None) -> str:
+    if m is None:
+        return ""
+    return m.actor.code or m.actor.country or m.text
+
+
+def _date_for(sent: Span, mentions: Mentions, clean: CleanArticle) -> date | DateRange | None:
+    inside = [d for d in mentions.dates if sent.start_char <= d.start < sent.end_char]
+    if inside:
+        return inside[0].value
+    # Narrative carries the last date forward ("On September 19 … Following the meeting …").
+    before = [d for d in mentions.dates if d.end <= sent.start_char]
+    if before:
+        return max(before, key=lambda d: d.start).value
+    return clean.published_at.date() if clean.published_at is not None else None
+
+
+def _date_key(value: date | DateRange | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, DateRange):
+        return f"{value.start.isoformat()}/{value.end.isoformat()}"
+    return value.isoformat()
+
+
+def _location_for(sent: Span, mentions: Mentions) -> Location | None:
+    for p in mentions.places:
+        if sent.start_char <= p.start < sent.end_char:
+            return p.location
+    return None
+
+
+def _quote_for(sent: Span, mentions: Mentions) -> Quote | None:
+    for q in mentions.quotes:
+        if sent.start_char <= q.start and q.end <= sent.end_char + 2:
+            speaker_code = q.speaker.actor.code if q.speaker is not None else None
+            return Quote(text=q.text, speaker=q.speaker_text, speaker_code=speaker_code)
+    return None
+
+
+def _paragraph_starts(clean: CleanArticle) -> list[int]:
+    starts, pos = [], 0
+    for para in clean.paragraphs:
+        k = clean.text.find(para, pos)
+        if k < 0:
+            break
+        starts.append(k)
+        pos = k + len(para)
+    return starts
+
+
+def _paragraph_of(offset: int, starts: Sequence[int]) -> int | None:
+    idx = None
+    for k, s in enumerate(starts):
+        if s <= offset:
+            idx = k
+    return idx
+
+
+_CONFIDENCE = {"pattern": 0.85, "intent": 0.75, "verb": 0.65, "nominal": 0.6}
+_ACTOR_CONFIDENCE = {"dictionary": 1.0, "context": 0.9, "nationality": 0.85, "agent": 0.85, "coreference": 0.8}
+
+
+def event_id(article_id: str, source: str, target: str, code: str, event_date: str, coder_version: str) -> str:
+    """Deterministic: the same article, dyad, code and date under one coder version → one id."""
+    key = "|".join((article_id, source, target, code, event_date, coder_version))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _actor(m: ActorMention) -> Actor:
+    return m.actor if m.actor.text == m.text else m.actor.model_copy(update={"text": m.text})
+
+
+def _rank(c: Coding) -> tuple:
+    # The most informative reading of one (dyad, root, date): pattern > intent > verb > nominal,
+    # then the longer (more specific) code, then the earliest mention.
+    order = {"pattern": 3, "intent": 2, "verb": 1, "nominal": 0}
+    return (order.get(c.how, 0), len(c.code), -c.trigger)
+
+
+def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, coder_version: str) -> list[DiplomaticEvent]:
+    codings = find_codings(doc, mentions, codebook=codebook)
+    groups: dict[tuple[str, str, str, str], list[Coding]] = {}
+    dates: dict[tuple[str, str, str, str], date | DateRange | None] = {}
+    for c in codings:
+        entry = codebook.cameo.get(c.code)
+        if entry is None:
+            continue  # a code outside CAMEO (fictional test dictionaries)
+        if _actor_key(c.source) == _actor_key(c.target):
+            continue
+        when = _date_for(c.sentence, mentions, clean)
+        key = (_actor_key(c.source), _actor_key(c.target), entry.root, _date_key(when))
+        groups.setdefault(key, []).append(c)
+        dates[key] = when
+    starts = _paragraph_starts(clean)
+    events: list[DiplomaticEvent] = []
+    for key, group in groups.items():
+        best = max(group, key=_rank)
+        entry = codebook.cameo[best.code]
+        code = best.code if best.code in codebook.cameo else entry.code
+        evidence: list[Evidence] = []
+        seen_sents: set[int] = set()
+        for c in sorted(group, key=lambda c: c.sentence.start_char):
+            if c.sentence.start_char in seen_sents:
+                continue
+            seen_sents.add(c.sentence.start_char)
+            evidence.append(
+                Evidence(
+                    text=c.sentence.text,
+                    start=c.sentence.start_char,
+                    end=c.sentence.end_char,
+                    paragraph=_paragraph_of(c.sentence.start_char, starts),
+                    trigger=doc[c.trigger].text,
+                )
+            )
+        location = None
+        quote = None
+        for c in sorted(group, key=lambda c: c.sentence.start_char):
+            location = location or _location_for(c.sentence, mentions)
+            quote = quote or _quote_for(c.sentence, mentions)
+        conf = _CONFIDENCE.get(best.how, 0.5)
+        conf *= min(_ACTOR_CONFIDENCE.get(best.source.how, 0.8), _ACTOR_CONFIDENCE.get(best.target.how, 0.8) if best.target else 0.9)
+        conf = min(1.0, conf + 0.05 * (len(evidence) - 1))
+        when = dates[key]
+        modality = best.modality
+        if any(c.modality is Modality.ASSERTED for c in group):
+            modality = Modality.ASSERTED
+        events.append(
+            DiplomaticEvent(
+                event_id=event_id(clean.article_id, key[0], key[1], code, key[3], coder_version),
+                article_id=clean.article_id,
+                article_source=clean.source,
+                published_at=clean.published_at,
+                source=_actor(best.source),
+                target=_actor(best.target) if best.target is not None else None,
+                cameo=Cameo(code=code, root=entry.root, name=entry.name, goldstein=entry.goldstein, quad_class=entry.quad_class),
+                plover=Plover(event=entry.plover.event, mode=entry.plover.mode, context=entry.plover.context),
+                modality=modality,
+                event_date=when,
+                location=location,
+                evidence=evidence,
+                quote=quote,
+                confidence=round(conf, 3),
+                coder_version=coder_version,
+            )
+        )
+    events.sort(key=lambda e: (e.evidence[0].start, e.event_id))
+    return events
+
+
+__all__ = ["Coding", "classify", "event_id", "find_codings"]

@@ -1,0 +1,275 @@
+"""Who did it to whom: source and target actors from the dependency parse.
+
+The source is the verb's subject (the ``by`` agent of a passive), inherited
+through ``xcomp``/``conj`` chains ("agreed to expand", "praised … and said"); the
+target is the object, the dative, or the object of a preposition, looked for in the
+verb's phrase and then inside its direct object ("restore ties *with Gondor*",
+"support *for Moscow's* interests"). A noun phrase names the actor it contains:
+the mention on its head, else one on a compound/possessive/adjective/appositive or
+an ``of``/``from``/``in`` phrase ("soldiers from Gondor"). Coordinated actors
+("A and B agreed") give one dyad per actor; with no other target they face each
+other. Pronouns take the nearest earlier actor; "both sides" the last pair seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from streams.core.mentions import ActorMention
+
+_TARGET_PREPS = ("with", "to", "against", "on", "for", "toward", "towards", "from", "into", "at", "over", "about", "between", "by", "of", "in")
+_NP_MOD_DEPS = ("compound", "poss", "amod", "nmod", "appos", "npadvmod")
+_NP_PREPS = frozenset({"of", "from", "in"})
+_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "his", "its", "their"})
+_BOTH = frozenset({"both", "two"})
+_BOTH_NOUNS = frozenset({"side", "party", "country", "leader", "government", "nation", "delegation", "minister", "president"})
+
+
+@dataclass(frozen=True)
+class Dyad:
+    source: ActorMention
+    target: ActorMention | None
+    reversed_: bool = False  # the reverse reading of a symmetric dyad
+
+
+class ActorIndex:
+    """Actor mentions by token, with look-backs for pronouns and "both sides"."""
+
+    def __init__(self, doc: Doc, actors: Sequence[ActorMention]) -> None:
+        self.doc = doc
+        self.mentions = sorted(actors, key=lambda m: m.token_start)
+        self.by_token: dict[int, ActorMention] = {}
+        for m in self.mentions:
+            for i in range(m.token_start, m.token_end):
+                self.by_token.setdefault(i, m)
+        self.pairs: list[tuple[int, ActorMention, ActorMention]] = []  # (token, a, b) of compound dyads
+
+    def is_actor(self, tok: Token) -> bool:
+        return tok.i in self.by_token
+
+    def at(self, tok: Token) -> ActorMention | None:
+        return self.by_token.get(tok.i)
+
+    def before(self, i: int, *, person: bool | None = None) -> ActorMention | None:
+        best = None
+        for m in self.mentions:
+            if m.token_end > i:
+                break
+            if person and not self.looks_person(m):
+                continue
+            best = m
+        return best
+
+    def looks_person(self, m: ActorMention) -> bool:
+        return bool(m.actor.name) or any(t.ent_type_ == "PERSON" for t in self.doc[m.token_start : m.token_end])
+
+    def last_pair(self, i: int) -> tuple[ActorMention, ActorMention] | None:
+        best = None
+        for tok_i, a, b in self.pairs:
+            if tok_i < i:
+                best = (a, b)
+        return best
+
+    def note_pair(self, i: int, a: ActorMention, b: ActorMention) -> None:
+        self.pairs.append((i, a, b))
+
+
+def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMention]:
+    """The actors a noun phrase headed by ``tok`` names (several when coordinated)."""
+    if depth > 3:
+        return []
+    found: list[ActorMention] = []
+    own = index.at(tok)
+    if own is not None:
+        found.append(own)
+    elif tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
+        ref = index.before(tok.i, person=tok.lower_ in ("he", "she", "him", "her", "his"))
+        if ref is not None:
+            found.append(ref)
+    elif _is_both(tok):
+        pair = index.last_pair(tok.i)
+        if pair:
+            found.extend(pair)
+    else:
+        for dep in _NP_MOD_DEPS:
+            for child in tok.children:
+                if child.dep_ == dep:
+                    found.extend(np_actors(child, index, depth + 1))
+            if found:
+                break
+        if not found:
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in _NP_PREPS:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(np_actors(pobj, index, depth + 1))
+                if found:
+                    break
+    for child in tok.children:
+        if child.dep_ == "conj" and child.pos_ != "VERB":
+            found.extend(np_actors(child, index, depth + 1))
+    out: list[ActorMention] = []
+    for m in found:
+        if m not in out:
+            out.append(m)
+    return out
+
+
+def _is_both(tok: Token) -> bool:
+    if tok.lemma_.lower() not in _BOTH_NOUNS:
+        return False
+    return any(c.lower_ in _BOTH for c in tok.children) or tok.lower_ in ("both",)
+
+
+def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
+    """(subject heads, passive?) of ``verb``, climbing xcomp/conj/acomp chains."""
+    t = verb
+    for _ in range(6):
+        subs = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if subs:
+            passive = any(c.dep_ == "nsubjpass" for c in subs)
+            if passive:
+                agents = [p for c in t.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+                return agents, True
+            return subs, False
+        if t.dep_ == "relcl":
+            return [t.head], False
+        if t.dep_ == "xcomp":
+            # object control: "urged Eriador to respond" — Eriador responds
+            objs = [c for c in t.head.children if c.dep_ in ("dobj",)]
+            if objs and t.head.lemma_.lower() not in ("promise",):
+                return objs, False
+        if t.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp") and t.head is not t:
+            t = t.head
+            continue
+        break
+    return [], False
+
+
+def _target_tokens(verb: Token) -> list[Token]:
+    out: list[Token] = []
+    children = list(verb.children)
+    passive_subj = [c for c in children if c.dep_ == "nsubjpass"]
+    out.extend(passive_subj)
+    out.extend(c for c in children if c.dep_ in ("dobj", "dative", "iobj", "attr", "oprd"))
+    preps = [c for c in children if c.dep_ in ("prep", "agent") and c.dep_ != "agent"]
+    for p in sorted(preps, key=lambda c: _TARGET_PREPS.index(c.lower_) if c.lower_ in _TARGET_PREPS else 99):
+        out.extend(c for c in p.children if c.dep_ == "pobj")
+    for obj in [c for c in children if c.dep_ in ("dobj",)]:
+        for p in obj.children:
+            if p.dep_ == "prep":
+                out.extend(c for c in p.children if c.dep_ == "pobj")
+        for c in obj.children:
+            if c.dep_ == "acl":
+                out.extend(x for x in c.children if x.dep_ in ("dobj",))
+    for x in [c for c in children if c.dep_ in ("xcomp", "ccomp")]:
+        out.extend(c for c in x.children if c.dep_ in ("dobj", "nsubj"))
+        for p in x.children:
+            if p.dep_ == "prep":
+                out.extend(c for c in p.children if c.dep_ == "pobj")
+    return out
+
+
+def _unique(ms: Iterable[ActorMention]) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for m in ms:
+        if m not in out:
+            out.append(m)
+    return out
+
+
+def _code(m: ActorMention) -> str:
+    return m.actor.code or m.actor.country or m.text
+
+
+def find_dyads(verb: Token, index: ActorIndex, *, target_slot: Token | None = None, source_slot: Token | None = None) -> list[Dyad]:
+    subj_toks, _passive = _subject_tokens(verb)
+    sources: list[ActorMention] = []
+    if source_slot is not None and index.at(source_slot) is not None:
+        sources = [index.at(source_slot)]  # type: ignore[list-item]
+    else:
+        for s in subj_toks:
+            sources.extend(np_actors(s, index))
+    sources = _unique(sources)
+    if not sources:
+        return []
+    targets: list[ActorMention] = []
+    if target_slot is not None and index.at(target_slot) is not None:
+        targets = np_actors(target_slot, index) or [index.at(target_slot)]  # type: ignore[list-item]
+    else:
+        for t in _target_tokens(verb):
+            found = [m for m in np_actors(t, index) if m not in sources]
+            if found:
+                targets = found
+                break
+    targets = _unique(targets)
+    dyads: list[Dyad] = []
+    if targets:
+        for s in sources:
+            for t in targets:
+                if _code(s) != _code(t):
+                    dyads.append(Dyad(s, t))
+        return dyads
+    if len(sources) >= 2:
+        # "A and B agreed …": they face each other, both ways.
+        a, b = sources[0], sources[1]
+        index.note_pair(verb.i, a, b)
+        for s in sources:
+            for t in sources:
+                if s is not t and _code(s) != _code(t):
+                    dyads.append(Dyad(s, t))
+        return dyads
+    return [Dyad(s, None) for s in sources]
+
+
+def _governing_subjects(tok: Token, index: ActorIndex) -> list[ActorMention]:
+    t = tok
+    for _ in range(6):
+        if t.head is t:
+            break
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            subs, _ = _subject_tokens(t)
+            found: list[ActorMention] = []
+            for s in subs:
+                found.extend(np_actors(s, index))
+            if found:
+                return found
+    return []
+
+
+def nominal_dyads(noun: Token, index: ActorIndex) -> list[Dyad]:
+    """Participants of a meeting-like noun: "meeting with B", "talks between A and B", "A's visit to B"."""
+    inner: list[ActorMention] = []
+    partner: list[ActorMention] = []
+    for p in noun.children:
+        if p.dep_ == "prep" and p.lower_ in ("between", "among"):
+            for o in p.children:
+                if o.dep_ == "pobj":
+                    inner.extend(np_actors(o, index))
+        elif p.dep_ == "prep" and p.lower_ in ("with", "to"):
+            for o in p.children:
+                if o.dep_ == "pobj":
+                    partner.extend(np_actors(o, index))
+        elif p.dep_ in ("poss", "compound", "amod"):
+            inner.extend(np_actors(p, index))
+    inner = _unique(inner)
+    partner = _unique(partner)
+    if len(inner) >= 2 and not partner:
+        a, b = inner[0], inner[1]
+        index.note_pair(noun.i, a, b)
+        return [Dyad(a, b), Dyad(b, a, True)] if _code(a) != _code(b) else []
+    sources = inner or _governing_subjects(noun, index)
+    if not sources or not partner:
+        return []
+    out: list[Dyad] = []
+    for s in sources:
+        for t in partner:
+            if _code(s) != _code(t):
+                out.append(Dyad(s, t))
+                out.append(Dyad(t, s, True))
+                index.note_pair(noun.i, s, t)
+    return out

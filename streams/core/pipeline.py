@@ -1,0 +1,102 @@
+"""The whole chain, top to bottom: raw article → clean → (spaCy) → extract → classify.
+
+Pure: the spaCy pipeline and the codebook are handed in (loaded once by
+``streams.adapters.nlp.load_coder``); nothing here reads files or the environment.
+Per-stage timings (seconds) travel with each :class:`Outcome` so the bench and the
+stream app can report where the time goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
+
+from schemas.articles import CleanArticle, RawArticle
+from schemas.events import DiplomaticEvent
+from streams.core.classify import classify
+from streams.core.clean import clean_article
+from streams.core.extract import extract
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from streams.codebook import Codebook
+
+# Part of every event id: bump it when classify's output for the same input changes.
+CODER_VERSION = "wirewatch-coder-0.1.0"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    raw: RawArticle
+    clean: CleanArticle
+    events: list[DiplomaticEvent] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _code(doc: Doc, clean: CleanArticle, codebook: Codebook, now: datetime | None, timings: dict[str, float]) -> list[DiplomaticEvent]:
+    t0 = perf_counter()
+    mentions = extract(doc, codebook=codebook, published_at=clean.published_at or now)
+    t1 = perf_counter()
+    events = classify(doc, mentions, codebook=codebook, clean=clean, coder_version=CODER_VERSION)
+    timings["extract"] = t1 - t0
+    timings["classify"] = perf_counter() - t1
+    return events
+
+
+def _clean(raw: RawArticle, max_chars: int) -> tuple[CleanArticle, float]:
+    t0 = perf_counter()
+    clean = clean_article(raw, max_chars=max_chars)
+    return clean, perf_counter() - t0
+
+
+def process(raw: RawArticle, *, nlp: Language, codebook: Codebook, now: datetime | None = None, max_chars: int = 100_000) -> Outcome:
+    """Code one article. ``now`` stands in for a missing ``published_at`` when resolving dates."""
+    clean, t_clean = _clean(raw, max_chars)
+    timings = {"clean": t_clean}
+    if not clean.codable or not clean.text.strip():
+        return Outcome(raw=raw, clean=clean, events=[], timings=timings)
+    t0 = perf_counter()
+    doc = nlp(clean.text)
+    timings["parse"] = perf_counter() - t0
+    events = _code(doc, clean, codebook, now, timings)
+    return Outcome(raw=raw, clean=clean, events=events, timings=timings)
+
+
+class Coder:
+    """A loaded spaCy pipeline and codebook, ready to code articles one by one or in batches."""
+
+    def __init__(self, nlp: Language, codebook: Codebook, *, max_chars: int = 100_000) -> None:
+        self.nlp = nlp
+        self.codebook = codebook
+        self.max_chars = max_chars
+
+    def process(self, raw: RawArticle, *, now: datetime | None = None) -> Outcome:
+        return process(raw, nlp=self.nlp, codebook=self.codebook, now=now, max_chars=self.max_chars)
+
+    def process_batch(self, raws: Iterable[RawArticle], batch_size: int = 16, *, now: datetime | None = None) -> list[Outcome]:
+        """Code many articles, parsing the codable ones together with ``nlp.pipe``.
+
+        Articles that are not codable (non-English, empty) skip spaCy entirely.
+        The parse time of a batch is shared out over its articles by text length.
+        """
+        items: list[tuple[RawArticle, CleanArticle, dict[str, float]]] = []
+        for raw in raws:
+            clean, t_clean = _clean(raw, self.max_chars)
+            items.append((raw, clean, {"clean": t_clean}))
+        codable = [k for k, (_, c, _) in enumerate(items) if c.codable and c.text.strip()]
+        texts = [items[k][1].text for k in codable]
+        t0 = perf_counter()
+        docs: Sequence[Any] = list(self.nlp.pipe(texts, batch_size=batch_size))
+        t_parse = perf_counter() - t0
+        total = sum(len(t) for t in texts) or 1
+        events_by: dict[int, list[DiplomaticEvent]] = {}
+        for k, doc in zip(codable, docs, strict=True):
+            raw, clean, timings = items[k]
+            timings["parse"] = t_parse * len(clean.text) / total
+            events_by[k] = _code(doc, clean, self.codebook, now, timings)
+        return [Outcome(raw=r, clean=c, events=events_by.get(k, []), timings=t) for k, (r, c, t) in enumerate(items)]

@@ -1,0 +1,143 @@
+"""Matching PETRARCH verb patterns against a verb's dependency subtree.
+
+A pattern's words after ``*`` must appear, in order but with gaps allowed, among
+the tokens of the verb's own phrase that follow it (objects, particles,
+prepositional phrases, an ``xcomp``), never in a coordinated or subordinate
+clause; the words before ``*`` among the phrase's tokens before the verb
+(subject, auxiliaries, adverbs). A token matches a dictionary word by its lower-case
+text or lemma, so "exchanges" matches ``EXCHANGE``. Actor slots (``+`` ``$`` ``%``)
+match a token inside an actor mention. The most specific pattern (most words) wins;
+a pattern coded ``---`` wins too and then blocks the event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from streams.codebook.verbs import Element, VerbDictionary, VerbEntry, VerbPattern
+
+# Dependents that start another clause or event: their words are not the verb's.
+_CLAUSAL = frozenset({"conj", "cc", "ccomp", "advcl", "relcl", "parataxis", "punct", "mark", "acl", "csubj", "csubjpass"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+
+
+@dataclass(frozen=True)
+class VerbMatch:
+    entry: VerbEntry
+    pattern: VerbPattern | None  # None: the verb's default code
+    code: str | None
+    reverse_code: str | None
+    target_slot: Token | None = None  # the token the pattern's "+" matched
+    source_slot: Token | None = None
+
+    @property
+    def how(self) -> str:
+        return "pattern" if self.pattern is not None else "verb"
+
+
+def _phrase_tokens(verb: Token) -> tuple[list[Token], list[Token]]:
+    before: list[Token] = []
+    after: list[Token] = []
+
+    def walk(tok: Token, top: bool) -> None:
+        for child in tok.children:
+            if top and child.dep_ in _CLAUSAL:
+                continue
+            if not top and child.dep_ in ("conj", "cc", "relcl", "ccomp", "advcl", "parataxis", "punct"):
+                # inside an object, a coordinated noun is still part of the phrase
+                if child.dep_ != "conj" or child.pos_ == "VERB":
+                    continue
+            (before if child.i < verb.i else after).append(child)
+            walk(child, False)
+
+    walk(verb, True)
+    before.sort(key=lambda t: t.i)
+    after.sort(key=lambda t: t.i)
+    return before, after
+
+
+def _word_forms(tok: Token) -> tuple[str, str]:
+    return tok.text.lower(), tok.lemma_.lower()
+
+
+def _match_seq(words: Sequence[str], toks: Sequence[Token], i: int) -> int | None:
+    """Match consecutive words at toks[i:]; returns the index after the match."""
+    j = i
+    for w in words:
+        while j < len(toks) and toks[j].is_punct:
+            j += 1
+        if j >= len(toks):
+            return None
+        text, lemma = _word_forms(toks[j])
+        if w != text and w != lemma and w.rstrip("s") != lemma:
+            return None
+        j += 1
+    return j
+
+
+def _match_elements(elements: Sequence[Element], toks: Sequence[Token], is_actor, slots: dict[str, Token]) -> bool:
+    pos = 0
+    for el in elements:
+        found = False
+        for k in range(pos, len(toks)):
+            if el.is_marker:
+                if is_actor(toks[k]):
+                    slots.setdefault(el.marker or "+", toks[k])
+                    pos, found = k + 1, True
+                    break
+                continue
+            for alt in el.alternatives:
+                end = _match_seq(alt, toks, k)
+                if end is not None:
+                    pos, found = end, True
+                    break
+            if found:
+                break
+        if not found:
+            return False
+    return True
+
+
+def _particles_ok(entry: VerbEntry, verb: Token) -> bool:
+    if not entry.particles:
+        return True
+    near = [c for c in verb.children if c.dep_ in ("prt", "prep", "advmod", "dobj", "acomp") and c.i > verb.i]
+    words = [c.lemma_.lower() for c in sorted(near, key=lambda t: t.i)]
+    return all(p in words for p in entry.particles)
+
+
+def match_verb(verb: Token, verbs: VerbDictionary, is_actor) -> VerbMatch | None:
+    """The best dictionary reading of ``verb``, or None if the verb is not in it."""
+    entries = verbs.lookup(verb.lemma_)
+    if not entries:
+        return None
+    entries = [e for e in entries if _particles_ok(e, verb)]
+    if not entries:
+        return None
+    # A multi-word verb ("clear up") beats the bare one when its particle is there.
+    entries.sort(key=lambda e: -len(e.particles))
+    before, after = _phrase_tokens(verb)
+    best: VerbMatch | None = None
+    best_score = -1
+    seen: set[int] = set()
+    for entry in entries:
+        if id(entry.patterns) in seen:
+            continue
+        seen.add(id(entry.patterns))
+        for pat in entry.patterns:
+            if pat.words <= best_score:
+                continue
+            slots: dict[str, Token] = {}
+            if not _match_elements(pat.before, before, is_actor, slots):
+                continue
+            if not _match_elements(pat.after, after, is_actor, slots):
+                continue
+            best_score = pat.words
+            best = VerbMatch(entry, pat, pat.code, pat.reverse_code, slots.get("+"), slots.get("$"))
+    if best is not None:
+        return best
+    first = entries[0]
+    return VerbMatch(first, None, first.code, first.reverse_code)
