@@ -32,13 +32,23 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, model_validator
 
 from schemas.alerts import Alert, Severity
 from schemas.events import Actor, DateRange, DiplomaticEvent
 from streams.core.dedup import actor_key
+
+
+def _roots_as_strings(value: object) -> object:
+    # YAML reads an unquoted 04 as the integer 4; CAMEO roots are two-digit strings.
+    if isinstance(value, list):
+        return [f"{v:02d}" if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return value
+
+
+RootList = Annotated[list[str], BeforeValidator(_roots_as_strings)]
 
 
 class _Strict(BaseModel):
@@ -52,7 +62,7 @@ class WatchRule(_Strict):
     actors: list[str] = Field(min_length=1, description="CAMEO actor code prefixes, e.g. RUS, CHNGOV")
     involving: Literal["any", "both"] = "any"
     quad_classes: list[int] = Field(default_factory=list)
-    cameo_roots: list[str] = Field(default_factory=list)
+    cameo_roots: RootList = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> WatchRule:
@@ -67,7 +77,7 @@ class DyadWindowRule(_Strict):
     severity: Severity = "medium"
     metric: Literal["count", "goldstein"] = "count"
     quad_classes: list[int] = Field(default_factory=lambda: [3, 4])
-    cameo_roots: list[str] = Field(default_factory=list, description="if set, only these roots count")
+    cameo_roots: RootList = Field(default_factory=list, description="if set, only these roots count")
     actors: list[str] = Field(default_factory=list, description="if set, one side must match a prefix")
     window_hours: float = Field(default=24, gt=0)
     threshold: float | None = Field(default=None, gt=0)
@@ -100,11 +110,11 @@ class Webhook(_Strict):
     headers: dict[str, str] = Field(default_factory=dict)
 
 
-Rule = WatchRule | DyadWindowRule
+Rule = Annotated[WatchRule | DyadWindowRule, Field(discriminator="kind")]
 
 
 class RuleSet(_Strict):
-    rules: list[WatchRule | DyadWindowRule] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
     webhook: Webhook | None = None
 
     @model_validator(mode="after")

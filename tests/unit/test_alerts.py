@@ -75,7 +75,7 @@ def test_ruleset_parses_both_kinds() -> None:
     ("rules", "message"),
     [
         ([{"name": "d", "kind": "dyad_window"}], "set threshold, multiplier or both"),
-        ([{"name": "w", "kind": "watch", "actors": ["RUS"], "cameo_roots": [19]}], "string"),
+        ([{"name": "w", "kind": "watch", "actors": ["RUS"], "cameo_roots": ["4"]}], "two-digit"),
         ([{"name": "w", "kind": "watch", "actors": ["RUS"], "cameo_roots": ["21"]}], "CAMEO roots"),
         ([{"name": "w", "kind": "watch", "actors": ["RUS"], "quad_classes": [5]}], "quad classes"),
         ([{"name": "w", "kind": "watch", "actors": []}], "at least 1"),
@@ -91,6 +91,11 @@ def test_bad_rules_are_refused(rules: list[dict], message: str) -> None:
 
 
 # --- watch rules -----------------------------------------------------------
+
+
+def test_unquoted_yaml_roots_become_strings() -> None:
+    rule = WatchRule.model_validate({"name": "w", "actors": ["RUS"], "cameo_roots": [4, 19]})
+    assert rule.cameo_roots == ["04", "19"]
 
 
 def test_watch_prefix_and_classes() -> None:

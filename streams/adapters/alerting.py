@@ -1,0 +1,346 @@
+"""Canonical events and alerts as Faust agents, plus webhook delivery.
+
+``attach_alerting(app, settings=..., events_topic=...)`` adds, to an app built by
+``create_app`` (pass it in ``attach=``) or to any faust App:
+
+    events ──route──▶ alerts topic            (watch rules: stateless, one alert per match)
+              ├─────▶ <app>-stories topic      (key = story key)   ──canonical──▶ canonical topic
+              └─────▶ <app>-dyadwin topic      (key = dyad)        ──windows────▶ alerts topic
+
+Each table (``stories``: story key → CanonicalEvent JSON; ``dyadwin``: dyad →
+DyadWindowState JSON) is written only by the agent that reads the internal topic
+keyed by that table's key, so table and changelog partitions match (faust
+"Co-partitioning Tables and Streams"). The pure functions in
+``streams.core.dedup`` and ``streams.core.alerts`` are idempotent on event id, so
+a redelivered or replayed event changes neither table nor emits a new canonical
+record; a watch alert can be emitted twice on redelivery (at-least-once), with the
+same ``alert_id`` so consumers can drop the repeat.
+
+Webhook delivery runs beside the stream: agents only put alerts on a bounded queue
+(full queue: the alert is logged and skipped for the webhook, it is still on the
+alerts topic); a background task POSTs them with retries and exponential backoff;
+failures are logged, never raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import faust
+import yaml
+from faust.types import ChannelT
+from faust.types.tables import TableT
+from pydantic import ValidationError
+
+from schemas.alerts import Alert
+from schemas.canonical import CanonicalEvent
+from schemas.events import DiplomaticEvent
+from streams.core import alerts as rules_core
+from streams.core import dedup
+from streams.errors import ConfigError
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_QUEUE_SIZE = 1000
+
+
+# --- rules file ----------------------------------------------------------------------------------
+
+
+def load_rules(path: Path | str | None) -> rules_core.RuleSet:
+    """The rules in a YAML (``.yaml``/``.yml``) or TOML (``.toml``) file; no path: no rules.
+
+    Every problem becomes one ``ConfigError`` line naming the file and the field.
+    """
+    if path is None:
+        return rules_core.RuleSet()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"alerts config {path}: cannot read: {exc.strerror or exc}") from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+        elif suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            raise ConfigError(
+                f"alerts config {path}: unknown format {suffix or '(none)'}; use .yaml, .yml or .toml"
+            )
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise ConfigError(f"alerts config {path}:{where} not valid YAML: {problem}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"alerts config {path}: not valid TOML: {exc}") from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"alerts config {path}: expected a mapping with 'rules' (and optional 'webhook')")
+    try:
+        return rules_core.RuleSet.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"alerts config {path}: {_first_error(exc, data)}") from exc
+
+
+def _first_error(exc: ValidationError, data: dict[str, Any]) -> str:
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    # Name a rule by its name rather than its index, and drop pydantic's union tags (watch/dyad_window).
+    parts: list[str] = []
+    for i, item in enumerate(loc):
+        if parts == ["rules"] and isinstance(item, int):
+            try:
+                parts.append(f"{data['rules'][item].get('name', item)!s}")
+            except (KeyError, IndexError, AttributeError, TypeError):
+                parts.append(str(item))
+        elif i == 2 and loc[0] == "rules" and item in ("watch", "dyad_window"):
+            continue
+        else:
+            parts.append(str(item))
+    where = ".".join(parts)
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}{more}" if where else f"{message}{more}"
+
+
+# --- webhook -------------------------------------------------------------------------------------
+
+
+class WebhookSender:
+    """POST alerts as JSON to one URL: retries with exponential backoff, failures logged."""
+
+    def __init__(self, hook: rules_core.Webhook, *, queue_size: int = WEBHOOK_QUEUE_SIZE) -> None:
+        self.hook = hook
+        self.queue: asyncio.Queue[Alert] = asyncio.Queue(maxsize=queue_size)
+        self.delivered = 0
+        self.failed = 0
+        self.dropped = 0
+
+    def offer(self, alert: Alert) -> bool:
+        """Queue an alert without waiting; False (and a log line) if the queue is full."""
+        try:
+            self.queue.put_nowait(alert)
+        except asyncio.QueueFull:
+            self.dropped += 1
+            log.warning("webhook queue full (%d); alert %s not sent to the webhook", self.queue.maxsize,
+                        alert.alert_id)
+            return False
+        return True
+
+    async def deliver(self, session: aiohttp.ClientSession, alert: Alert) -> bool:
+        """One alert, up to ``1 + retries`` attempts; True when the server answered 2xx."""
+        body = alert.model_dump_json().encode("utf-8")
+        headers = {"Content-Type": "application/json", **self.hook.headers}
+        timeout = aiohttp.ClientTimeout(total=self.hook.timeout_s)
+        attempts = 1 + self.hook.retries
+        for attempt in range(1, attempts + 1):
+            try:
+                post = session.post(str(self.hook.url), data=body, headers=headers, timeout=timeout)
+                async with post as resp:
+                    if 200 <= resp.status < 300:
+                        self.delivered += 1
+                        return True
+                    problem = f"HTTP {resp.status}"
+                    if 400 <= resp.status < 500 and resp.status not in (408, 429):
+                        attempts = attempt  # the request itself is wrong: retrying will not help
+                        break
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            if attempt < attempts:
+                delay = self.hook.backoff_s * 2 ** (attempt - 1)
+                log.info("webhook attempt %d/%d for %s failed (%s); retrying in %.2fs",
+                         attempt, attempts, alert.alert_id, problem, delay)
+                await asyncio.sleep(delay)
+        self.failed += 1
+        log.warning("webhook gave up on alert %s after %d attempt(s): %s", alert.alert_id, attempts, problem)
+        return False
+
+    async def run(self) -> None:
+        """Deliver queued alerts until cancelled."""
+        async with aiohttp.ClientSession() as session:
+            while True:
+                alert = await self.queue.get()
+                try:
+                    await self.deliver(session, alert)
+                except Exception:  # noqa: BLE001 - a webhook bug must not kill the worker
+                    self.failed += 1
+                    log.exception("webhook delivery of %s failed", alert.alert_id)
+                finally:
+                    self.queue.task_done()
+
+
+# --- agents --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Alerting:
+    """Handles on what ``attach_alerting`` declared, for tests and views."""
+
+    rules: rules_core.RuleSet
+    story_topic: ChannelT
+    dyad_topic: ChannelT
+    canonical_topic: ChannelT
+    alerts_topic: ChannelT
+    stories: TableT
+    windows: TableT
+    webhook: WebhookSender | None
+    agents: dict[str, Any] = field(default_factory=dict)
+
+
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def attach_alerting(
+    app: faust.App,
+    *,
+    settings: Settings,
+    events_topic: ChannelT,
+    rules: rules_core.RuleSet | None = None,
+    channels: dict[str, ChannelT] | None = None,
+    clock: Clock = _utcnow,
+) -> Alerting:
+    """Add the canonical-event and alert agents to ``app``.
+
+    ``rules`` default to the file ``settings.app.alerts_config`` (none: no alert
+    rules, canonical events only). ``channels`` replaces topics by name
+    (``stories``, ``dyadwin``, ``canonical``, ``alerts``), e.g. with in-memory
+    ``app.channel()``s in agent tests.
+    """
+    ruleset = rules if rules is not None else load_rules(settings.app.alerts_config)
+    window_hours = settings.app.dedup_window_hours
+    partitions = settings.topics.partitions
+    channels = channels or {}
+
+    def internal(suffix: str) -> ChannelT:
+        return channels.get(suffix) or app.topic(
+            f"{settings.app.id}-{suffix}", internal=True, partitions=partitions,
+            key_serializer="json", value_serializer="json",
+        )
+
+    def output(name: str, topic_name: str, **config: Any) -> ChannelT:
+        return channels.get(name) or app.topic(
+            topic_name, partitions=partitions, key_serializer="raw", value_serializer="raw",
+            config=config or None,
+        )
+
+    def table(name: str) -> TableT:
+        return app.Table(name, default=None, partitions=partitions,
+                         schema=faust.Schema(key_serializer="json", value_serializer="json"))
+
+    wired = Alerting(
+        rules=ruleset,
+        story_topic=internal("stories"),
+        dyad_topic=internal("dyadwin"),
+        canonical_topic=output("canonical", settings.topics.canonical, **{"cleanup.policy": "compact"}),
+        alerts_topic=output("alerts", settings.topics.alerts),
+        stories=table("stories"),
+        windows=table("dyadwin"),
+        webhook=WebhookSender(ruleset.webhook) if ruleset.webhook is not None else None,
+    )
+    watch_rules = ruleset.watch_rules
+    window_rules = ruleset.window_rules
+
+    async def emit(alert: Alert) -> None:
+        await wired.alerts_topic.send(key=alert.alert_id.encode("utf-8"), value=_encode(alert))
+        log.info("alert %s", alert.message)
+        if wired.webhook is not None:
+            wired.webhook.offer(alert)
+
+    @app.agent(events_topic, name="wirewatch.alerts.route")
+    async def route(stream: Any) -> Any:
+        """Watch rules, then re-key each event by story and by dyad for the stateful agents."""
+        async for value in stream:
+            event = _decode_event(value)
+            if event is None:
+                yield None
+                continue
+            fired = rules_core.evaluate_watch(watch_rules, event, now=clock())
+            for alert in fired:
+                await emit(alert)
+            payload = event.model_dump(mode="json")
+            key = dedup.story_key(event, window_hours=window_hours)
+            await wired.story_topic.send(key=key, value=payload)
+            dyad = rules_core.dyad_key(event) if window_rules else None
+            if dyad is not None:
+                await wired.dyad_topic.send(key=dyad, value=payload)
+            yield {"event_id": event.event_id, "story_key": key, "dyad": dyad, "alerts": len(fired)}
+
+    @app.agent(wired.story_topic, name="wirewatch.alerts.canonical")
+    async def canonical(stream: Any) -> Any:
+        """Fold each report into its story; publish the story when it changed."""
+        async for key, payload in stream.items():
+            event = DiplomaticEvent.model_validate(payload)
+            stored = wired.stories.get(key)
+            previous = CanonicalEvent.model_validate(stored) if stored is not None else None
+            merged = dedup.merge(previous, event, window_hours=window_hours)
+            if merged == previous:
+                yield None
+                continue
+            wired.stories[key] = merged.model_dump(mode="json")
+            await wired.canonical_topic.send(key=merged.story_id.encode("utf-8"), value=_encode(merged))
+            yield merged
+
+    @app.agent(wired.dyad_topic, name="wirewatch.alerts.windows")
+    async def windows(stream: Any) -> Any:
+        """Sliding-window rules per dyad; the window state lives in the ``dyadwin`` table."""
+        async for key, payload in stream.items():
+            event = DiplomaticEvent.model_validate(payload)
+            stored = wired.windows.get(key)
+            state = rules_core.DyadWindowState.model_validate(stored) if stored is not None else None
+            new_state, fired = rules_core.update(state, event, rules=window_rules, now=clock())
+            if new_state is not None and new_state != state:
+                wired.windows[key] = new_state.model_dump(mode="json")
+            for alert in fired:
+                await emit(alert)
+            yield fired
+
+    wired.agents.update(route=route, canonical=canonical, windows=windows)
+
+    if wired.webhook is not None:
+        sender = wired.webhook
+
+        @app.task
+        async def webhook_sender() -> None:
+            await sender.run()
+
+        wired.agents["webhook"] = webhook_sender
+
+    app.alerting = wired  # type: ignore[attr-defined]
+    return wired
+
+
+def _encode(record: Alert | CanonicalEvent) -> bytes:
+    return record.model_dump_json().encode("utf-8")
+
+
+def _decode_event(value: Any) -> DiplomaticEvent | None:
+    """The events topic is written by our own worker; anything else there is logged and skipped."""
+    try:
+        if isinstance(value, DiplomaticEvent):
+            return value
+        if isinstance(value, bytes | str):
+            return DiplomaticEvent.model_validate_json(value)
+        return DiplomaticEvent.model_validate(value)
+    except ValidationError as exc:
+        log.warning("not a DiplomaticEvent on the events topic, skipped: %s", str(exc).splitlines()[0])
+        return None
+
+
+__all__ = ["Alerting", "WebhookSender", "attach_alerting", "load_rules"]
