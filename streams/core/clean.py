@@ -267,6 +267,22 @@ def _fix_characters(text: str, report: _Report) -> str:
     return fixed
 
 
+def _normalise(text: str, report: _Report) -> str:
+    """Markup, characters and whitespace (per line), repeated until nothing changes.
+
+    ftfy is not idempotent on every input (it fixes a sequence that only becomes
+    recognisable once a neighbour is gone), so one round is not enough for
+    clean(clean(x)) == clean(x); three rounds settle anything seen in testing.
+    """
+    for _ in range(3):
+        before = text
+        text = _fix_characters(_decode_markup(text, report), report)
+        text = "\n".join(_squash(line) for line in text.splitlines())
+        if text == before:
+            break
+    return text
+
+
 # --- steps 2-3: lines and paragraphs -----------------------------------------
 
 
@@ -441,8 +457,11 @@ def _cap(paragraphs: list[str], max_chars: int, report: _Report) -> tuple[list[s
 
 
 def _clean_title(title: str, report: _Report) -> str:
-    title = _fix_characters(_decode_markup(title, report), report)
-    title, _ = _fix_inline(_squash(title))
+    for _ in range(3):
+        before = title
+        title, _ = _fix_inline(_squash(_normalise(title, report)))
+        if title == before:
+            break
     return title
 
 
@@ -458,7 +477,7 @@ def clean_article(raw: RawArticle, *, max_chars: int = 100_000) -> CleanArticle:
         cut = body.rfind("\n", 0, raw_cap)
         body = body[: cut if cut > 0 else raw_cap]
         report.add("artefacts_fixed", f"raw body of {len(raw.body)} chars cut to {len(body)} before cleaning")
-    body = _fix_characters(_decode_markup(body, report), report)
+    body = _normalise(body, report)
 
     paragraphs: list[str] = []
     fixes: list[dict[str, int]] = []
