@@ -1,0 +1,135 @@
+"""docker-compose.yml and deploy/Dockerfile agree with the settings and the CLI (no Docker engine needed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from streams.cli import build_parser
+from streams.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _env(service: dict) -> dict[str, str]:
+    env = service.get("environment", {})
+    if isinstance(env, list):  # the "- NAME=value" form
+        env = dict(item.split("=", 1) for item in env)
+    return {k: str(v) for k, v in env.items()}
+
+
+def _settings_field(env_name: str) -> object:
+    """Walk Settings along WIREWATCH_A__B__C; raise KeyError if any part is not a field."""
+    parts = env_name.removeprefix("WIREWATCH_").lower().split("__")
+    model: type[BaseModel] = Settings
+    annotation: object = None
+    for i, part in enumerate(parts):
+        field = model.model_fields[part]  # KeyError → not a setting
+        annotation = field.annotation
+        if i < len(parts) - 1:
+            assert isinstance(annotation, type) and issubclass(annotation, BaseModel), (
+                f"{part} is not a group"
+            )
+            model = annotation
+    return annotation
+
+
+def test_services_and_official_kafka_image(compose):
+    services = compose["services"]
+    assert set(services) >= {"kafka", "worker"}
+    assert re.fullmatch(r"apache/kafka:3\.9\.\d+", services["kafka"]["image"])
+    assert services["worker"]["build"]["dockerfile"] == "deploy/Dockerfile"
+    assert (ROOT / services["worker"]["build"].get("context", ".") / "deploy/Dockerfile").is_file()
+    assert services["worker"]["depends_on"]["kafka"]["condition"] == "service_healthy"
+    for name in ("kafka", "worker"):
+        assert services[name]["healthcheck"]["test"], f"{name} has no healthcheck"
+
+
+def test_kafka_runs_kraft_single_node(compose):
+    env = _env(compose["services"]["kafka"])
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{env['KAFKA_NODE_ID']}@kafka:9093"
+    assert "ZOOKEEPER" not in " ".join(env)
+    assert len(env["CLUSTER_ID"]) == 22
+    assert env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] == "0"
+    assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"
+
+
+def test_worker_env_names_are_real_settings_and_valid(compose, monkeypatch):
+    env = _env(compose["services"]["worker"])
+    names = [n for n in env if n.startswith("WIREWATCH_")]
+    assert names, "the worker gets its settings from WIREWATCH_* variables"
+    for name in names:
+        try:
+            _settings_field(name)
+        except KeyError:
+            pytest.fail(f"{name} in docker-compose.yml is not a settings field")
+    # and the values parse: the same Settings object the worker builds
+    for name in list(os.environ):
+        if name.startswith("WIREWATCH_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    s = Settings()
+    assert s.web.host == "0.0.0.0"
+    assert s.web.port == int(env["WIREWATCH_WEB__PORT"])
+
+
+def test_worker_reaches_the_broker_on_its_advertised_internal_listener(compose):
+    kafka_env = _env(compose["services"]["kafka"])
+    advertised = {
+        url.split("://", 1)[1] for url in kafka_env["KAFKA_ADVERTISED_LISTENERS"].split(",") if "://" in url
+    }
+    bootstrap = _env(compose["services"]["worker"])["WIREWATCH_KAFKA__BOOTSTRAP_SERVERS"]
+    assert bootstrap in advertised
+    # the healthcheck probes that same listener
+    assert bootstrap in " ".join(compose["services"]["kafka"]["healthcheck"]["test"])
+
+
+def test_worker_port_matches_its_published_port_and_healthcheck(compose):
+    worker = compose["services"]["worker"]
+    port = _env(worker)["WIREWATCH_WEB__PORT"]
+    assert any(str(p).endswith(f":{port}") for p in worker["ports"])
+    assert f":{port}/healthz" in " ".join(worker["healthcheck"]["test"])
+
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "deploy" / "Dockerfile").read_text().replace("\\\n", " ")
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            out.append((keyword.upper(), rest.strip()))
+    return out
+
+
+def test_dockerfile_builds_python_311_slim_and_runs_a_real_cli_command():
+    instructions = _dockerfile_instructions()
+    assert instructions[0] == ("FROM", "python:3.11-slim")
+    copied = " ".join(rest for kw, rest in instructions if kw == "COPY")
+    for path in re.findall(r"[\w./-]+", copied):
+        if path not in {".", "./", "./schemas", "./streams"} and not path.startswith("/"):
+            assert (ROOT / path).exists(), f"Dockerfile copies missing {path}"
+    assert any(kw == "RUN" and "pip install ." in rest for kw, rest in instructions)
+    cmd = json.loads(next(rest for kw, rest in instructions if kw == "CMD"))
+    assert cmd[:2] == ["wirewatch", "worker"]
+    # the options parse with the real CLI (catches a renamed command or flag)
+    args = build_parser().parse_args(cmd[1:])
+    assert callable(args.func)
+    env_line = " ".join(rest for kw, rest in instructions if kw == "ENV")
+    for name in re.findall(r"(WIREWATCH_\w+)=", env_line):
+        _settings_field(name)
+    assert shlex.split(env_line)  # well-formed
