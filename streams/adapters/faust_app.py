@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import faust
@@ -254,3 +255,13 @@ async def _send_dead(w: Wiring, event: EventT, *, stage: str, code: str, message
     letter = codecs.dead_letter(event.value, origin, stage=stage, code=code, message=message)
     log.warning("dead letter %s (%s) for %s[%s]@%s: %s", code, stage, msg.topic, msg.partition, msg.offset, message)
     await w.deadletter.send(key=key, value=codecs.encode(letter))
+
+
+def run_worker(app: faust.App, *, loglevel: str = "warning") -> None:
+    """Run ``app`` as a worker until SIGINT/SIGTERM, then exit the process with its status.
+
+    faust's ``Worker`` installs the signal handlers that stop the app cleanly:
+    the producer is flushed, offsets are committed and the group is left.
+    """
+    Path(app.conf.datadir).parent.mkdir(parents=True, exist_ok=True)  # faust creates only the last level
+    faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()

@@ -1,0 +1,54 @@
+"""``wirewatch worker``: run the streaming worker (all agents, tables and HTTP views)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from streams.settings import Settings, get_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "worker",
+        help="run the streaming worker: raw articles → events, tables, alerts, HTTP views",
+        description=(
+            "Consume the raw-article topic, code every article, publish clean articles, events, "
+            "canonical events, alerts and dead letters, and serve the tables over HTTP. "
+            "Stop with Ctrl-C (SIGINT) or SIGTERM. Settings come from WIREWATCH_* variables."
+        ),
+    )
+    parser.add_argument("--web-port", type=int, default=None, help="HTTP port (default: web.port, 6066)")
+    parser.add_argument("--web-host", default=None, help="HTTP bind address (default: web.host, 127.0.0.1)")
+    parser.add_argument("--loglevel", default="warning", choices=["debug", "info", "warning", "error"],
+                        help="worker log level (default: warning)")
+    parser.add_argument("--no-create-topics", action="store_true",
+                        help="do not create missing topics before starting (they must exist)")
+    parser.set_defaults(func=_worker)
+
+
+def worker_settings(base: Settings, *, web_port: int | None, web_host: str | None) -> Settings:
+    web = base.web.model_copy(update={k: v for k, v in (("port", web_port), ("host", web_host)) if v is not None})
+    return base.model_copy(update={"web": web})
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from streams.adapters.faust_app import run_worker
+    from streams.adapters.topic_admin import ensure_topics
+    from streams.app import build_app
+
+    settings = worker_settings(get_settings(), web_port=args.web_port, web_host=args.web_host)
+    if not args.no_create_topics:
+        created = ensure_topics(settings)
+        if created:
+            print(f"created topics: {', '.join(created)}", file=sys.stderr)
+    print(f"loading the spaCy model {settings.nlp.model} …", file=sys.stderr)
+    app = build_app(settings)
+    print(
+        f"worker {settings.app.id} on {settings.kafka.bootstrap_servers}: "
+        f"{settings.topics.raw} → {settings.topics.events}; "
+        f"HTTP on http://{settings.web.host}:{settings.web.port}/healthz",
+        file=sys.stderr,
+    )
+    run_worker(app, loglevel=args.loglevel)  # exits the process with the worker's status
+    return 0  # pragma: no cover - run_worker does not return
