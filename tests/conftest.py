@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # per run that are not ours and would bury the ones that are
     for message in ("read_text is deprecated", "open_text is deprecated"):
         config.addinivalue_line("filterwarnings", f"ignore:{message}:DeprecationWarning")
+    # a CI timeout sends SIGTERM: turn it into the KeyboardInterrupt pytest already handles, so fixture
+    # teardowns still run and no broker started by a test outlives the run
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")

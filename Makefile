@@ -1,0 +1,44 @@
+# wirewatch task runner. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# the editable install is redone only when the project's metadata changes
+INSTALL_STAMP := $(VENV)/.install-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install broker broker-stop broker-status test run lint check-python
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "wirewatch needs Python 3.11+; '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Use: make PYTHON=python3.11 ..." >&2; exit 1; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALL_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(INSTALL_STAMP) ## create .venv (if missing) and install wirewatch with its dev extras
+
+broker: install ## start the local Apache Kafka broker (127.0.0.1:9092, data in data/kafka)
+	$(BIN)/wirewatch broker start
+
+broker-stop: install ## stop the local broker
+	$(BIN)/wirewatch broker stop
+
+broker-status: install ## is the local broker running and answering?
+	$(BIN)/wirewatch broker status
+
+test: install ## everything: install, broker jars, a throw-away broker on a free port, all tests, stop
+	deploy/test.sh
+
+run: install ## the main job: local broker (if none answers) + the streaming worker
+	deploy/run.sh
+
+lint: install ## ruff
+	$(BIN)/ruff check .
