@@ -1,0 +1,163 @@
+"""``wirewatch clean`` and ``wirewatch code``: the pipeline on files, no broker.
+
+Both read raw articles from ``.jsonl`` files, ``.txt`` files or ``-`` (stdin; the
+default when no path is given) and write one JSON object per line to stdout:
+``CleanArticle`` records for ``clean``, ``DiplomaticEvent`` records for ``code``.
+A line (or file) that gives no article is reported on stderr as one line,
+``wirewatch: PATH:LINE: reason``, and the run goes on. The exit status is 0
+unless not a single article could be read (then 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from schemas import RawArticle
+from streams.adapters.inputs import InputProblem, parse_published_at, read_articles
+from streams.errors import InputError
+from streams.settings import get_settings
+
+if TYPE_CHECKING:
+    from streams.core.pipeline import Coder, Outcome
+
+_EPILOG = (
+    "Input: .jsonl (one RawArticle JSON per line), .txt (first non-empty line is the title, the rest the\n"
+    "body), - for stdin (JSON lines if the first non-blank line starts with '{', else one plain-text\n"
+    "article). A bad line is reported on stderr as 'wirewatch: PATH:LINE: reason' and the run goes on;\n"
+    "the exit status is 1 only when not a single article could be read."
+)
+_PATHS_HELP = "raw articles: .jsonl (one RawArticle per line), .txt (first line = title) or - for stdin (default)"
+_DATE_HELP = "date of plain-text articles and of JSON records without one: 2022-09-20 (midnight UTC) or ISO datetime"
+
+
+def _published_at(value: str):  # noqa: ANN202 - argparse type
+    try:
+        return parse_published_at(value)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    clean = subparsers.add_parser(
+        "clean",
+        help="clean raw articles: one CleanArticle JSON per line on stdout",
+        description="Clean raw articles (no model, no broker): one CleanArticle JSON per line on stdout.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    clean.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
+    clean.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
+    clean.add_argument("--max-chars", type=_positive, metavar="N",
+                       help="cut longer texts at a paragraph boundary (default: nlp.max_body_chars, 100000)")
+    clean.set_defaults(func=run_clean)
+
+    code = subparsers.add_parser(
+        "code",
+        help="code raw articles into diplomatic events: one DiplomaticEvent JSON per line on stdout",
+        description="Clean, parse (spaCy) and classify raw articles, no broker: "
+        "one DiplomaticEvent JSON per line on stdout.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    code.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
+    code.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
+    code.add_argument("--batch-size", type=_positive, metavar="N",
+                      help="articles parsed together by spaCy (default: nlp.batch_size, 16)")
+    code.set_defaults(func=run_code)
+
+
+@dataclass
+class _Tally:
+    articles: int = 0
+    problems: int = 0
+    pending: list[tuple[str, int, RawArticle]] = field(default_factory=list)
+
+
+def _problem(err: TextIO, source: str, line_no: int, reason: str) -> None:
+    where = f"{source}:{line_no}" if line_no else source
+    err.write(f"wirewatch: {where}: {reason}\n")
+    err.flush()
+
+
+def _articles(args: argparse.Namespace, tally: _Tally, err: TextIO) -> Iterator[tuple[str, int, RawArticle]]:
+    for source, line_no, item in read_articles(args.paths, published_at=args.published_at):
+        if isinstance(item, InputProblem):
+            tally.problems += 1
+            _problem(err, source, line_no, item.reason)
+            continue
+        tally.articles += 1
+        yield source, line_no, item
+
+
+def _status(tally: _Tally) -> int:
+    return 1 if tally.problems and not tally.articles else 0
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    from streams.core.clean import clean_article
+
+    out, err = sys.stdout, sys.stderr
+    max_chars = args.max_chars or get_settings().nlp.max_body_chars
+    tally = _Tally()
+    for _source, _line_no, raw in _articles(args, tally, err):
+        out.write(clean_article(raw, max_chars=max_chars).model_dump_json() + "\n")
+        out.flush()
+    return _status(tally)
+
+
+def _outcomes(coder: Coder, batch: list[tuple[str, int, RawArticle]], batch_size: int,
+              err: TextIO) -> list[Outcome]:
+    raws = [raw for _, _, raw in batch]
+    try:
+        return coder.process_batch(raws, batch_size=batch_size)
+    except Exception:  # noqa: BLE001 - one bad article must not cost the batch: redo one by one
+        outcomes = []
+        for source, line_no, raw in batch:
+            try:
+                outcomes.append(coder.process(raw))
+            except Exception as exc:  # noqa: BLE001 - reported with its place, the run goes on
+                _problem(err, source, line_no, f"coding failed: {type(exc).__name__}: {exc}")
+        return outcomes
+
+
+def run_code(args: argparse.Namespace) -> int:
+    from streams.adapters.nlp import load_coder
+
+    out, err = sys.stdout, sys.stderr
+    settings = get_settings().nlp
+    batch_size = args.batch_size or settings.batch_size
+    tally = _Tally()
+    coder: Coder | None = None
+
+    def flush() -> None:
+        nonlocal coder
+        if not tally.pending:
+            return
+        if coder is None:
+            coder = load_coder(settings)  # only once there is something to code
+        for outcome in _outcomes(coder, tally.pending, batch_size, err):
+            for event in outcome.events:
+                out.write(event.model_dump_json() + "\n")
+        out.flush()
+        tally.pending.clear()
+
+    for item in _articles(args, tally, err):
+        tally.pending.append(item)
+        if len(tally.pending) >= batch_size:
+            flush()
+    flush()
+    return _status(tally)
