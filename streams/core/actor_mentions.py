@@ -1,0 +1,463 @@
+"""Actor mentions in a parsed article: dictionary matches, then context. Pure.
+
+Layers, each allowed to replace the one before where they overlap:
+
+1. **dictionary** — longest PETRARCH-2 phrase matches, codes chosen by the article date.
+2. **agent** / **nationality** — a noun phrase whose head is an agent noun and which
+   names a country: "the Chinese government" (CHN + GOV), "China's foreign ministry
+   spokesperson", "Russia's national Security Council" (which the bare dictionary would
+   read as the UN's).
+3. **people** (spaCy PERSON entities):
+   the dictionary, if it knows them at that date ("Chinese President Xi Jinping", the
+   title folded into the mention); else a title before the name ("Russian President
+   Vladimir Putin"); else an apposition ("Nikolai Patrushev, secretary of Russia's
+   national Security Council", "Guo Shengkun, a top official of China's Communist Party" —
+   the institution's agent wins over the title's); else the dictionary by surname with a
+   similar first name (Nikolai/Nikolay) — all before **coreference**: a later bare
+   "Patrushev" or "Xi" takes the code of the resolved person with that name.
+4. **outlets** are dropped: a media actor (sector MED) that is the subject of a reporting
+   verb or the object of "according to" is the source of the story, not an actor in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from schemas.events import Actor
+from streams.core.mentions import ActorMention
+
+REPORTING_LEMMAS = frozenset(
+    {"report", "say", "tell", "quote", "cite", "write", "state", "add", "claim", "announce", "note",
+     "reveal", "broadcast", "publish", "air", "learn", "confirm", "show"}
+)
+_NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "advmod"})
+_MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod"})
+# generic sector codes that are not countries even though they are three letters long
+_NON_COUNTRY = frozenset(
+    {"IGO", "NGO", "NGM", "MNC", "IMG", "UIS", "INT", "MED", "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD",
+     "SPY", "EDU", "BUS", "CRM", "CVL", "HLH", "HRI", "LAB", "LEG", "REF", "REL", "SET", "UAF", "AGR", "ELI",
+     "ENV", "MOD", "RAD", "MUS", "CHR", "JEW", "BUD", "HIN", "ATH", "---"}
+)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A code found for a token span before it becomes an :class:`ActorMention`."""
+
+    start: int
+    end: int
+    code: str | None
+    how: str
+    name: str | None = None
+    country_code: str | None = None  # the 3-letter actor code the country came from
+
+
+class ActorContext:
+    """What the layers share: the doc, the codebook's dictionaries and the article date."""
+
+    def __init__(self, doc: Doc, codebook, when: date | None):
+        self.doc = doc
+        self.actors = codebook.actors
+        self.agents = getattr(codebook, "agents", None)
+        self.nationalities: dict[str, str] = getattr(codebook, "nationalities", None) or {}
+        places = getattr(codebook, "places", None)
+        self.iso3: frozenset[str] = getattr(places, "iso3", None) or frozenset()
+        self.when = when
+        self.blocked: set[int] = set()  # tokens of '---' entries: known non-actors
+
+    # --- dictionary -----------------------------------------------------------------
+
+    def dictionary(self) -> list[Resolved]:
+        out: list[Resolved] = []
+        for sent in self.doc.sents:
+            toks = [t for t in sent if not t.is_space]
+            for m in self.actors.find_all([t.text for t in toks]):
+                start, end = toks[m.start].i, toks[m.end - 1].i + 1
+                codes = m.entry.codes_at(self.when)
+                if not codes:
+                    latest = m.entry.latest_codes()
+                    if not latest and not any(s.dated for s in m.entry.spans):
+                        self.blocked.update(range(start, end))  # '---': not an actor at all
+                        continue
+                    # known, but not in that role at that date: the country still holds
+                    country = self.country_of(latest[0]) if latest else None
+                    if country is None:
+                        continue
+                    codes = (country,)
+                for code in codes:
+                    out.append(Resolved(start, end, code, "dictionary", m.entry.name))
+        return out
+
+    def country_of(self, code: str | None) -> str | None:
+        """The 3-letter country part of an actor code (``RUSGOV`` → RUS; a fictional
+        ``GONMIL`` of PETRARCH's validation set → GON; ``IGOUNO`` → None)."""
+        if not code or len(code) < 3 or not code[:3].isalpha():
+            return None
+        head = code[:3].upper()
+        return None if head in _NON_COUNTRY else head
+
+    def is_country_code(self, code: str | None) -> bool:
+        """A bare country code such as ``RUS``."""
+        return bool(code) and len(code) == 3 and self.country_of(code) is not None
+
+    # --- countries and agents in a span ---------------------------------------------
+
+    def country_in(self, tokens: Sequence[Token]) -> tuple[str, str] | None:
+        """(country code, how) named by modifier tokens: a country/capital or a nationality."""
+        toks = [t for t in tokens if not t.is_space and not t.is_punct]
+        if not toks:
+            return None
+        for m in self.actors.find_all([t.text for t in toks]):
+            codes = m.entry.codes_at(self.when) or m.entry.latest_codes()
+            if codes and self.is_country_code(codes[0]):
+                span_toks = toks[m.start : m.end]
+                adjective = any(t.pos_ == "ADJ" or t.ent_type_ == "NORP" for t in span_toks)
+                return codes[0], "nationality" if adjective else "agent"
+        for t in toks:
+            iso = self.nationalities.get(t.text.upper())
+            if iso:
+                return iso, "nationality"
+        return None
+
+    def agent_in(self, tokens: Sequence[Token]):
+        """The agent named in a span: the one ending last (nearest the head), if any."""
+        if self.agents is None:
+            return None
+        toks = [t for t in tokens if not t.is_space]
+        found = self.agents.find_all([t.text for t in toks])
+        if not found:
+            return None
+        return max(found, key=lambda a: (a.end, a.end - a.start)).agent
+
+
+def np_start(head: Token) -> int:
+    """First token of the pre-head part of the noun phrase headed by ``head``."""
+    start = head.i
+    for c in head.lefts:
+        if c.dep_ in _NP_LEFT_DEPS or (c.dep_ == "punct" and c.text in "\"“”'"):
+            start = min(start, c.left_edge.i)
+    return start
+
+
+def _of_object(head: Token) -> Token | None:
+    for c in head.rights:
+        if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "in") :
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _np_tokens(doc: Doc, head: Token) -> list[Token]:
+    return list(doc[np_start(head) : head.i + 1])
+
+
+def _combine(ctx: ActorContext, agent, country: str | None) -> str | None:
+    if agent is None:
+        return None
+    return agent.apply(country)
+
+
+def resolve_np(ctx: ActorContext, head: Token, *, institution_first: bool = True) -> tuple[str, str] | None:
+    """(code, how) of a role noun phrase: its own modifiers, then its ``of`` object.
+
+    "secretary of Russia's national Security Council" → RUS + GOV (from the council);
+    "a top official of China's Communist Party" → CHN + PTY (the institution's agent
+    wins over the title's); "the Chinese government" → CHN + GOV.
+    """
+    own = _np_tokens(ctx.doc, head)
+    obj = _of_object(head)
+    obj_toks = _np_tokens(ctx.doc, obj) if obj is not None else []
+    if obj is not None and obj.ent_type_ == "PERSON":
+        return None  # "ally of Vladimir Putin": a relation, not a role
+    country = ctx.country_in(own[:-1]) or (ctx.country_in(obj_toks) if obj_toks else None)
+    if country is None:
+        return None
+    own_agent = ctx.agent_in(own)
+    obj_agent = ctx.agent_in(obj_toks) if obj_toks else None
+    agent = (obj_agent or own_agent) if institution_first else (own_agent or obj_agent)
+    if agent is None:
+        return None
+    return agent.apply(country[0]), country[1]
+
+
+def agent_phrases(ctx: ActorContext) -> list[Resolved]:
+    """Noun phrases headed by an agent noun that name their country."""
+    if ctx.agents is None:
+        return []
+    out: list[Resolved] = []
+    seen: set[int] = set()
+    for sent in ctx.doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        for m in ctx.agents.find_all([t.text for t in toks]):
+            head = toks[m.end - 1]
+            while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
+                head = head.head
+            if head.i in seen or head.ent_type_ == "PERSON" or _inside_person_np(head):
+                continue
+            seen.add(head.i)
+            own = _np_tokens(ctx.doc, head)
+            country = ctx.country_in(own[:-1])
+            end = head.i + 1
+            if country is None:
+                obj = _of_object(head)
+                # "the government of China": the country follows
+                if obj is not None and obj.ent_type_ != "PERSON":
+                    country = ctx.country_in([obj])
+                    if country is not None:
+                        end = obj.i + 1
+            if country is None:
+                continue
+            agent = ctx.agent_in(ctx.doc[own[0].i : head.i + 1]) or m.agent
+            start = own[0].i
+            while start < head.i and ctx.doc[start].dep_ == "det":
+                start += 1  # "the Chinese government" is mentioned as "Chinese government"
+            out.append(Resolved(start, end, agent.apply(country[0]), country[1], None, country[0]))
+    return out
+
+
+def _inside_person_np(tok: Token) -> bool:
+    """A title noun modifying a name ("President" in "President Xi Jinping")."""
+    h = tok
+    for _ in range(4):
+        if h.dep_ not in ("compound", "amod") or h.head is h:
+            return False
+        h = h.head
+        if h.ent_type_ == "PERSON":
+            return True
+    return False
+
+
+# --- people -------------------------------------------------------------------------
+
+
+def person_spans(doc: Doc) -> list[Span]:
+    """PERSON entities without a trailing possessive ("Vladimir V. Putin’s" → "Vladimir V. Putin")."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        end = ent.end
+        while end > ent.start and doc[end - 1].tag_ == "POS" or (end > ent.start and doc[end - 1].lower_ in ("'s", "’s")):
+            end -= 1
+        if end > ent.start:
+            out.append(doc[ent.start : end])
+    return out
+
+
+def _name_key(tokens: Iterable[Token]) -> tuple[str, ...]:
+    return tuple(t.text.upper().replace("\u2019", "'") for t in tokens if t.is_alpha or "." in t.text)
+
+
+def _surname_entry(ctx: ActorContext, span: Span):
+    """The dictionary's entry for a name spelt differently (Nikolai/Nikolay Patrushev)."""
+    index = _surname_index(ctx.actors)
+    key = _name_key(span)
+    if len(key) < 2:
+        return None
+    cands = index.get(key[-1], ())
+    best = None
+    for keys, entry in cands:
+        if len(keys) >= 2 and keys[0][:3] == key[0][:3] and keys[0][0] == key[0][0]:
+            if best is None:
+                best = entry
+            elif best is not entry:
+                return None  # ambiguous: two people share the surname and initial letters
+    return best
+
+
+_SURNAMES: dict[int, dict[str, list]] = {}
+
+
+def _surname_index(actors) -> dict[str, list]:
+    index = _SURNAMES.get(id(actors))
+    if index is None:
+        index = {}
+        for keys, entry in actors.items():
+            # people: two to four alphabetic words, coded with a sector
+            if 2 <= len(keys) <= 4 and all(k.isalpha() for k in keys):
+                codes = entry.latest_codes()
+                if codes and len(codes[0]) > 3:
+                    index.setdefault(keys[-1], []).append((keys, entry))
+        _SURNAMES.clear()
+        _SURNAMES[id(actors)] = index
+    return index
+
+
+def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> list[Resolved]:
+    doc = ctx.doc
+    by_token: dict[int, Resolved] = {}
+    for r in dictionary:
+        for i in range(r.start, r.end):
+            by_token.setdefault(i, r)
+    people: list[Resolved] = []
+    unresolved: list[Span] = []
+    for span in person_spans(doc):
+        head = span.root
+        title_start = np_start(head)
+        title_toks = [t for t in doc[title_start : span.start] if not t.is_space]
+        name = "_".join(_name_key(span)) or None
+        start = title_start if title_toks else span.start
+        hits = [by_token[i] for i in range(span.start, span.end) if i in by_token]
+        known = next((h for h in hits if ctx.country_of(h.code) and len(h.code or "") > 3), None)
+        if known is not None and known.how == "dictionary":
+            people.append(Resolved(min(start, known.start), max(span.end, known.end), known.code, "dictionary",
+                                   known.name or name))
+            continue
+        code = None
+        how = "context"
+        if title_toks:
+            country = ctx.country_in(title_toks)
+            agent = ctx.agent_in(title_toks)
+            if country and agent:
+                code = agent.apply(country[0])
+        if code is None:
+            appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")), None)
+            if appos is not None and appos.ent_type_ != "PERSON":
+                r = resolve_np(ctx, appos)
+                if r:
+                    code = r[0]
+            elif head.dep_ == "appos" and head.head.pos_ == "NOUN":
+                # "Russia's security council secretary, Nikolai Patrushev"
+                r = resolve_np(ctx, head.head)
+                if r:
+                    code = r[0]
+        if code is None:
+            entry = _surname_entry(ctx, span)
+            if entry is not None:
+                codes = entry.codes_at(ctx.when)
+                if codes:
+                    code, how = codes[0], "dictionary"
+        if code is None and hits:
+            # a known person out of office at that date: their country still holds
+            h = hits[0]
+            if h.code and ctx.country_of(h.code):
+                code, how = h.code, "dictionary"
+        if code is None:
+            unresolved.append(span)
+            continue
+        people.append(Resolved(start if how == "context" and title_toks else span.start, span.end, code, how, name))
+    people.extend(_coreference(ctx, people, unresolved))
+    return people
+
+
+def _coreference(ctx: ActorContext, people: Sequence[Resolved], unresolved: Sequence[Span]) -> list[Resolved]:
+    """Later (or earlier) short forms of a resolved person: "Patrushev", "Xi"."""
+    doc = ctx.doc
+    by_word: dict[str, Resolved] = {}
+    for p in sorted(people, key=lambda r: r.start):
+        words = [t for t in doc[p.start : p.end] if t.ent_type_ == "PERSON" and t.is_alpha]
+        if len(words) < 2:
+            continue
+        for t in (words[-1], words[0]):  # surname last (Patrushev) or first (Xi Jinping)
+            by_word.setdefault(t.text.upper(), p)
+    out = []
+    covered = {i for p in people for i in range(p.start, p.end)}
+    for span in unresolved:
+        words = [t.text.upper() for t in span if t.is_alpha]
+        target = next((by_word[w] for w in reversed(words) if w in by_word), None)
+        if target is not None:
+            out.append(Resolved(span.start, span.end, target.code, "coreference", target.name))
+            covered.update(range(span.start, span.end))
+    # bare surnames the tagger did not call PERSON ("Russia's Patrushev" as NORP)
+    for t in doc:
+        if t.i in covered or t.pos_ != "PROPN" or t.ent_type_ == "PERSON":
+            continue
+        target = by_word.get(t.text.upper())
+        if target is not None and t.ent_type_ in ("", "NORP", "ORG"):
+            out.append(Resolved(t.i, t.i + 1, target.code, "coreference", target.name))
+    return out
+
+
+# --- outlets ------------------------------------------------------------------------
+
+
+def is_outlet(ctx: ActorContext, r: Resolved) -> bool:
+    """A media actor acting as the story's source: "Al Jazeera reports", "according to Xinhua"."""
+    code = r.code or ""
+    if not (code.startswith("MED") or code[3:6] == "MED" or code.endswith("MED")):
+        return False
+    span = ctx.doc[r.start : r.end]
+    head = span.root
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in REPORTING_LEMMAS:
+        return True
+    if head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lower_ == "according":
+        return True
+    if head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.lemma_.lower() in REPORTING_LEMMAS:
+        return True
+    return False
+
+
+_NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+
+
+def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
+    """A bare country/city inside a longer name: "Shanghai" in "the Shanghai Cooperation
+    Organisation", "Moscow" in "the Moscow Times"."""
+    if r.how != "dictionary" or not ctx.is_country_code(r.code):
+        return False
+    tok = ctx.doc[r.start]
+    if tok.ent_type_ not in _NAME_LABELS:
+        return False
+    ent = next((e for e in ctx.doc.ents if e.start <= r.start < e.end), None)
+    return ent is not None and (ent.start < r.start or ent.end > r.end) and any(
+        t.pos_ == "PROPN" and not (r.start <= t.i < r.end) for t in ent
+    )
+
+
+# --- assembly -----------------------------------------------------------------------
+
+
+def _to_mention(doc: Doc, r: Resolved, ctx: ActorContext) -> ActorMention:
+    span = doc[r.start : r.end]
+    country = ctx.country_of(r.code)
+    iso = country if country in ctx.iso3 else None
+    sector = None
+    if r.code:
+        rest = r.code[3:] if country else r.code
+        sector = rest[:3] or None
+    person = r.how in ("context", "coreference") or (
+        r.how == "dictionary" and any(t.ent_type_ == "PERSON" for t in span)
+    )
+    actor = Actor(text=span.text, code=r.code, country=iso, sector=sector, name=r.name if person else None)
+    return ActorMention(
+        start=span.start_char,
+        end=span.end_char,
+        text=span.text,
+        actor=actor,
+        token_start=r.start,
+        token_end=r.end,
+        how=r.how,
+    )
+
+
+def find_actor_mentions(doc: Doc, codebook, when: date | None) -> list[ActorMention]:
+    ctx = ActorContext(doc, codebook, when)
+    dictionary = ctx.dictionary()
+    people = resolve_people(ctx, dictionary)
+    phrases = agent_phrases(ctx)
+    chosen: list[Resolved] = []
+    taken: set[int] = set()
+    # people first, then role phrases, then the bare dictionary; a later layer only fills
+    # tokens nothing earlier claimed
+    for layer in (people, phrases, dictionary):
+        for r in sorted(layer, key=lambda r: (r.start, -(r.end - r.start))):
+            toks = set(range(r.start, r.end))
+            if toks & taken:
+                continue
+            taken |= toks
+            if r.code is None or is_outlet(ctx, r) or _inside_name(ctx, r):
+                continue
+            chosen.append(r)
+    # several codes on one span (PETRARCH's "FRO/BIL/SAM") stay as parallel mentions
+    chosen.extend(
+        r for r in dictionary
+        if any(c.start == r.start and c.end == r.end and c.code != r.code and c.how == "dictionary" for c in chosen)
+        and r not in chosen
+    )
+    chosen.sort(key=lambda r: (r.start, r.end))
+    return [_to_mention(doc, r, ctx) for r in chosen]

@@ -1,0 +1,95 @@
+"""Extract: actors, places, dates and quotations from a parsed clean article. Pure.
+
+``extract(doc, codebook=..., published_at=...)`` reads only ``codebook.actors``,
+``.agents``, ``.nationalities`` and ``.places``. Actor resolution is in
+:mod:`streams.core.actor_mentions`, date arithmetic in :mod:`streams.core.dates`,
+quotations in :mod:`streams.core.quotes`; this module puts them together and adds the
+places (GPE/LOC entities geocoded, preferring the countries the article's actors belong
+to) and the article's countries (actors and places, most mentioned first).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from spacy.tokens import Doc
+
+from streams.core.actor_mentions import find_actor_mentions
+from streams.core.dates import resolve_date
+from streams.core.mentions import ActorMention, DateMention, Mentions, PlaceMention
+from streams.core.quotes import find_quotes
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_DROP_LEADING = ("the ", "The ")
+
+
+def _article_date(published_at: datetime | date | None) -> date | None:
+    if published_at is None:
+        return None
+    return published_at.date() if isinstance(published_at, datetime) else published_at
+
+
+def find_places(doc: Doc, gazetteer, prefer: Sequence[str]) -> list[PlaceMention]:
+    if gazetteer is None:
+        return []
+    out: list[PlaceMention] = []
+    for ent in doc.ents:
+        if ent.label_ not in _PLACE_LABELS:
+            continue
+        span = ent
+        # "the Shanghai Cooperation", "Russia's": what is named, not its article/possessive
+        while len(span) > 1 and (span[0].lower_ == "the" or span[0].is_punct):
+            span = span[1:]
+        while len(span) > 1 and (span[-1].tag_ == "POS" or span[-1].is_punct):
+            span = span[:-1]
+        place = gazetteer.resolve(span.text, prefer=prefer)
+        if place is None:
+            continue
+        out.append(PlaceMention(start=span.start_char, end=span.end_char, text=span.text,
+                                location=place.location()))
+    return out
+
+
+def find_dates(doc: Doc, published_at: datetime | date | None) -> list[DateMention]:
+    out: list[DateMention] = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        value = resolve_date(ent.text, published_at)
+        if value is None:
+            continue
+        out.append(DateMention(start=ent.start_char, end=ent.end_char, text=ent.text, value=value))
+    return out
+
+
+def _countries(actors: Sequence[ActorMention], places: Sequence[PlaceMention]) -> tuple[str, ...]:
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for m in actors:
+        if m.actor.country:
+            counts[m.actor.country] += 1
+            first.setdefault(m.actor.country, m.start)
+    for p in places:
+        if p.location.country:
+            counts[p.location.country] += 1
+            first.setdefault(p.location.country, p.start)
+    return tuple(sorted(counts, key=lambda c: (-counts[c], first[c])))
+
+
+def extract(doc: Doc, *, codebook, published_at: datetime | date | None) -> Mentions:
+    """Every actor, place, date and quotation in ``doc`` (a spaCy Doc of the clean text)."""
+    when = _article_date(published_at)
+    actors = find_actor_mentions(doc, codebook, when)
+    actor_countries = _countries(actors, ())
+    places = find_places(doc, getattr(codebook, "places", None), actor_countries)
+    dates = find_dates(doc, published_at)
+    quotes = find_quotes(doc, actors)
+    return Mentions(
+        actors=tuple(actors),
+        places=tuple(places),
+        dates=tuple(dates),
+        quotes=tuple(quotes),
+        countries=_countries(actors, places),
+    )
