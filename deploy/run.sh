@@ -1,17 +1,136 @@
 #!/usr/bin/env bash
-# `make run`: the main job. Uses the broker at kafka.bootstrap_servers if one answers there,
-# otherwise starts the local one (`wirewatch broker start`), then runs the streaming worker.
+# `make run`: the main job, on the embedded default.
+#   1. use the Kafka broker at kafka.bootstrap_servers, or start the local one if none answers;
+#   2. start a streaming worker in the background (log: var/run/worker.log);
+#   3. publish the bundled sample wire (streams/sample/sample-wire.jsonl) to the raw topic;
+#   4. print the diplomatic events as they arrive, and the URLs of the HTTP views;
+#   5. on Ctrl-C: stop the worker cleanly (SIGTERM: flush, commit, leave the group).
+#      The broker is left running (it is shared, and restarting it is slow): `make broker-stop`.
+# Extra arguments go to `wirewatch worker` (e.g. `deploy/run.sh --web-port 6070`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+PY="$BIN/python"
+WW="$BIN/wirewatch"
+RUN_DIR=var/run
+mkdir -p "$RUN_DIR"
+WORKER_LOG="$RUN_DIR/worker.log"
 
-if ! "$BIN/python" - <<'PY'
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Settings as the worker will see them (WIREWATCH_* variables apply), one per line.
+mapfile -t CONF < <("$PY" - "$@" <<'PY'
 import sys
-from streams.adapters.broker import metadata_ok
+from streams.commands.stream import worker_settings
 from streams.settings import get_settings
-sys.exit(0 if metadata_ok(get_settings().kafka.bootstrap_servers) else 1)
+args = sys.argv[1:]
+port = host = None
+for i, a in enumerate(args):
+    if a.startswith("--web-port"):
+        port = int(a.split("=", 1)[1] if "=" in a else args[i + 1])
+    if a.startswith("--web-host"):
+        host = a.split("=", 1)[1] if "=" in a else args[i + 1]
+s = worker_settings(get_settings(), web_port=port, web_host=host)
+print(s.kafka.bootstrap_servers); print(s.topics.raw); print(s.topics.events)
+print(f"http://{s.web.host}:{s.web.port}")
 PY
-then
-  "$BIN/wirewatch" broker start
+)
+BOOTSTRAP=${CONF[0]}; RAW_TOPIC=${CONF[1]}; EVENTS_TOPIC=${CONF[2]}; WEB=${CONF[3]}
+
+if "$PY" -c "import sys; from streams.adapters.broker import metadata_ok; sys.exit(0 if metadata_ok('$BOOTSTRAP') else 1)"; then
+  say "Kafka broker answers at $BOOTSTRAP"
+else
+  say "no Kafka broker at $BOOTSTRAP: starting the local one (first time: Maven fetches the jars)"
+  "$WW" broker start
 fi
-exec "$BIN/wirewatch" worker "$@"
+
+WORKER_PID=""
+TAIL_PID=""
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  if [[ -n "$TAIL_PID" ]]; then kill "$TAIL_PID" 2>/dev/null || true; fi
+  if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then
+    say "stopping the worker (pid $WORKER_PID) …"
+    kill -TERM "$WORKER_PID" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$WORKER_PID" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$WORKER_PID" 2>/dev/null; then
+      echo "worker did not stop within 30 s; killing it"; kill -KILL "$WORKER_PID" 2>/dev/null || true
+    fi
+    wait "$WORKER_PID" 2>/dev/null || true
+    say "worker stopped. The Kafka broker is still running: 'make broker-stop' stops it."
+  fi
+}
+trap cleanup INT TERM EXIT
+
+say "starting the worker (log: $WORKER_LOG)"
+"$WW" worker "$@" >"$WORKER_LOG" 2>&1 &
+WORKER_PID=$!
+
+printf 'waiting for the worker to load the spaCy model and join its group '
+ready=""
+for _ in $(seq 1 240); do
+  if ! kill -0 "$WORKER_PID" 2>/dev/null; then
+    echo; echo "the worker exited; last lines of $WORKER_LOG:"; tail -n 20 "$WORKER_LOG"; exit 1
+  fi
+  if "$PY" -c "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('$WEB/healthz', timeout=2).status == 200 else 1)" 2>/dev/null; then
+    ready=1; break
+  fi
+  printf '.'; sleep 0.5
+done
+echo
+if [[ -z "$ready" ]]; then echo "the worker is not ready after 120 s; see $WORKER_LOG"; exit 1; fi
+say "worker ready: $WEB/healthz"
+
+# Print events from now on (started before publishing, so none is missed).
+if "$WW" tail --help >/dev/null 2>&1; then
+  "$WW" tail "$EVENTS_TOPIC" &
+else
+  "$PY" -u - "$BOOTSTRAP" "$EVENTS_TOPIC" <<'PY' &
+import json, sys
+from kafka import KafkaConsumer, TopicPartition
+bootstrap, topic = sys.argv[1], sys.argv[2]
+consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [0])]
+consumer.assign(tps); consumer.seek_to_end(*tps)
+try:
+    for record in consumer:
+        e = json.loads(record.value)
+        target = (e.get("target") or {}).get("code") or "-"
+        when = e.get("event_date") or "-"
+        when = when if isinstance(when, str) else f"{when['start']}..{when['end']}"
+        print(f"{e['source'].get('code') or '-':>8} → {target:<8} {e['cameo']['code']:<4} "
+              f"{e['plover']['event']:<10} {when:<22} {e['article_id']}", flush=True)
+except KeyboardInterrupt:
+    pass
+PY
+fi
+TAIL_PID=$!
+sleep 2
+
+SAMPLE=streams/sample/sample-wire.jsonl
+say "publishing the sample wire ($SAMPLE) to $RAW_TOPIC"
+if "$WW" publish --help >/dev/null 2>&1; then
+  "$WW" publish "$SAMPLE"
+else
+  "$PY" - "$BOOTSTRAP" "$RAW_TOPIC" "$SAMPLE" <<'PY'
+import json, sys
+from kafka import KafkaProducer
+bootstrap, topic, path = sys.argv[1:4]
+producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+n = 0
+for line in open(path, encoding="utf-8"):
+    if line.strip():
+        producer.send(topic, key=json.loads(line)["id"].encode(), value=line.strip().encode()); n += 1
+producer.flush(); producer.close()
+print(f"published {n} articles to {topic}")
+PY
+fi
+
+say "events as they arrive (Ctrl-C stops the worker):"
+cat <<EOF
+   dyad view:      $WEB/dyads/RUS/CHN?from=2022-09-19&to=2022-09-20
+   actor timeline: $WEB/actors/RUS/events
+   health:         $WEB/healthz
+EOF
+wait "$TAIL_PID"

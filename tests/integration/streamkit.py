@@ -1,0 +1,245 @@
+"""Helpers for the streaming integration tests: a worker subprocess, topics, polling.
+
+Every test gets its own topic names and app id (the consumer group and the
+internal topics derive from it), so tests never see each other's records. The
+worker runs as a real subprocess (``python -m streams.cli worker``) configured
+only through ``WIREWATCH_*`` variables, as a user would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+
+from schemas import RawArticle
+from streams.adapters.broker import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "tests" / "data" / "seed" / "wire-russia-china.txt"
+SAMPLE = REPO / "streams" / "sample" / "sample-wire.jsonl"
+
+
+@dataclass
+class StreamEnv:
+    """One test's topic names, app id and broker."""
+
+    bootstrap: str
+    tmp: Path
+    partitions: int = 2
+    app_id: str = field(default_factory=lambda: f"wwtest-app-{uuid.uuid4().hex[:10]}")
+
+    def __post_init__(self) -> None:
+        tag = uuid.uuid4().hex[:10]
+        self.topics = {role: f"wwtest.{role}.{tag}" for role in
+                       ("raw", "clean", "events", "canonical", "deadletter", "alerts")}
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
+        env.update({
+            "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
+            "WIREWATCH_APP__ID": self.app_id,
+            "WIREWATCH_APP__DATA_DIR": str(self.tmp / "faust"),
+            "WIREWATCH_TOPICS__PARTITIONS": str(self.partitions),
+            "PYTHONUNBUFFERED": "1",
+        })
+        env.update({f"WIREWATCH_TOPICS__{role.upper()}": name for role, name in self.topics.items()})
+        env.update(extra)
+        return env
+
+    def create_topics(self) -> None:
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
+        try:
+            admin.create_topics([NewTopic(name, self.partitions, 1) for name in self.topics.values()])
+        finally:
+            admin.close()
+
+
+class Worker:
+    """``python -m streams.cli worker`` as a subprocess, its log in a file."""
+
+    def __init__(self, env: StreamEnv, *, name: str = "worker", extra_env: dict[str, str] | None = None) -> None:
+        self.env = env
+        self.port = free_port(1)
+        self.log_path = env.tmp / f"{name}-{self.port}.log"
+        self.extra_env = extra_env or {}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Worker:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker", "--web-port", str(self.port), "--loglevel", "info"],
+            cwd=self.env.tmp, env=self.env.env(**self.extra_env), stdout=log, stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def wait_healthy(self, timeout_s: float = 120.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                raise AssertionError(f"worker exited with {self.proc.returncode}:\n{self.log_tail()}")
+            status, body = http_get(f"{self.url}/healthz")
+            if status == 200:
+                return body
+            time.sleep(0.5)
+        raise AssertionError(f"worker not healthy after {timeout_s}s:\n{self.log_tail()}")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(sig)
+        self.proc.wait(timeout=60)
+
+    def stop(self) -> int | None:
+        """SIGTERM, as a supervisor would; returns the exit code."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            raise AssertionError(f"worker did not stop on SIGTERM within 60 s:\n{self.log_tail()}") from None
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def http_get(url: str, timeout_s: float = 10.0) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        body = exc.read()
+        try:
+            return exc.code, json.loads(body or b"null")
+        except json.JSONDecodeError:
+            return exc.code, body.decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+        return 0, None
+
+
+def poll(check: Callable[[], Any], *, timeout_s: float, every_s: float = 1.0, what: str = "condition") -> Any:
+    """Call ``check`` until it returns something truthy; fail with the last value after the deadline."""
+    deadline = time.monotonic() + timeout_s
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(every_s)
+    raise AssertionError(f"{what} not reached within {timeout_s}s; last: {str(last)[:2000]}")
+
+
+def publish(bootstrap: str, topic: str, records: Iterable[tuple[bytes | None, bytes]]) -> int:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    count = 0
+    try:
+        for key, value in records:
+            producer.send(topic, key=key, value=value)
+            count += 1
+        producer.flush(timeout=60)
+    finally:
+        producer.close()
+    return count
+
+
+def encode(raw: RawArticle) -> tuple[bytes, bytes]:
+    return raw.id.encode(), raw.model_dump_json().encode()
+
+
+class TopicReader:
+    """Reads a topic from the beginning, incrementally, across calls (no consumer group)."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                      auto_offset_reset="earliest", consumer_timeout_ms=1000)
+        self.topic = topic
+        self.records: list[Any] = []
+        self._assigned = False
+
+    def _assign(self) -> bool:
+        partitions = self.consumer.partitions_for_topic(self.topic)
+        if not partitions:
+            return False
+        tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]
+        self.consumer.assign(tps)
+        self.consumer.seek_to_beginning(*tps)
+        self._assigned = True
+        return True
+
+    def read(self) -> list[Any]:
+        """Everything that arrived since the last call (also kept in ``records``)."""
+        if not self._assigned and not self._assign():
+            return []
+        new = []
+        for _ in range(50):
+            batch = self.consumer.poll(timeout_ms=500, max_records=1000)
+            chunk = [record for records in batch.values() for record in records]
+            if not chunk:
+                break
+            new.extend(chunk)
+        self.records.extend(new)
+        return new
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
+def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
+    """True when the group has committed offsets at the end of every partition of ``topics``."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
+        committed = admin.list_consumer_group_offsets(group)
+        tps = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        if not tps:
+            return False
+        ends = consumer.end_offsets(tps)
+        return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
+    finally:
+        consumer.close()
+        admin.close()
+
+
+def seed_article(article_id: str = "seed-wire-russia-china") -> RawArticle:
+    text = SEED.read_text(encoding="utf-8")
+    return RawArticle(id=article_id, source="Al Jazeera", title=text.splitlines()[0], body=text,
+                      published_at=datetime(2022, 9, 20, tzinfo=UTC))
+
+
+def sample_articles() -> list[RawArticle]:
+    return [RawArticle.model_validate_json(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def generated_articles(count: int, prefix: str) -> list[RawArticle]:
+    """``count`` distinct articles: the seed and the sample wire, with new ids and shifted dates."""
+    bases = [seed_article(), *sample_articles()]
+    out = []
+    for n in range(count):
+        base = bases[n % len(bases)]
+        shift = timedelta(days=n // len(bases))
+        published = (base.published_at or datetime(2022, 9, 20, tzinfo=UTC)) + shift
+        out.append(base.model_copy(update={"id": f"{prefix}-{n:04d}-{base.id}", "published_at": published}))
+    return out
