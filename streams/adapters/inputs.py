@@ -59,7 +59,9 @@ def parse_published_at(value: str) -> datetime:
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError as exc:
-        raise InputError(f"not a date or ISO datetime: {value!r} (e.g. 2022-09-20 or 2022-09-20T08:00:00Z)") from exc
+        raise InputError(
+            f"not a date or ISO datetime: {value!r} (e.g. 2022-09-20 or 2022-09-20T08:00:00Z)"
+        ) from exc
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
@@ -83,7 +85,7 @@ def parse_jsonl_line(line: bytes, published_at: datetime | None) -> RawArticle |
     try:
         json.dumps(record, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:  # "\ud800" escapes decode to text no output can carry
-        return InputProblem(f"lone surrogate {exc.object[exc.start:exc.end]!r} in a string")
+        return InputProblem(f"lone surrogate {exc.object[exc.start : exc.end]!r} in a string")
     try:
         article = RawArticle.model_validate(record)
     except ValidationError as exc:
@@ -100,7 +102,9 @@ def _decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def parse_text_article(data: bytes, *, article_id: str, published_at: datetime | None) -> RawArticle | InputProblem:
+def parse_text_article(
+    data: bytes, *, article_id: str, published_at: datetime | None
+) -> RawArticle | InputProblem:
     """One plain-text article: the first non-empty line is the title, the rest the body as it is."""
     text = _decode_text(data)
     rest = text
@@ -113,7 +117,9 @@ def parse_text_article(data: bytes, *, article_id: str, published_at: datetime |
     return InputProblem("no text: a plain-text article needs a title line")
 
 
-def _jsonl(name: str, lines: Iterable[bytes], published_at: datetime | None, start: int = 1) -> Iterator[Item]:
+def _jsonl(
+    name: str, lines: Iterable[bytes], published_at: datetime | None, start: int = 1
+) -> Iterator[Item]:
     for line_no, line in enumerate(lines, start=start):
         if line.strip():
             yield name, line_no, parse_jsonl_line(line, published_at)
@@ -140,7 +146,9 @@ def _sniffed(name: str, stream: BinaryIO, *, stem: str, published_at: datetime |
     yield name, 1, parse_text_article(data, article_id=article_id, published_at=published_at)
 
 
-def read_source(path: str, *, published_at: datetime | None = None, stdin: BinaryIO | None = None) -> Iterator[Item]:
+def read_source(
+    path: str, *, published_at: datetime | None = None, stdin: BinaryIO | None = None
+) -> Iterator[Item]:
     """``(source_name, line_no, RawArticle | InputProblem)`` for one path (or ``-``)."""
     if path == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
@@ -154,8 +162,13 @@ def read_source(path: str, *, published_at: datetime | None = None, stdin: Binar
                 yield from _jsonl(path, handle, published_at)
             elif suffix in TEXT_SUFFIXES:
                 data = handle.read()
-                yield path, 1, parse_text_article(data, article_id=p.stem or _text_id("text", data),
-                                                  published_at=published_at)
+                yield (
+                    path,
+                    1,
+                    parse_text_article(
+                        data, article_id=p.stem or _text_id("text", data), published_at=published_at
+                    ),
+                )
             else:
                 yield from _sniffed(path, handle, stem=p.stem or "text", published_at=published_at)
     except OSError as exc:

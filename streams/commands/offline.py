@@ -30,8 +30,12 @@ _EPILOG = (
     "article). A bad line is reported on stderr as 'wirewatch: PATH:LINE: reason' and the run goes on;\n"
     "the exit status is 1 only when not a single article could be read."
 )
-_PATHS_HELP = "raw articles: .jsonl (one RawArticle per line), .txt (first line = title) or - for stdin (default)"
-_DATE_HELP = "date of plain-text articles and of JSON records without one: 2022-09-20 (midnight UTC) or ISO datetime"
+_PATHS_HELP = (
+    "raw articles: .jsonl (one RawArticle per line), .txt (first line = title) or - for stdin (default)"
+)
+_DATE_HELP = (
+    "date of plain-text articles and of JSON records without one: 2022-09-20 (midnight UTC) or ISO datetime"
+)
 
 
 def _published_at(value: str):  # noqa: ANN202 - argparse type
@@ -61,8 +65,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     clean.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
     clean.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
-    clean.add_argument("--max-chars", type=_positive, metavar="N",
-                       help="cut longer texts at a paragraph boundary (default: nlp.max_body_chars, 100000)")
+    clean.add_argument(
+        "--max-chars",
+        type=_positive,
+        metavar="N",
+        help="cut longer texts at a paragraph boundary (default: nlp.max_body_chars, 100000)",
+    )
     clean.set_defaults(func=run_clean)
 
     code = subparsers.add_parser(
@@ -75,8 +83,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     code.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
     code.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
-    code.add_argument("--batch-size", type=_positive, metavar="N",
-                      help="articles parsed together by spaCy (default: nlp.batch_size, 16)")
+    code.add_argument(
+        "--batch-size",
+        type=_positive,
+        metavar="N",
+        help="articles parsed together by spaCy (default: nlp.batch_size, 16)",
+    )
     code.set_defaults(func=run_code)
 
 
@@ -119,8 +131,9 @@ def run_clean(args: argparse.Namespace) -> int:
     return _status(tally)
 
 
-def _outcomes(coder: Coder, batch: list[tuple[str, int, RawArticle]], batch_size: int,
-              err: TextIO) -> list[Outcome]:
+def _outcomes(
+    coder: Coder, batch: list[tuple[str, int, RawArticle]], batch_size: int, err: TextIO
+) -> list[Outcome]:
     raws = [raw for _, _, raw in batch]
     try:
         return coder.process_batch(raws, batch_size=batch_size)

@@ -216,7 +216,9 @@ def _strip_html(text: str) -> tuple[str, int]:
         return text, 0
     if parser.block_tags:
         # An HTML document: source newlines are layout, only block elements break paragraphs.
-        out = "".join(p if p.startswith("\n") and not p.strip() else p.replace("\n", " ") for p in parser.parts)
+        out = "".join(
+            p if p.startswith("\n") and not p.strip() else p.replace("\n", " ") for p in parser.parts
+        )
     else:
         out = "".join(parser.parts)
     return out, parser.tags
@@ -236,7 +238,9 @@ def _decode_markup(text: str, report: _Report) -> str:
             break
     if entities:
         decoded = entities - len(_ENTITY.findall(text))
-        report.add("artefacts_fixed", f"decoded {decoded} HTML entit{'y' if decoded == 1 else 'ies'}", decoded)
+        report.add(
+            "artefacts_fixed", f"decoded {decoded} HTML entit{'y' if decoded == 1 else 'ies'}", decoded
+        )
     return text
 
 
@@ -449,7 +453,9 @@ def _cap(paragraphs: list[str], max_chars: int, report: _Report) -> tuple[list[s
         head = paragraphs[0][:max_chars]
         cut = head.rsplit(" ", 1)[0] if " " in head else head
         kept = [cut.strip()] if cut.strip() else []
-    report.add("artefacts_fixed", f"text of {total} chars cut to {len(chr(10).join(kept))} (max_chars={max_chars})")
+    report.add(
+        "artefacts_fixed", f"text of {total} chars cut to {len(chr(10).join(kept))} (max_chars={max_chars})"
+    )
     return kept, True
 
 

@@ -80,7 +80,9 @@ def test_seed_fixture_is_the_brief_bytes() -> None:
 
 
 def test_title_repeats_removed_including_stray_comma_variant() -> None:
-    c = clean_article(raw("Big Talks Open\n\nBig Talks , Open.\n\nThe talks opened on Monday.", title="Big Talks Open"))
+    c = clean_article(
+        raw("Big Talks Open\n\nBig Talks , Open.\n\nThe talks opened on Monday.", title="Big Talks Open")
+    )
     assert c.paragraphs == ["The talks opened on Monday."]
     assert c.removed.duplicate_titles == 2
 

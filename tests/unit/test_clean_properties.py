@@ -16,8 +16,9 @@ WORDS = st.sampled_from(
      "Share", "this", "article", "Follow", "us", "on", "café", "Ünïcode", "über", "東京", "Москва"]
 )  # fmt: skip
 PUNCT = st.sampled_from(
-    [".", ",", " , ", "“", "”", '"', "'", "’", ".”.", '.".', "..", "...", "?", "!", "—", "-", "(", ")", "&amp;",
-     "&#8220;", "<b>", "</b>", "<p>", "</p>", "<br>", "<foo>", "\u200b", "\x00", "\t", "\u00a0", "Ã©", "â€™"]
+    [".", ",", " , ", "“", "”", '"', "'", "’", ".”.", '.".', "..", "...", "?", "!", "—", "-", "(", ")",
+     "&amp;", "&#8220;", "<b>", "</b>", "<p>", "</p>", "<br>", "<foo>",
+     "\u200b", "\x00", "\t", "\u00a0", "Ã©", "â€™"]
 )  # fmt: skip
 SEPARATORS = st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n", "\n.\n", "\n\n.\n\n", " ", "\n \n"])
 
@@ -34,7 +35,8 @@ def wire_body(draw: st.DrawFn) -> str:
     pool = draw(st.lists(wire_sentence(), min_size=1, max_size=6))
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=10))
     variants = [
-        draw(st.sampled_from([s, s + ".", s.rstrip("."), s.upper(), s.replace(" ", " , ", 1)])) for s in chosen
+        draw(st.sampled_from([s, s + ".", s.rstrip("."), s.upper(), s.replace(" ", " , ", 1)]))
+        for s in chosen
     ]
     seps = draw(st.lists(SEPARATORS, min_size=len(variants), max_size=len(variants)))
     return "".join(v + sep for v, sep in zip(variants, seps, strict=True))

@@ -42,9 +42,11 @@ def test_clean_seed(capsys: pytest.CaptureFixture[str]) -> None:
 def test_clean_jsonl_with_a_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "feed.jsonl"
     p.write_text(
-        json.dumps({"id": "a", "title": "T", "body": "One sentence here.\n\nOne sentence here."}) + "\n"
+        json.dumps({"id": "a", "title": "T", "body": "One sentence here.\n\nOne sentence here."})
+        + "\n"
         + "{broken\n"
-        + json.dumps({"id": "b", "body": "<p>Another &amp; one.</p>"}) + "\n",
+        + json.dumps({"id": "b", "body": "<p>Another &amp; one.</p>"})
+        + "\n",
         encoding="utf-8",
     )
     assert main(["clean", str(p)]) == 0
@@ -53,10 +55,14 @@ def test_clean_jsonl_with_a_bad_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert [r.article_id for r in records] == ["a", "b"]
     assert records[0].paragraphs == ["One sentence here."] and records[0].removed.duplicate_paragraphs == 1
     assert records[1].paragraphs == ["Another & one."]
-    assert _lines(err) == [f"wirewatch: {p}:2: invalid JSON: Expecting property name enclosed in double quotes at column 2"]
+    assert _lines(err) == [
+        f"wirewatch: {p}:2: invalid JSON: Expecting property name enclosed in double quotes at column 2"
+    ]
 
 
-def test_clean_nonexistent_file_only_exits_1_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_nonexistent_file_only_exits_1_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "missing.jsonl"
     assert main(["clean", str(missing)]) == 1
     out, err = capsys.readouterr()
@@ -70,11 +76,16 @@ def test_clean_one_missing_among_good_exits_0(tmp_path: Path, capsys: pytest.Cap
     assert len(_lines(out)) == 1 and len(_lines(err)) == 1
 
 
-def test_clean_reads_stdin_by_default(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_reads_stdin_by_default(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _stdin(monkeypatch, SEED.read_bytes())
     assert main(["clean"]) == 0
     [line] = _lines(capsys.readouterr().out)
-    assert CleanArticle.model_validate_json(line).title == "Russia Prioritizing Expanding Security Ties With China"
+    assert (
+        CleanArticle.model_validate_json(line).title
+        == "Russia Prioritizing Expanding Security Ties With China"
+    )
 
 
 def test_clean_stdin_jsonl_dash(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,7 +100,9 @@ def test_clean_max_chars(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert len(clean.text) <= 300 and clean.truncated
 
 
-@pytest.mark.parametrize("args", [["--published-at", "last tuesday"], ["--max-chars", "0"], ["--max-chars", "x"]])
+@pytest.mark.parametrize(
+    "args", [["--published-at", "last tuesday"], ["--max-chars", "0"], ["--max-chars", "x"]]
+)
 def test_clean_bad_options_are_usage_errors(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["clean", str(SEED), *args])
@@ -148,7 +161,9 @@ def test_code_batches_and_survives_a_failing_article(
 ) -> None:
     p = tmp_path / "feed.jsonl"
     ids = ["a", "b", "boom", "c", "d"]
-    p.write_text("\n".join(json.dumps({"id": i, "body": f"Body {i}."}) for i in ids) + "\nnope\n", encoding="utf-8")
+    p.write_text(
+        "\n".join(json.dumps({"id": i, "body": f"Body {i}."}) for i in ids) + "\nnope\n", encoding="utf-8"
+    )
     assert main(["code", str(p), "--batch-size", "2", "--published-at", "2022-09-20"]) == 0
     out, err = capsys.readouterr()
     events = [DiplomaticEvent.model_validate_json(line) for line in _lines(out)]
