@@ -133,3 +133,14 @@ def test_dockerfile_builds_python_311_slim_and_runs_a_real_cli_command():
     for name in re.findall(r"(WIREWATCH_\w+)=", env_line):
         _settings_field(name)
     assert shlex.split(env_line)  # well-formed
+
+
+def test_documented_environment_names_are_real_settings():
+    text = (ROOT / "docs" / "operations.md").read_text()
+    names = set(re.findall(r"WIREWATCH_[A-Z]+__[A-Z_]+", text))
+    assert len(names) > 20
+    for name in sorted(names):
+        try:
+            _settings_field(name)
+        except KeyError:
+            pytest.fail(f"docs/operations.md documents {name}, which is not a settings field")
