@@ -338,7 +338,9 @@ def parse_actor_lines(
         if not stripped or stripped.startswith("#"):
             continue
         if stripped.startswith("<!"):
-            # PETRARCH skips such lines whole (its files even hold unclosed "<!-- " lines)
+            # an opener without its closer starts a multi-line comment (the validation
+            # file's unclosed "<!-- " line is closed by the "... -->" line after it)
+            in_comment = stripped.startswith("<!--") and "-->" not in stripped
             continue
         if "<!--" in line and "-->" not in line[line.index("<!--") :]:
             line = line[: line.index("<!--")]

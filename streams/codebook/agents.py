@@ -108,7 +108,10 @@ def parse_agent_lines(
                 in_comment = False
             continue
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped.startswith("<!"):
+        if stripped.startswith("<!"):
+            in_comment = stripped.startswith("<!--") and "-->" not in stripped
+            continue
+        if not stripped or stripped.startswith("#"):
             continue
         if "#" in line:
             line = line[: line.index("#")]

@@ -1,0 +1,92 @@
+"""Date expressions resolved against a fixed publication time (no model needed)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from schemas.events import DateRange
+from streams.core.dates import resolve_date
+
+PUBLISHED = datetime(2022, 9, 20, 9, 30, tzinfo=timezone.utc)  # a Tuesday
+
+
+def rng(a: str, b: str) -> tuple[date, date]:
+    return date.fromisoformat(a), date.fromisoformat(b)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("September 19", date(2022, 9, 19)),
+        ("Sept. 15", date(2022, 9, 15)),
+        ("19 September 2022", date(2022, 9, 19)),
+        ("the 15th of September", date(2022, 9, 15)),
+        ("March 3, 2021", date(2021, 3, 3)),
+        ("2022-09-19", date(2022, 9, 19)),
+        ("yesterday", date(2022, 9, 19)),
+        ("today", date(2022, 9, 20)),
+        ("last night", date(2022, 9, 19)),
+        ("on Monday", date(2022, 9, 19)),
+        ("Friday night", date(2022, 9, 16)),
+        ("Tuesday", date(2022, 9, 20)),  # a Tuesday story's "Tuesday" is that day
+        ("last Tuesday", date(2022, 9, 13)),
+        ("two days ago", date(2022, 9, 18)),
+        ("December 28", date(2021, 12, 28)),  # would be in the future: last year's
+    ],
+)
+def test_single_days(text, expected):
+    assert resolve_date(text, PUBLISHED) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Last week", rng("2022-09-12", "2022-09-18")),  # Monday to Sunday of the week before
+        ("this week", rng("2022-09-19", "2022-09-20")),
+        ("the past week", rng("2022-09-13", "2022-09-20")),
+        ("last month", rng("2022-08-01", "2022-08-31")),
+        ("September 2022", rng("2022-09-01", "2022-09-30")),
+        ("Sept 15-16", rng("2022-09-15", "2022-09-16")),
+        ("mid-September", rng("2022-09-11", "2022-09-20")),
+        ("over the weekend", rng("2022-09-17", "2022-09-18")),
+        ("last year", rng("2021-01-01", "2021-12-31")),
+        ("2014", rng("2014-01-01", "2014-12-31")),
+        ("the 1990s", rng("1990-01-01", "1999-12-31")),
+    ],
+)
+def test_ranges(text, expected):
+    value = resolve_date(text, PUBLISHED)
+    assert isinstance(value, DateRange)
+    assert (value.start, value.end) == expected
+    assert value.text == text
+
+
+def test_seed_last_week_covers_the_samarkand_summit():
+    value = resolve_date("Last week", PUBLISHED)
+    assert value.start <= date(2022, 9, 15) and date(2022, 9, 16) <= value.end
+
+
+@pytest.mark.parametrize("text", ["almost seven months", "three years", "for two weeks", "", "next week"])
+def test_durations_and_future_are_not_dates(text):
+    assert resolve_date(text, PUBLISHED) is None
+
+
+def test_relative_needs_a_publication_date():
+    for text in ("last week", "yesterday", "on Monday", "September 19", "two days ago"):
+        assert resolve_date(text, None) is None
+    # absolute dates do not
+    assert resolve_date("19 September 2022", None) == date(2022, 9, 19)
+    assert resolve_date("2022-09-19", None) == date(2022, 9, 19)
+
+
+def test_a_date_object_works_as_reference():
+    assert resolve_date("yesterday", date(2022, 3, 1)) == date(2022, 2, 28)
+
+
+def test_dateparser_fallback_is_sanity_checked():
+    # not covered by the rules; dateparser reads it against the publication time
+    assert resolve_date("Sept. 19th, 2022 at noon", PUBLISHED) == date(2022, 9, 19)
+    # a reading that dateparser can only guess at is refused
+    assert resolve_date("the early days", PUBLISHED) is None
