@@ -63,19 +63,21 @@ def test_jsonl_bad_lines_reported_with_numbers_and_reading_goes_on(tmp_path: Pat
         json.dumps({"id": "naive", "published_at": "2022-09-20T10:00:00"}),
         '{"id": "sur", "body": "\\ud800"}',
         json.dumps({"id": "b", "published_at": "2022-09-19T10:00:00+02:00"}),
+        json.dumps({"id": "c", "published_at": "last week"}),
     ]
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     items = list(read_source(str(p), published_at=DATE))
-    assert [n for _, n, _ in items] == [1, 3, 4, 5, 6, 7, 8]
+    assert [n for _, n, _ in items] == [1, 3, 4, 5, 6, 7, 8, 9]
     kinds = {n: it for _, n, it in items}
     assert isinstance(kinds[1], RawArticle) and kinds[1].published_at == DATE  # default date filled in
     assert "invalid JSON" in kinds[3].reason
     assert "id" in kinds[4].reason and "\n" not in kinds[4].reason
     assert "JSON object" in kinds[5].reason
-    assert "time zone" in kinds[6].reason
+    assert kinds[6].published_at == datetime(2022, 9, 20, 10, tzinfo=UTC)  # a naive date is read as UTC
     assert "surrogate" in kinds[7].reason
     b = kinds[8]
     assert isinstance(b, RawArticle) and b.published_at == datetime(2022, 9, 19, 8, tzinfo=UTC)
+    assert "published_at" in kinds[9].reason
 
 
 def test_jsonl_undecodable_bytes_are_one_bad_line(tmp_path: Path) -> None:
