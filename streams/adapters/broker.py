@@ -19,7 +19,7 @@ import string
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,10 +116,15 @@ class LocalBroker:
     def jars_present(self) -> bool:
         return (self.libs_dir / f"kafka_2.13-{self.version}.jar").is_file()
 
-    def ensure_jars(self) -> Path:
+    def ensure_jars(self, progress: Callable[[str], None] | None = None) -> Path:
         """Fetch the broker's class path with Maven once; later calls return the cached folder."""
         if self.jars_present():
             return self.libs_dir
+        if not self.version.startswith("3.9."):
+            # the pom's logging backend (reload4j) and server.properties are those of 3.9; 4.x needs log4j2
+            raise BrokerError(
+                f"broker.kafka_version={self.version}: deploy/kafka supports Apache Kafka 3.9.x only"
+            )
         mvn = shutil.which("mvn")
         if mvn is None:
             raise BrokerError(
@@ -134,6 +139,10 @@ class LocalBroker:
             if self.jars_present():  # another process fetched them while we waited
                 return self.libs_dir
             shutil.copyfile(pom, self.cache_dir / "pom.xml")
+            if progress:
+                progress(
+                    f"fetching Apache Kafka {self.version} jars with Maven into {self.libs_dir} (once) …"
+                )
             staging = self.cache_dir / "libs.partial"
             shutil.rmtree(staging, ignore_errors=True)
             cmd = [
@@ -157,7 +166,7 @@ class LocalBroker:
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
-    def start(self) -> str:
+    def start(self, progress: Callable[[str], None] | None = None) -> str:
         """Start the broker (idempotent) and return once it answers a metadata request."""
         pid = self._our_pid()
         if pid is not None:
@@ -179,7 +188,7 @@ class LocalBroker:
                     f"{name} {p} on 127.0.0.1 is already in use (another Kafka or service?); "
                     "pick another with --port or WIREWATCH_BROKER__PORT"
                 )
-        libs = self.ensure_jars()
+        libs = self.ensure_jars(progress)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._write_properties()
         self._format_storage(java, libs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from streams.adapters.broker import LocalBroker
@@ -37,7 +38,7 @@ def _broker(args: argparse.Namespace) -> LocalBroker:
 
 
 def _start(args: argparse.Namespace) -> int:
-    print(_broker(args).start())
+    print(_broker(args).start(progress=lambda message: print(message, file=sys.stderr, flush=True)))
     return 0
 
 

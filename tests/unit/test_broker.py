@@ -107,3 +107,11 @@ def test_cli_without_java_prints_one_line_and_fails(tmp_path):
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr.startswith("wirewatch: error: Java not found on PATH")
     assert "Traceback" not in proc.stderr
+
+
+def test_only_kafka_3_9_is_supported_by_the_pom(tmp_path):
+    broker = LocalBroker(
+        BrokerSettings(kafka_version="4.1.0"), home=tmp_path / "cache", data_dir=tmp_path / "k"
+    )
+    with pytest.raises(BrokerError, match="3.9.x only"):
+        broker.ensure_jars()
