@@ -167,19 +167,29 @@ def resolve_np(ctx: ActorContext, head: Token, *, institution_first: bool = True
 
     "secretary of Russia's national Security Council" → RUS + GOV (from the council);
     "a top official of China's Communist Party" → CHN + PTY (the institution's agent
-    wins over the title's); "the Chinese government" → CHN + GOV.
+    wins over the title's); "the Chinese government" → CHN + GOV; "the U.S. Secretary of
+    State" → USA + GOV (the agent phrase runs through the ``of``).
     """
-    own = _np_tokens(ctx.doc, head)
+    doc = ctx.doc
+    own = _np_tokens(doc, head)
     obj = _of_object(head)
-    obj_toks = _np_tokens(ctx.doc, obj) if obj is not None else []
     if obj is not None and obj.ent_type_ == "PERSON":
         return None  # "ally of Vladimir Putin": a relation, not a role
+    obj_toks = _np_tokens(doc, obj) if obj is not None else []
+    whole = list(doc[own[0].i : (obj.i if obj is not None else head.i) + 1])
     country = ctx.country_in(own[:-1]) or (ctx.country_in(obj_toks) if obj_toks else None)
     if country is None:
+        # a fully coded dictionary phrase in the role ("Secretary of State" → USAGOV)
+        for m in ctx.actors.find_all([t.text for t in whole]):
+            code = m.entry.code_at(ctx.when)
+            if code and len(code) > 3 and ctx.country_of(code):
+                return code, "context"
         return None
     own_agent = ctx.agent_in(own)
     obj_agent = ctx.agent_in(obj_toks) if obj_toks else None
-    agent = (obj_agent or own_agent) if institution_first else (own_agent or obj_agent)
+    whole_agent = ctx.agent_in(whole) if obj is not None else None
+    order = (obj_agent, whole_agent, own_agent) if institution_first else (own_agent, whole_agent, obj_agent)
+    agent = next((a for a in order if a is not None), None)
     if agent is None:
         return None
     return agent.apply(country[0]), country[1]
@@ -216,7 +226,13 @@ def agent_phrases(ctx: ActorContext) -> list[Resolved]:
             start = own[0].i
             while start < head.i and ctx.doc[start].dep_ == "det":
                 start += 1  # "the Chinese government" is mentioned as "Chinese government"
-            out.append(Resolved(start, end, agent.apply(country[0]), country[1], None, country[0]))
+            name = None
+            if head.pos_ == "PROPN" and head.i >= toks[m.end - 1].i + 1:
+                # a title before a name the tagger did not call PERSON ("German Chancellor
+                # Olaf Scholz"): a person, named by the proper nouns after the title
+                words = [t for t in ctx.doc[toks[m.end - 1].i + 1 : head.i + 1] if t.pos_ == "PROPN"]
+                name = "_".join(_name_key(words)) or None
+            out.append(Resolved(start, end, agent.apply(country[0]), country[1], name, country[0]))
     return out
 
 
@@ -288,7 +304,8 @@ def _surname_index(actors) -> dict[str, list]:
     return index
 
 
-def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> list[Resolved]:
+def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[list[Resolved], list[Span]]:
+    """People resolved from the dictionary or context, and the PERSON spans left over."""
     doc = ctx.doc
     by_token: dict[int, Resolved] = {}
     for r in dictionary:
@@ -341,8 +358,7 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> list[Re
             unresolved.append(span)
             continue
         people.append(Resolved(start if how == "context" and title_toks else span.start, span.end, code, how, name))
-    people.extend(_coreference(ctx, people, unresolved))
-    return people
+    return people, unresolved
 
 
 def _coreference(ctx: ActorContext, people: Sequence[Resolved], unresolved: Sequence[Span]) -> list[Resolved]:
@@ -350,7 +366,10 @@ def _coreference(ctx: ActorContext, people: Sequence[Resolved], unresolved: Sequ
     doc = ctx.doc
     by_word: dict[str, Resolved] = {}
     for p in sorted(people, key=lambda r: r.start):
-        words = [t for t in doc[p.start : p.end] if t.ent_type_ == "PERSON" and t.is_alpha]
+        if not p.name:
+            continue
+        words = [t for t in doc[p.start : p.end] if t.is_alpha and t.text.upper() in p.name.split("_")]
+        words = [t for t in words if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"]
         if len(words) < 2:
             continue
         for t in (words[-1], words[0]):  # surname last (Patrushev) or first (Xi Jinping)
@@ -376,20 +395,21 @@ def _coreference(ctx: ActorContext, people: Sequence[Resolved], unresolved: Sequ
 # --- outlets ------------------------------------------------------------------------
 
 
+def source_position(head: Token) -> bool:
+    """Where a story names its source: "X reports/said", "according to X", "reported by X"."""
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in REPORTING_LEMMAS:
+        return True
+    if head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lower_ == "according":
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.lemma_.lower() in REPORTING_LEMMAS
+
+
 def is_outlet(ctx: ActorContext, r: Resolved) -> bool:
     """A media actor acting as the story's source: "Al Jazeera reports", "according to Xinhua"."""
     code = r.code or ""
     if not (code.startswith("MED") or code[3:6] == "MED" or code.endswith("MED")):
         return False
-    span = ctx.doc[r.start : r.end]
-    head = span.root
-    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in REPORTING_LEMMAS:
-        return True
-    if head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lower_ == "according":
-        return True
-    if head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.lemma_.lower() in REPORTING_LEMMAS:
-        return True
-    return False
+    return source_position(ctx.doc[r.start : r.end].root)
 
 
 _NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
@@ -420,9 +440,7 @@ def _to_mention(doc: Doc, r: Resolved, ctx: ActorContext) -> ActorMention:
     if r.code:
         rest = r.code[3:] if country else r.code
         sector = rest[:3] or None
-    person = r.how in ("context", "coreference") or (
-        r.how == "dictionary" and any(t.ent_type_ == "PERSON" for t in span)
-    )
+    person = bool(r.name) and (r.how != "dictionary" or any(t.ent_type_ == "PERSON" for t in span))
     actor = Actor(text=span.text, code=r.code, country=iso, sector=sector, name=r.name if person else None)
     return ActorMention(
         start=span.start_char,
@@ -438,8 +456,10 @@ def _to_mention(doc: Doc, r: Resolved, ctx: ActorContext) -> ActorMention:
 def find_actor_mentions(doc: Doc, codebook, when: date | None) -> list[ActorMention]:
     ctx = ActorContext(doc, codebook, when)
     dictionary = ctx.dictionary()
-    people = resolve_people(ctx, dictionary)
+    people, unresolved = resolve_people(ctx, dictionary)
     phrases = agent_phrases(ctx)
+    titled = [r for r in phrases if r.name]
+    people.extend(_coreference(ctx, [*people, *titled], unresolved))
     chosen: list[Resolved] = []
     taken: set[int] = set()
     # people first, then role phrases, then the bare dictionary; a later layer only fills

