@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import ftfy
+import regex
 
 from schemas import CleanArticle, CleaningReport, RawArticle
 from streams.core.language import is_english, language_of
@@ -97,10 +98,10 @@ _TERMINAL = ".!?…"
 _CLOSERS = "\"'”’»)]}*"
 _OPEN_QUOTES = "“\"‘«„'"
 
-# Characters that carry no text: zero-width spaces, BOMs, soft hyphens, bidi marks.
-# ZWJ/ZWNJ (U+200C/U+200D) stay: scripts and emoji need them.
-_KEEP_FORMAT = frozenset("\u200c\u200d")
-
+# Control, format (zero-width, BOM, soft hyphen, bidi) and lone surrogate characters, less the
+# newline, the tab and ZWNJ/ZWJ; "regex" knows Unicode categories, "re" does not.
+_INVISIBLE = regex.compile(r"[[\p{Cc}\p{Cf}\p{Cs}]--[\n\t\u200c\u200d]]", flags=regex.V1)
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 # "said that , “in" -> "said that “in": a comma floating between a word and an opening quote.
 _COMMA_BEFORE_QUOTE = re.compile(r"(?<=\w)\s+,\s+(?=[" + re.escape(_OPEN_QUOTES) + r"])")
@@ -252,23 +253,23 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 
 
 def _fix_characters(text: str, report: _Report) -> str:
-    fixed, steps = ftfy.fix_and_explain(text, config=_FTFY_CONFIG)
-    if fixed != text:
-        names = sorted({step[1] for step in steps or () if step[1] not in {"fix_line_breaks"}})
-        if names:
-            report.add("artefacts_fixed", f"fixed characters ({', '.join(names)})")
-    out = []
-    dropped = 0
-    for ch in fixed:
-        cat = unicodedata.category(ch)
-        if (cat == "Cc" and ch not in "\n\t") or cat == "Cs" or (cat == "Cf" and ch not in _KEEP_FORMAT):
-            dropped += 1
-            continue
-        out.append(ch)
+    # Mojibake needs non-ASCII characters and ftfy is the slowest step: pure ASCII skips it
+    # (escape sequences aside); the invisible-character pass below still runs.
+    if not text.isascii() or "\x1b" in text:
+        fixed, steps = ftfy.fix_and_explain(text, config=_FTFY_CONFIG)
+        if fixed != text:
+            names = sorted({step[1] for step in steps or () if step[1] != "fix_line_breaks"})
+            if names:
+                report.add("artefacts_fixed", f"fixed characters ({', '.join(names)})")
+            text = fixed
+    text, dropped = _INVISIBLE.subn("", text)
     if dropped:
         report.add("artefacts_fixed", f"removed {dropped} control/invisible character(s)", dropped)
-        return "".join(out)
-    return fixed
+    return text
+
+
+def _squash_lines(text: str) -> str:
+    return "\n".join(_squash(line) for line in text.splitlines())
 
 
 def _normalise(text: str, report: _Report) -> str:
@@ -276,14 +277,15 @@ def _normalise(text: str, report: _Report) -> str:
 
     ftfy is not idempotent on every input (it fixes a sequence that only becomes
     recognisable once a neighbour is gone), so one round is not enough for
-    clean(clean(x)) == clean(x); three rounds settle anything seen in testing.
+    clean(clean(x)) == clean(x); a second round runs only when the first changed
+    something, and three settle anything seen in testing.
     """
+    text = _squash_lines(text)
     for _ in range(3):
-        before = text
-        text = _fix_characters(_decode_markup(text, report), report)
-        text = "\n".join(_squash(line) for line in text.splitlines())
-        if text == before:
+        fixed = _squash_lines(_fix_characters(_decode_markup(text, report), report))
+        if fixed == text:
             break
+        text = fixed
     return text
 
 
@@ -292,8 +294,7 @@ def _normalise(text: str, report: _Report) -> str:
 
 def _key(text: str) -> str:
     """Letters and digits only, casefolded, single-spaced: what two copies of a paragraph share."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+    return " ".join(_NOT_ALNUM.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split())
 
 
 def _squash(text: str) -> str:

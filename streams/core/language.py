@@ -12,6 +12,7 @@ loaded once, on the first article that needs it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -50,8 +51,11 @@ def is_english(code: str) -> bool:
     return normalise_code(code) == "en"
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters (\w less digits and "_")
+
+
 def _words(text: str) -> list[str]:
-    return "".join(ch.lower() if ch.isalpha() else " " for ch in text[:SAMPLE_CHARS]).split()
+    return _LETTERS.findall(text[:SAMPLE_CHARS].lower())
 
 
 def english_stopword_ratio(text: str) -> float:
@@ -73,9 +77,10 @@ def _identifier() -> Any:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``, or None when there is too little text to tell."""
     sample = text[:SAMPLE_CHARS]
-    if sum(1 for ch in sample if ch.isalpha()) < MIN_LETTERS:
+    words = _words(sample)
+    if sum(map(len, words)) < MIN_LETTERS:
         return None
-    if english_stopword_ratio(sample) >= ENGLISH_STOPWORD_RATIO:
+    if sum(1 for w in words if w in _ENGLISH_STOPWORDS) / len(words) >= ENGLISH_STOPWORD_RATIO:
         return "en"
     code, confidence = _identifier().classify(sample)
     if code != "en" and confidence < MIN_CONFIDENCE:
