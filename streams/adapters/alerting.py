@@ -135,8 +135,11 @@ class WebhookSender:
             self.queue.put_nowait(alert)
         except asyncio.QueueFull:
             self.dropped += 1
-            log.warning("webhook queue full (%d); alert %s not sent to the webhook", self.queue.maxsize,
-                        alert.alert_id)
+            log.warning(
+                "webhook queue full (%d); alert %s not sent to the webhook",
+                self.queue.maxsize,
+                alert.alert_id,
+            )
             return False
         return True
 
@@ -161,8 +164,14 @@ class WebhookSender:
                 problem = f"{type(exc).__name__}: {exc}"
             if attempt < attempts:
                 delay = self.hook.backoff_s * 2 ** (attempt - 1)
-                log.info("webhook attempt %d/%d for %s failed (%s); retrying in %.2fs",
-                         attempt, attempts, alert.alert_id, problem, delay)
+                log.info(
+                    "webhook attempt %d/%d for %s failed (%s); retrying in %.2fs",
+                    attempt,
+                    attempts,
+                    alert.alert_id,
+                    problem,
+                    delay,
+                )
                 await asyncio.sleep(delay)
         self.failed += 1
         log.warning("webhook gave up on alert %s after %d attempt(s): %s", alert.alert_id, attempts, problem)
@@ -230,19 +239,29 @@ def attach_alerting(
 
     def internal(suffix: str) -> ChannelT:
         return channels.get(suffix) or app.topic(
-            f"{settings.app.id}-{suffix}", internal=True, partitions=partitions,
-            key_serializer="json", value_serializer="json",
+            f"{settings.app.id}-{suffix}",
+            internal=True,
+            partitions=partitions,
+            key_serializer="json",
+            value_serializer="json",
         )
 
     def output(name: str, topic_name: str, **config: Any) -> ChannelT:
         return channels.get(name) or app.topic(
-            topic_name, partitions=partitions, key_serializer="raw", value_serializer="raw",
+            topic_name,
+            partitions=partitions,
+            key_serializer="raw",
+            value_serializer="raw",
             config=config or None,
         )
 
     def table(name: str) -> TableT:
-        return app.Table(name, default=None, partitions=partitions,
-                         schema=faust.Schema(key_serializer="json", value_serializer="json"))
+        return app.Table(
+            name,
+            default=None,
+            partitions=partitions,
+            schema=faust.Schema(key_serializer="json", value_serializer="json"),
+        )
 
     wired = Alerting(
         rules=ruleset,

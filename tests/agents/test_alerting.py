@@ -55,8 +55,9 @@ def event(
 
 
 def conflict(eid: str, *, hours: int) -> DiplomaticEvent:
-    return event(eid, src="RUSMIL", tgt="UKRMIL", code="190", goldstein=-10.0, quad=4,
-                 at=T0 + timedelta(hours=hours))
+    return event(
+        eid, src="RUSMIL", tgt="UKRMIL", code="190", goldstein=-10.0, quad=4, at=T0 + timedelta(hours=hours)
+    )
 
 
 RULES = RuleSet(
@@ -74,8 +75,9 @@ def build(rules: RuleSet = RULES) -> tuple[faust.App, Alerting, dict[str, Any]]:
     channels = {name: app.channel() for name in ("stories", "dyadwin", "canonical", "alerts")}
     # Subscribe before anything is sent: a channel delivers only to existing subscribers.
     subs = {name: ch.clone(is_iterator=True) for name, ch in channels.items()}
-    wired = attach_alerting(app, settings=settings, events_topic=events_topic, rules=rules,
-                            channels=channels, clock=lambda: NOW)
+    wired = attach_alerting(
+        app, settings=settings, events_topic=events_topic, rules=rules, channels=channels, clock=lambda: NOW
+    )
     return app, wired, subs
 
 
@@ -100,8 +102,12 @@ def test_route_rekeys_by_story_and_dyad_and_raises_watch_alerts() -> None:
             await agent.put(ev.model_dump_json().encode(), key=b"e1")
             await agent.put(b"{not json", key=b"bad")
             results = list(agent.results.values())
-        assert results[0] == {"event_id": "e1", "story_key": "CHN|RUS|04|2022-09-17", "dyad": "CHN|RUS",
-                              "alerts": 1}
+        assert results[0] == {
+            "event_id": "e1",
+            "story_key": "CHN|RUS|04|2022-09-17",
+            "dyad": "CHN|RUS",
+            "alerts": 1,
+        }
         assert results[1] is None  # skipped, logged
         [story] = await drain(subs["stories"])
         assert story.key == story_key(ev, window_hours=72) and story.value == payload(ev)
@@ -213,8 +219,9 @@ class HookServer:
 
 
 def an_alert(n: int = 1) -> Alert:
-    return Alert(alert_id=f"alr-{n}", rule="r", kind="watch", event_ids=[f"e{n}"], message="m",
-                 created_at=NOW)
+    return Alert(
+        alert_id=f"alr-{n}", rule="r", kind="watch", event_ids=[f"e{n}"], message="m", created_at=NOW
+    )
 
 
 def hook(url: str, **kw: Any) -> Webhook:

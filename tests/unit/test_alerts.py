@@ -19,8 +19,13 @@ from streams.core.alerts import (
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 T0 = datetime(2022, 9, 1, tzinfo=UTC)
-CODES = {"04": ("043", 2.8, 1), "05": ("051", 3.4, 1), "13": ("130", -4.4, 3), "17": ("173", -5.0, 4),
-         "19": ("190", -10.0, 4)}
+CODES = {
+    "04": ("043", 2.8, 1),
+    "05": ("051", 3.4, 1),
+    "13": ("130", -4.4, 3),
+    "17": ("173", -5.0, 4),
+    "19": ("190", -10.0, 4),
+}
 
 
 def event(
@@ -60,13 +65,15 @@ def run(rule: DyadWindowRule, events: list[DiplomaticEvent]):  # type: ignore[no
 
 
 def test_ruleset_parses_both_kinds() -> None:
-    rs = RuleSet.model_validate({
-        "webhook": {"url": "http://127.0.0.1:9/hook"},
-        "rules": [
-            {"name": "w", "kind": "watch", "actors": ["RUS"], "quad_classes": [4]},
-            {"name": "d", "kind": "dyad_window", "threshold": 3},
-        ],
-    })
+    rs = RuleSet.model_validate(
+        {
+            "webhook": {"url": "http://127.0.0.1:9/hook"},
+            "rules": [
+                {"name": "w", "kind": "watch", "actors": ["RUS"], "quad_classes": [4]},
+                {"name": "d", "kind": "dyad_window", "threshold": 3},
+            ],
+        }
+    )
     assert [r.name for r in rs.watch_rules] == ["w"] and [r.name for r in rs.window_rules] == ["d"]
     assert rs.webhook is not None and rs.webhook.retries == 3
 
@@ -80,8 +87,13 @@ def test_ruleset_parses_both_kinds() -> None:
         ([{"name": "w", "kind": "watch", "actors": ["RUS"], "quad_classes": [5]}], "quad classes"),
         ([{"name": "w", "kind": "watch", "actors": []}], "at least 1"),
         ([{"name": "w", "kind": "watch", "actors": ["RUS"], "colour": "red"}], "Extra inputs"),
-        ([{"name": "w", "kind": "watch", "actors": ["R"]}, {"name": "w", "kind": "watch", "actors": ["C"]}],
-         "unique"),
+        (
+            [
+                {"name": "w", "kind": "watch", "actors": ["R"]},
+                {"name": "w", "kind": "watch", "actors": ["C"]},
+            ],
+            "unique",
+        ),
         ([{"name": "d", "kind": "dyad_window", "multiplier": 0.5}], "greater than 1"),
     ],
 )

@@ -24,8 +24,10 @@ def test_no_file_means_no_rules() -> None:
 
 def test_toml_works(tmp_path: Path) -> None:
     path = tmp_path / "rules.toml"
-    path.write_text('[webhook]\nurl = "http://127.0.0.1:8080/h"\n\n'
-                    '[[rules]]\nname = "w"\nkind = "watch"\nactors = ["RUS"]\ncameo_roots = ["19"]\n')
+    path.write_text(
+        '[webhook]\nurl = "http://127.0.0.1:8080/h"\n\n'
+        '[[rules]]\nname = "w"\nkind = "watch"\nactors = ["RUS"]\ncameo_roots = ["19"]\n'
+    )
     rules = load_rules(path)
     assert rules.rules[0].name == "w" and rules.webhook is not None
 
@@ -38,8 +40,11 @@ def test_toml_works(tmp_path: Path) -> None:
         ("rules.json", "{}", "unknown format .json"),
         ("list.yaml", "- 1\n", "expected a mapping"),
         ("kind.yaml", "rules:\n  - {name: a, kind: wach}\n", "rules.a: Input tag 'wach'"),
-        ("extra.yaml", "rules:\n  - {name: a, kind: watch, actors: [RUS], colour: red}\n",
-         "rules.a.colour: Extra inputs are not permitted"),
+        (
+            "extra.yaml",
+            "rules:\n  - {name: a, kind: watch, actors: [RUS], colour: red}\n",
+            "rules.a.colour: Extra inputs are not permitted",
+        ),
         ("window.yaml", "rules:\n  - {name: s, kind: dyad_window}\n", "rules.s: rule 's': set threshold"),
         ("hook.yaml", "webhook: {url: not-a-url}\n", "webhook.url:"),
     ],

@@ -13,8 +13,11 @@ from schemas import Actor, Cameo, DateRange, DiplomaticEvent, Evidence, Plover
 from schemas.canonical import CanonicalEvent
 from streams.core.dedup import bucket_days, merge, story_id, story_key
 
-ROOT_NAMES = {"04": ("043", "Host a visit", 2.8, 1), "05": ("051", "Praise or endorse", 3.4, 1),
-              "17": ("173", "Arrest, detain", -5.0, 4)}
+ROOT_NAMES = {
+    "04": ("043", "Host a visit", 2.8, 1),
+    "05": ("051", "Praise or endorse", 3.4, 1),
+    "17": ("173", "Arrest, detain", -5.0, 4),
+}
 
 
 def event(
@@ -110,8 +113,9 @@ def test_first_report_starts_the_story() -> None:
 
 def test_two_outlets_fold_into_one_story() -> None:
     first = event("e1", outlet="Al Jazeera", published=datetime(2022, 9, 20, 6, tzinfo=UTC))
-    second = event("e2", outlet="TASS", src="CHNGOV", tgt="RUSGOV",
-                   published=datetime(2022, 9, 19, 18, tzinfo=UTC))
+    second = event(
+        "e2", outlet="TASS", src="CHNGOV", tgt="RUSGOV", published=datetime(2022, 9, 19, 18, tzinfo=UTC)
+    )
     c = merge(merge(None, first), second)
     assert c.mention_count == 2
     assert c.sources == ["Al Jazeera", "TASS"]
@@ -161,12 +165,19 @@ def test_order_does_not_matter() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 9), st.sampled_from([0.3, 0.6, 0.9]), st.integers(0, 23)),
-                min_size=1, max_size=8), st.randoms())
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 9), st.sampled_from([0.3, 0.6, 0.9]), st.integers(0, 23)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.randoms(),
+)
 def test_order_independence_property(spec: list[tuple[int, float, int]], rnd) -> None:  # type: ignore[no-untyped-def]
     reports = [
-        event(f"e{i}", outlet=f"out{i % 3}", confidence=conf,
-              published=datetime(2022, 9, 20, hour, tzinfo=UTC))
+        event(
+            f"e{i}", outlet=f"out{i % 3}", confidence=conf, published=datetime(2022, 9, 20, hour, tzinfo=UTC)
+        )
         for i, conf, hour in spec
     ]
     # Duplicated ids carry identical payloads here only if generated identically; keep the first of each.
