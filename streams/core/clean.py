@@ -18,6 +18,7 @@ and text and reports no removals. The steps, in order:
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -421,13 +422,14 @@ def _deduplicate(paragraphs: list[str], report: _Report) -> list[int]:
         if _punctuation(text) < _punctuation(paragraphs[kept]):
             chosen[slot] = i
     slots = sorted(chosen)
-    unique_keys = [keys[s] for s in slots]
+    # Keys that extend a key sort right after it, so one look at the successor tells
+    # whether a longer paragraph starts with this one (n log n, not n²).
+    ordered = sorted(keys[s] for s in slots)
     keep: list[int] = []
-    for slot, key in zip(slots, unique_keys, strict=True):
-        text = paragraphs[chosen[slot]]
-        if _looks_cut(text, min_words=5) and any(
-            other != key and other.startswith(key) for other in unique_keys
-        ):
+    for slot in slots:
+        key, text = keys[slot], paragraphs[chosen[slot]]
+        after = bisect.bisect_right(ordered, key)
+        if _looks_cut(text, min_words=5) and after < len(ordered) and ordered[after].startswith(key):
             report.add("near_duplicate_paragraphs", f"cut-off copy of a longer paragraph {_snip(text)}")
             continue
         keep.append(chosen[slot])

@@ -309,3 +309,40 @@ def test_details_are_capped() -> None:
     c = clean_article(raw(body))
     assert c.removed.punctuation_only_lines == 200
     assert len(c.removed.details) <= 41 and c.removed.details[-1].startswith("... and")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<" * 5000,
+        "&" * 5000,
+        "<b>" * 2000,
+        "<p class='" + "x" * 5000,
+        "<!--" + "a" * 5000,
+        "<div>" * 1000 + "text" + "</div>" * 1000,
+        "\x00\x01\x1b[31m\u200b" * 1000,
+        "\ud800\udfff\ud800" * 1000,
+        "&amp;amp;amp;lt;p&amp;gt;" * 1000,
+        "\n".join(f"Line number {i} with some words in it" for i in range(3000)),
+    ],
+    ids=[
+        "lt",
+        "amp",
+        "tags",
+        "unclosed-attr",
+        "unclosed-comment",
+        "nested",
+        "controls",
+        "surrogates",
+        "entities",
+        "many-lines",
+    ],
+)
+def test_pathological_bodies_do_not_crash(body: str) -> None:
+    c = clean_article(raw(body), max_chars=20_000)
+    assert len(c.text) <= 20_000 and c.text == "\n\n".join(c.paragraphs)
+    CleanArticle.model_validate_json(c.model_dump_json())
+
+
+def test_unclosed_tag_in_prose_is_kept_as_text() -> None:
+    assert clean_article(raw("Hello <p class='x' there. Bye.")).text == "Hello <p class='x' there. Bye."
