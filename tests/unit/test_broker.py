@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,18 @@ def test_only_kafka_3_9_is_supported_by_the_pom(tmp_path):
     )
     with pytest.raises(BrokerError, match="3.9.x only"):
         broker.ensure_jars()
+
+
+def test_integration_tests_fail_rather_than_skip_without_a_broker(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "WIREWATCH_TEST_BOOTSTRAP"}
+    env["PATH"] = str(empty)  # no java: the kafka_bootstrap fixture cannot start a broker
+    target = Path(__file__).resolve().parents[1] / "integration" / "test_kafka_roundtrip.py"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(target)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout
+    assert "1 error" in proc.stdout and "skipped" not in proc.stdout
+    assert "could not start the local Kafka broker: Java not found on PATH" in proc.stdout
