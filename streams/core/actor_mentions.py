@@ -107,13 +107,15 @@ class ActorContext:
     # --- countries and agents in a span ---------------------------------------------
 
     def country_in(self, tokens: Sequence[Token]) -> tuple[str, str] | None:
-        """(country code, how) named by modifier tokens: a country/capital or a nationality."""
-        toks = [t for t in tokens if not t.is_space and not t.is_punct]
+        """(actor code, how) named by modifier tokens: a country or capital, a nationality
+        adjective, or any coded actor ("White House security officials" → USAGOV,
+        "activists of Amnesty International" → NGM)."""
+        toks = [t for t in tokens if not t.is_space and not t.is_punct and t.tag_ != "POS"]
         if not toks:
             return None
         for m in self.actors.find_all([t.text for t in toks]):
             codes = m.entry.codes_at(self.when) or m.entry.latest_codes()
-            if codes and self.is_country_code(codes[0]):
+            if codes:
                 span_toks = toks[m.start : m.end]
                 adjective = any(t.pos_ == "ADJ" or t.ent_type_ == "NORP" for t in span_toks)
                 return codes[0], "nationality" if adjective else "agent"
@@ -123,15 +125,28 @@ class ActorContext:
                 return iso, "nationality"
         return None
 
+    def agents_in(self, tokens: Sequence[Token]) -> list:
+        """Agent matches in a span, left to right, as (first token index, last + 1, agent)."""
+        if self.agents is None:
+            return []
+        toks = [t for t in tokens if not t.is_space]
+        return [(toks[a.start].i, toks[a.end - 1].i + 1, a.agent) for a in self.agents.find_all([t.text for t in toks])]
+
     def agent_in(self, tokens: Sequence[Token]):
         """The agent named in a span: the one ending last (nearest the head), if any."""
-        if self.agents is None:
-            return None
-        toks = [t for t in tokens if not t.is_space]
-        found = self.agents.find_all([t.text for t in toks])
+        found = self.agents_in(tokens)
         if not found:
             return None
-        return max(found, key=lambda a: (a.end, a.end - a.start)).agent
+        return max(found, key=lambda a: (a[1], a[1] - a[0]))[2]
+
+
+def apply_agents(base: str, agents: Sequence) -> str:
+    """Every agent of a phrase on the base code, as PETRARCH does: "MSF Arnor diplomat" →
+    NGO + ARN + GOV. Repeats collapse ("foreign ministry officials" is GOV once)."""
+    code = base
+    for agent in agents:
+        code = agent.apply(code)
+    return code
 
 
 def np_start(head: Token) -> int:
@@ -143,9 +158,9 @@ def np_start(head: Token) -> int:
     return start
 
 
-def _of_object(head: Token) -> Token | None:
+def _of_object(head: Token, preps: Sequence[str] = ("of", "at", "for", "in")) -> Token | None:
     for c in head.rights:
-        if c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "in") :
+        if c.dep_ == "prep" and c.lower_ in preps:
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
@@ -185,54 +200,64 @@ def resolve_np(ctx: ActorContext, head: Token, *, institution_first: bool = True
             if code and len(code) > 3 and ctx.country_of(code):
                 return code, "context"
         return None
-    own_agent = ctx.agent_in(own)
-    obj_agent = ctx.agent_in(obj_toks) if obj_toks else None
-    whole_agent = ctx.agent_in(whole) if obj is not None else None
-    order = (obj_agent, whole_agent, own_agent) if institution_first else (own_agent, whole_agent, obj_agent)
-    agent = next((a for a in order if a is not None), None)
-    if agent is None:
+    own_agents = [a for _, _, a in ctx.agents_in(own)]
+    obj_agents = [a for _, _, a in ctx.agents_in(obj_toks)] if obj_toks else []
+    whole_agents = [a for _, _, a in ctx.agents_in(whole)] if obj is not None else []
+    order = (obj_agents, whole_agents, own_agents) if institution_first else (own_agents, whole_agents, obj_agents)
+    agents = next((a for a in order if a), None)
+    if not agents:
         return None
-    return agent.apply(country[0]), country[1]
+    return apply_agents(country[0], agents), country[1]
 
 
-def agent_phrases(ctx: ActorContext) -> list[Resolved]:
-    """Noun phrases headed by an agent noun that name their country."""
+_PHRASE_PREPS = ("of", "in", "from", "at")
+
+
+def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> list[Resolved]:
+    """Noun phrases headed by an agent noun that name their country (or another actor)."""
     if ctx.agents is None:
         return []
+    doc = ctx.doc
     out: list[Resolved] = []
     seen: set[int] = set()
-    for sent in ctx.doc.sents:
+    for sent in doc.sents:
         toks = [t for t in sent if not t.is_space]
         for m in ctx.agents.find_all([t.text for t in toks]):
-            head = toks[m.end - 1]
+            a, b = toks[m.start].i, toks[m.end - 1].i + 1
+            head = doc[a:b].root  # "Ministry" in "Ministry of Silly Walks"
             while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
                 head = head.head
             if head.i in seen or head.ent_type_ == "PERSON" or _inside_person_np(head):
                 continue
             seen.add(head.i)
-            own = _np_tokens(ctx.doc, head)
-            country = ctx.country_in(own[:-1])
-            end = head.i + 1
+            own = _np_tokens(doc, head)
+            last = max(head.i, b - 1)
+            phrase_agents = ctx.agents_in(doc[own[0].i : last + 1])
+            agent_toks = {i for x, y, _ in phrase_agents for i in range(x, y)}
+            country = ctx.country_in([t for t in own if t.i not in agent_toks])
+            end = last + 1
             if country is None:
-                obj = _of_object(head)
-                # "the government of China": the country follows
-                if obj is not None and obj.ent_type_ != "PERSON":
-                    country = ctx.country_in([obj])
+                obj = _of_object(head, _PHRASE_PREPS)
+                # "the government of China", "soldiers from Gondor": the country follows
+                if obj is not None and obj.ent_type_ != "PERSON" and obj.i >= end:
+                    country = ctx.country_in(_np_tokens(doc, obj))
                     if country is not None:
                         end = obj.i + 1
             if country is None:
                 continue
-            agent = ctx.agent_in(ctx.doc[own[0].i : head.i + 1]) or m.agent
             start = own[0].i
-            while start < head.i and ctx.doc[start].dep_ == "det":
+            while start < head.i and doc[start].dep_ == "det":
                 start += 1  # "the Chinese government" is mentioned as "Chinese government"
+            if any(r.start <= start and end <= r.end for r in dictionary):
+                continue  # a named institution ("UN Security Council"): the dictionary's code
             name = None
-            if head.pos_ == "PROPN" and head.i >= toks[m.end - 1].i + 1:
+            if head.pos_ == "PROPN" and head.i >= b:
                 # a title before a name the tagger did not call PERSON ("German Chancellor
                 # Olaf Scholz"): a person, named by the proper nouns after the title
-                words = [t for t in ctx.doc[toks[m.end - 1].i + 1 : head.i + 1] if t.pos_ == "PROPN"]
+                words = [t for t in doc[b : head.i + 1] if t.pos_ == "PROPN"]
                 name = "_".join(_name_key(words)) or None
-            out.append(Resolved(start, end, agent.apply(country[0]), country[1], name, country[0]))
+            agents = [x for _, _, x in phrase_agents] or [m.agent]
+            out.append(Resolved(start, end, apply_agents(country[0], agents), country[1], name, country[0]))
     return out
 
 
@@ -320,6 +345,9 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
         name = "_".join(_name_key(span)) or None
         start = title_start if title_toks else span.start
         hits = [by_token[i] for i in range(span.start, span.end) if i in by_token]
+        if (not title_toks and hits and all(ctx.is_country_code(h.code) for h in hits)
+                and all(i in by_token for i in range(span.start, span.end))):
+            continue  # "Ithilen" tagged PERSON: the dictionary knows it as a country
         known = next((h for h in hits if ctx.country_of(h.code) and len(h.code or "") > 3), None)
         if known is not None and known.how == "dictionary":
             people.append(Resolved(min(start, known.start), max(span.end, known.end), known.code, "dictionary",
@@ -416,17 +444,16 @@ _NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"
 
 
 def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
-    """A bare country/city inside a longer name: "Shanghai" in "the Shanghai Cooperation
-    Organisation", "Moscow" in "the Moscow Times"."""
+    """A bare country/city modifying another word of a longer name: "Shanghai" in "the
+    Shanghai Cooperation Organisation", "Moscow" in "the Moscow Times" (but not "Gondor"
+    in an entity the tagger made of "Gondor and Arnor")."""
     if r.how != "dictionary" or not ctx.is_country_code(r.code):
         return False
-    tok = ctx.doc[r.start]
-    if tok.ent_type_ not in _NAME_LABELS:
+    last = ctx.doc[r.end - 1]
+    if last.ent_type_ not in _NAME_LABELS or last.dep_ not in ("compound", "amod", "nmod"):
         return False
     ent = next((e for e in ctx.doc.ents if e.start <= r.start < e.end), None)
-    return ent is not None and (ent.start < r.start or ent.end > r.end) and any(
-        t.pos_ == "PROPN" and not (r.start <= t.i < r.end) for t in ent
-    )
+    return ent is not None and ent.start <= last.head.i < ent.end and last.head.i >= r.end
 
 
 # --- assembly -----------------------------------------------------------------------
@@ -457,7 +484,7 @@ def find_actor_mentions(doc: Doc, codebook, when: date | None) -> list[ActorMent
     ctx = ActorContext(doc, codebook, when)
     dictionary = ctx.dictionary()
     people, unresolved = resolve_people(ctx, dictionary)
-    phrases = agent_phrases(ctx)
+    phrases = agent_phrases(ctx, dictionary)
     titled = [r for r in phrases if r.name]
     people.extend(_coreference(ctx, [*people, *titled], unresolved))
     chosen: list[Resolved] = []
