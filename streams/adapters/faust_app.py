@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,6 +42,8 @@ from streams.settings import Settings
 log = logging.getLogger(__name__)
 
 ACTOR_TIMELINE_LIMIT = 50
+# Seconds one article may take before it counts as a poison message (normal: well under 1 s).
+CODER_TIMEOUT_S = 60.0
 # Bump when the meaning of a table value changes: faust then starts fresh changelogs.
 TABLE_VERSION = 1
 
@@ -75,6 +79,7 @@ class Wiring:
     actors: TableT
     agents: dict[str, Any] = field(default_factory=dict)
     executor: Executor | None = None
+    coder_timeout_s: float = CODER_TIMEOUT_S
 
 
 def create_app(
@@ -82,13 +87,15 @@ def create_app(
     *,
     coder: CoderLike,
     executor: Executor | None = None,
+    coder_timeout_s: float = CODER_TIMEOUT_S,
     attach: Sequence[Callable[..., None]] = (),
 ) -> faust.App:
     """A new, unstarted worker app wired to ``settings``; ``coder`` codes batches of articles.
 
     ``executor`` runs the coder off the event loop (one thread by default: spaCy is
     not thread-safe per ``nlp``, explosion/spaCy#11904, and a blocked loop starves
-    heartbeats and the web server). ``attach`` are extra wiring functions called as
+    heartbeats and the web server). An article that takes longer than
+    ``coder_timeout_s`` is dead-lettered and the stuck thread abandoned. ``attach`` are extra wiring functions called as
     ``fn(app, settings=settings, events_topic=...)`` (alerts, canonical events).
     """
     partitions = settings.topics.partitions
@@ -138,7 +145,8 @@ def create_app(
         ledger=table("ledger"),
         dyads=table("dyads"),
         actors=table("actors"),
-        executor=executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-nlp"),
+        executor=executor or DaemonThreadExecutor(),
+        coder_timeout_s=coder_timeout_s,
     )
     app.wiring = wiring  # type: ignore[attr-defined]
     _define_agents(app, wiring)
@@ -218,20 +226,72 @@ async def _process_batch(w: Wiring, batch: Sequence[EventT], *, max_bytes: int) 
             "events": events_out, "dead_letters": dead}
 
 
+class CoderTimeout(Exception):
+    """The coder did not finish an article in time (a pipeline bug, or a pathological article)."""
+
+    stage = "timeout"
+
+
+class DaemonThreadExecutor(Executor):
+    """One daemon thread running submitted calls in order.
+
+    A daemon, unlike ``ThreadPoolExecutor``'s threads, does not keep the process
+    alive at exit when a call never returns, so an abandoned stuck call cannot
+    prevent the worker from stopping.
+    """
+
+    def __init__(self, name: str = "wirewatch-nlp") -> None:
+        self._calls: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (call := self._calls.get()) is not None:
+            future, fn, args = call
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+                    future.set_exception(exc)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._calls.put((future, (lambda *a: fn(*a, **kwargs)) if kwargs else fn, args))
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._calls.put(None)
+
+
+async def _in_thread(w: Wiring, fn: Callable[..., Any], *args: Any, timeout_s: float) -> Any:
+    loop = asyncio.get_running_loop()
+    try:
+        return await asyncio.wait_for(loop.run_in_executor(w.executor, fn, *args), timeout_s)
+    except TimeoutError:
+        # A thread cannot be stopped: abandon it (a daemon) and code the rest on a fresh one.
+        log.error("the coder did not return within %.0f s; abandoning its thread (restart the worker "
+                  "to reclaim it) and going on", timeout_s)
+        if w.executor is not None:
+            w.executor.shutdown(wait=False)
+        w.executor = DaemonThreadExecutor()
+        raise CoderTimeout(f"coding did not finish within {timeout_s:.0f} s") from None
+
+
 async def _code(w: Wiring, good: list[tuple[RawArticle, EventT]]) -> list[Outcome | BaseException]:
     """Outcomes in input order; an article the pipeline fails on becomes its exception."""
     if not good:
         return []
-    loop = asyncio.get_running_loop()
     raws = [raw for raw, _ in good]
     try:
-        return list(await loop.run_in_executor(w.executor, w.coder.process_batch, raws))
+        return list(await _in_thread(w, w.coder.process_batch, raws, timeout_s=2 * w.coder_timeout_s))
     except Exception:  # noqa: BLE001 - find the one article that fails, keep the others
         log.exception("batch of %d failed; coding one by one to isolate the failure", len(raws))
     results: list[Outcome | BaseException] = []
     for raw in raws:
         try:
-            results.append(await loop.run_in_executor(w.executor, w.coder.process, raw))
+            results.append(await _in_thread(w, w.coder.process, raw, timeout_s=w.coder_timeout_s))
         except Exception as exc:  # noqa: BLE001 - a pipeline bug on one article must not stop the worker
             log.warning("article %r failed: %s: %s", raw.id, type(exc).__name__, exc)
             results.append(exc)

@@ -8,6 +8,7 @@ is tested without spaCy; the integration tests run the real ``Coder``.
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,13 +59,15 @@ def make_event(
 
 
 class RuleCoder:
-    """Codes ``CODE:SRC>TGT`` tokens in the body as events; raises on the word ``explode``."""
+    """Codes ``CODE:SRC>TGT`` tokens in the body as events; raises on ``explode``, never returns on ``hang``."""
 
     version = "rule-1"
 
     def process(self, raw: RawArticle) -> RuleOutcome:
         if "explode" in raw.body:
             raise RuntimeError("the rule coder was told to explode")
+        if "hang" in raw.body:
+            threading.Event().wait()  # a pipeline bug that loops forever
         clean = CleanArticle(article_id=raw.id, title=raw.title, paragraphs=[raw.body], text=raw.body)
         events = []
         for token in raw.body.split():
@@ -99,11 +102,11 @@ class Sent:
         return [(key, value) for topic, key, value in self.records if topic == name]
 
 
-def fresh_app(coder: Any = None) -> tuple[faust.App, Wiring, Sent]:
+def fresh_app(coder: Any = None, **kwargs: Any) -> tuple[faust.App, Wiring, Sent]:
     settings = Settings(
         app=AppSettings(id=f"wwtest-{uuid.uuid4().hex[:10]}", store="memory://"),
         topics=TopicSettings(partitions=2),
     )
-    app = create_app(settings, coder=coder or RuleCoder())
+    app = create_app(settings, coder=coder or RuleCoder(), **kwargs)
     w = wiring_of(app)
     return app, w, Sent(w)

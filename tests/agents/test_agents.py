@@ -78,6 +78,19 @@ def test_a_pipeline_failure_on_a_valid_article_is_a_dead_letter_and_the_worker_g
     asyncio.run(scenario())
 
 
+def test_an_article_the_coder_never_finishes_is_a_dead_letter_and_the_worker_goes_on() -> None:
+    async def scenario() -> None:
+        _, w, sent = fresh_app(coder_timeout_s=0.5)
+        stuck = article("stuck", "hang 042:RUS>CHN")
+        await run_process(w, [stuck, article("after", "051:RUS>CHN")])
+        letters = dead_letters(sent)
+        assert [(d.stage, d.error_code) for d in letters] == [("timeout", DL_PROCESSING)]
+        assert base64.b64decode(letters[0].original_b64) == stuck
+        assert [key for key, _ in sent.on("clean")] == [b"after"]
+
+    asyncio.run(scenario())
+
+
 def test_the_same_event_applied_twice_counts_once() -> None:
     async def scenario() -> None:
         _, w, sent = fresh_app()
