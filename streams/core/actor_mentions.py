@@ -90,6 +90,23 @@ class ActorContext:
                     codes = (country,)
                 for code in codes:
                     out.append(Resolved(start, end, code, "dictionary", m.entry.name))
+            out.extend(self._plural_demonyms(toks, out))
+        return out
+
+    def _plural_demonyms(self, toks: Sequence[Token], found: Sequence[Resolved]) -> list[Resolved]:
+        """"Algerians", "Libyans": plurals the dictionary lists only in the singular."""
+        covered = {i for r in found for i in range(r.start, r.end)}
+        out = []
+        for t in toks:
+            if t.i in covered or len(t.text) < 5 or not t.text[0].isupper() or not t.text.endswith("s"):
+                continue
+            singular = t.text[:-1]
+            entry = self.actors.get(singular)
+            code = entry.code_at(self.when) if entry is not None else None
+            if code is None:
+                code = self.nationalities.get(singular.upper())
+            if code is not None and self.is_country_code(code):
+                out.append(Resolved(t.i, t.i + 1, code, "nationality"))
         return out
 
     def country_of(self, code: str | None) -> str | None:
@@ -459,14 +476,31 @@ def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
 # --- assembly -----------------------------------------------------------------------
 
 
+# CAMEO country codes that are not ISO 3166-1 alpha-3
+_CAMEO_TO_ISO = {"TMP": "TLS", "KSV": "XKX", "ANG": "AGO", "ROM": "ROU", "ZAR": "COD"}
+# CAMEO prefixes for former federations, followed by the member's code (SCGSRB, USRUKR)
+_FEDERATIONS = frozenset({"USR", "YUG", "FRY", "SCG", "SUN", "CSK"})
+
+
+def iso_country(code: str | None, iso3: frozenset[str]) -> tuple[str | None, str | None]:
+    """(ISO3 country, first sector) of a CAMEO actor code: RUSGOV → (RUS, GOV); SCGSRBLEG →
+    (SRB, LEG), Serbia inside Serbia and Montenegro; TMPGOV → (TLS, GOV); IGOUNO → (None, IGO)."""
+    if not code:
+        return None, None
+    head, rest = code[:3], code[3:]
+    if head in _FEDERATIONS and rest[:3] in iso3:
+        return rest[:3], rest[3:6] or None
+    head = _CAMEO_TO_ISO.get(head, head)
+    if head in iso3:
+        return head, rest[:3] or None
+    if head in _NON_COUNTRY or not iso3:
+        return None, code[:3]
+    return None, rest[:3] or None
+
+
 def _to_mention(doc: Doc, r: Resolved, ctx: ActorContext) -> ActorMention:
     span = doc[r.start : r.end]
-    country = ctx.country_of(r.code)
-    iso = country if country in ctx.iso3 else None
-    sector = None
-    if r.code:
-        rest = r.code[3:] if country else r.code
-        sector = rest[:3] or None
+    iso, sector = iso_country(r.code, ctx.iso3)
     person = bool(r.name) and (r.how != "dictionary" or any(t.ent_type_ == "PERSON" for t in span))
     actor = Actor(text=span.text, code=r.code, country=iso, sector=sector, name=r.name if person else None)
     return ActorMention(
