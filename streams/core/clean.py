@@ -88,12 +88,15 @@ _BLOCK_TAGS = frozenset(
     "header hr html li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
 _SKIP_CONTENT_TAGS = frozenset("script style noscript template svg iframe head title".split())
+# Page furniture around an article (menus, share buttons, "related" boxes): skipped too, unless one
+# is left unclosed, when skipping it would swallow the rest of the page.
+_FURNITURE_TAGS = frozenset("nav aside footer form button".split())
 _INLINE_TAGS = frozenset(
     "a abbr b bdi bdo big button caption center cite code col colgroup data del dfn em font i img input ins "
     "kbd label link mark meta picture q rp rt ruby s samp small source span strike strong sub sup time tt u "
     "var video audio wbr".split()
 )
-_KNOWN_TAGS = _BLOCK_TAGS | _SKIP_CONTENT_TAGS | _INLINE_TAGS
+_KNOWN_TAGS = _BLOCK_TAGS | _SKIP_CONTENT_TAGS | _FURNITURE_TAGS | _INLINE_TAGS
 
 _TERMINAL = ".!?…"
 _CLOSERS = "\"'”’»)]}*"
@@ -151,8 +154,9 @@ def _snip(text: str) -> str:
 class _TextExtractor(HTMLParser):
     """Text of an HTML fragment; block elements become paragraph breaks."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.skip = skip
         self.parts: list[str] = []
         self.tags = 0
         self.block_tags = 0
@@ -163,7 +167,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append(self.get_starttag_text() or "")
             return
         self.tags += 1
-        if tag in _SKIP_CONTENT_TAGS and not closes:
+        if tag in self.skip and not closes:
             self._skip_depth += 1
         elif tag == "br":
             self.block_tags += 1
@@ -183,11 +187,15 @@ class _TextExtractor(HTMLParser):
             self.parts.append(f"</{tag}>")
             return
         self.tags += 1
-        if tag in _SKIP_CONTENT_TAGS:
+        if tag in self.skip:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag in _BLOCK_TAGS:
             self.block_tags += 1
             self.parts.append("\n\n")
+
+    @property
+    def unclosed_skip(self) -> bool:
+        return self._skip_depth > 0
 
     def handle_data(self, data: str) -> None:
         if not self._skip_depth:
@@ -206,13 +214,22 @@ class _TextExtractor(HTMLParser):
         self.tags += 1
 
 
-def _strip_html(text: str) -> tuple[str, int]:
-    """(text without markup, number of tags); the text unchanged when it holds no known tag."""
-    parser = _TextExtractor()
+def _parse_html(text: str, skip: frozenset[str]) -> _TextExtractor | None:
+    parser = _TextExtractor(skip)
     try:
         parser.feed(text)
         parser.close()
     except Exception:  # noqa: BLE001 - html.parser can trip on pathological input; keep the text then
+        return None
+    return parser
+
+
+def _strip_html(text: str) -> tuple[str, int]:
+    """(text without markup, number of tags); the text unchanged when it holds no known tag."""
+    parser = _parse_html(text, _SKIP_CONTENT_TAGS | _FURNITURE_TAGS)
+    if parser is not None and parser.unclosed_skip:
+        parser = _parse_html(text, _SKIP_CONTENT_TAGS)
+    if parser is None:
         return text, 0
     if not parser.tags:
         return text, 0

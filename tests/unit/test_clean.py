@@ -346,3 +346,27 @@ def test_pathological_bodies_do_not_crash(body: str) -> None:
 
 def test_unclosed_tag_in_prose_is_kept_as_text() -> None:
     assert clean_article(raw("Hello <p class='x' there. Bye.")).text == "Hello <p class='x' there. Bye."
+
+
+def test_html_page_furniture_skipped_but_article_kept() -> None:
+    page = """<!DOCTYPE html><html><head><title>Leaders meet | Example News</title>
+<style>p { color: red }</style></head><body>
+<nav><ul><li>Home</li><li>World</li></ul></nav>
+<article><h1>Leaders meet in Geneva</h1>
+<p>The foreign ministers met in Geneva on Monday
+to discuss a ceasefire, officials said.</p>
+<aside><h3>Related</h3><p>Other story</p></aside>
+<p>Talks will resume next week.</p>
+<button>Share</button>
+</article><footer>&copy; 2024 Example News</footer></body></html>"""
+    c = clean_article(raw(page, title="Leaders meet in Geneva"))
+    assert c.paragraphs == [
+        "The foreign ministers met in Geneva on Monday to discuss a ceasefire, officials said.",
+        "Talks will resume next week.",
+    ]
+    assert c.removed.duplicate_titles == 1
+
+
+def test_unclosed_furniture_tag_does_not_swallow_the_article() -> None:
+    c = clean_article(raw("<aside>Related: other story</p><p>The talks resumed on Monday.</p>"))
+    assert "The talks resumed on Monday." in c.paragraphs
