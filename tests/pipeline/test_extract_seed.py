@@ -76,7 +76,10 @@ def test_people_resolved_to_actors(seed):
     xi = actors_named(m, "Xi")
     assert len(xi) == 3 and {a.actor.code for a in xi} == {"CHNGOV"}
     assert {a.actor.name for a in xi} == {"XI_JINPING"}
-    assert any(a.how == "coreference" for a in xi)
+    # the dictionaries do not know "Nikolai Patrushev" (they spell him Nikolay): his later
+    # mentions take the code resolved from the apposition in paragraph 2
+    assert patrushev[0].how == "context"
+    assert {a.how for a in patrushev[1:]} == {"coreference"}
 
 
 def test_roles_capitals_and_nationalities(seed):
@@ -151,6 +154,15 @@ def test_reporting_agency_is_neither_actor_nor_place(nlp, codebook):
                 published_at=PUBLISHED)
     assert [a.text for a in m.actors] == ["Chinese troops", "Taiwan"]
     assert [p.text for p in m.places] == ["Taiwan"]
+
+
+def test_coreference_by_surname(nlp, codebook):
+    text = ("Guo Shengkun, a top official of China's Communist Party, met Russian officials. "
+            "Guo said later that the talks went well.")
+    m = extract(nlp(text), codebook=codebook, published_at=PUBLISHED)
+    guo = actors_named(m, "Guo")
+    assert [a.how for a in guo] == ["context", "coreference"]
+    assert {a.actor.code for a in guo} == {"CHNPTY"}
 
 
 def test_no_publication_date_no_relative_dates(nlp, codebook):

@@ -204,3 +204,16 @@ def test_bundled_phoenix_dictionaries():
     assert hu.code_at(None) == "CHNELI"  # after all closed ranges: the default
     # a handful of malformed restrictions in the 2014 files are skipped, not fatal
     assert all("bad date" in p for p in d.problems)
+
+
+def test_wirewatch_additions_read_after_phoenix(tmp_path):
+    d = load_actor_dictionary()
+    assert d.get("Zelensky").code_at(date(2022, 9, 20)) == "UKRGOV"
+    assert d.get("Trump").code_at(date(2022, 9, 20)) == "USAELI"  # between his terms
+    assert d.get("Trump").code_at(date(2025, 3, 1)) == "USAGOV"
+    assert d.get("EU").code_at(None) == "IGOEUREEC"
+    # a foreign dictionary is read as it is, without our additions
+    own = tmp_path / "PETR.Validate.actors.txt"
+    own.write_text("GONDOR [GON]\n", encoding="utf-8")
+    v = load_actor_dictionary([own])
+    assert len(v) == 1 and v.get("Zelensky") is None
