@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 from datetime import date
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from streams.errors import ConfigError
 
@@ -41,9 +41,7 @@ V = TypeVar("V")
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 # A bare date (``[MNEGOV 20121204]``) is read as "from then on"; 9 digits are a typo'd
 # YYYYMMDD (PETRARCH reads the first 8).
-_RESTRICTION = re.compile(
-    r"^\s*(?:(?P<op>[<>]?)\s*(?P<d>\d{6,9})|(?P<a>\d{6,9})\s*-\s*(?P<b>\d{6,9}))\s*$"
-)
+_RESTRICTION = re.compile(r"^\s*(?:(?P<op>[<>]?)\s*(?P<d>\d{6,9})|(?P<a>\d{6,9})\s*-\s*(?P<b>\d{6,9}))\s*$")
 _POSSESSIVE = re.compile(r"^(.+?)('S|')$")
 
 
@@ -148,7 +146,7 @@ def _split_word(word: str) -> list[str]:
         lead.append(word[0])
         word = word[1:]
     trail: list[str] = []
-    while word and word[-1] in ")]\",;:":
+    while word and word[-1] in ')]",;:':
         trail.insert(0, word[-1])
         word = word[:-1]
     out.extend(lead)
@@ -178,7 +176,11 @@ def token_keys(text: str) -> list[str]:
     text = text.upper().replace("\u2019", "'").replace("\u2018", "'")
     if text in ("'S", "'"):
         return [text]
-    return [p for p in text.split("-") if p] if "-" in text and len(text) > 1 else ([] if text == "-" else [text])
+    return (
+        [p for p in text.split("-") if p]
+        if "-" in text and len(text) > 1
+        else ([] if text == "-" else [text])
+    )
 
 
 def keyed_tokens(tokens: Sequence[str]) -> tuple[list[str], list[int]]:

@@ -127,7 +127,9 @@ def parse_agent_lines(
             continue
         m = _MARKER_DEF.match(line)
         if m:
-            markers[m.group(1).strip().upper()] = [w.strip().upper() for w in m.group(2).split(",") if w.strip()]
+            markers[m.group(1).strip().upper()] = [
+                w.strip().upper() for w in m.group(2).split(",") if w.strip()
+            ]
             continue
         if "[" not in line or "]" not in line:
             problem(f"{where}: agent without a code")

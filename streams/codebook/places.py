@@ -20,9 +20,37 @@ from schemas.events import Location
 # Names geonames lists as alternates that are ordinary English words or titles in news
 # copy; matching them turns "Mobile phones" or "President" into places.
 _STOP = frozenset(
-    {"president", "university", "mobile", "of", "the", "city", "ma", "union", "march", "may", "aug",
-     "reading", "bath", "split", "nice", "mary", "university city", "independence", "victoria", "hope",
-     "man", "ball", "fort", "centre", "center", "north", "south", "east", "west"}
+    {
+        "president",
+        "university",
+        "mobile",
+        "of",
+        "the",
+        "city",
+        "ma",
+        "union",
+        "march",
+        "may",
+        "aug",
+        "reading",
+        "bath",
+        "split",
+        "nice",
+        "mary",
+        "university city",
+        "independence",
+        "victoria",
+        "hope",
+        "man",
+        "ball",
+        "fort",
+        "centre",
+        "center",
+        "north",
+        "south",
+        "east",
+        "west",
+    }
 )
 
 
@@ -53,8 +81,9 @@ class Place:
     kind: str  # "country" | "city"
 
     def location(self, text: str | None = None) -> Location:
-        return Location(name=self.name, country=self.country, lat=self.lat, lon=self.lon,
-                        geonameid=self.geonameid)
+        return Location(
+            name=self.name, country=self.country, lat=self.lat, lon=self.lon, geonameid=self.geonameid
+        )
 
 
 class Gazetteer:
@@ -122,13 +151,21 @@ def _entries(min_city_population: int) -> tuple[list[tuple[str, Place, bool]], d
     out: list[tuple[str, Place, bool]] = []
     for iso2, c in gc.get_countries().items():
         iso2_to_iso3[iso2] = c["iso3"]
-        place = Place(c["name"], c["iso3"], None, None, c.get("geonameid"), int(c.get("population") or 0),
-                      "country")
+        place = Place(
+            c["name"], c["iso3"], None, None, c.get("geonameid"), int(c.get("population") or 0), "country"
+        )
         out.append((c["name"], place, True))
     for c in gc.get_cities().values():
         iso3 = iso2_to_iso3.get(c["countrycode"])
-        place = Place(c["name"], iso3, c["latitude"], c["longitude"], c["geonameid"],
-                      int(c.get("population") or 0), "city")
+        place = Place(
+            c["name"],
+            iso3,
+            c["latitude"],
+            c["longitude"],
+            c["geonameid"],
+            int(c.get("population") or 0),
+            "city",
+        )
         out.append((c["name"], place, True))
         if place.population < _ALTERNATES_FROM:
             continue

@@ -31,16 +31,73 @@ from schemas.events import Actor
 from streams.core.mentions import ActorMention
 
 REPORTING_LEMMAS = frozenset(
-    {"report", "say", "tell", "quote", "cite", "write", "state", "add", "claim", "announce", "note",
-     "reveal", "broadcast", "publish", "air", "learn", "confirm", "show"}
+    {
+        "report",
+        "say",
+        "tell",
+        "quote",
+        "cite",
+        "write",
+        "state",
+        "add",
+        "claim",
+        "announce",
+        "note",
+        "reveal",
+        "broadcast",
+        "publish",
+        "air",
+        "learn",
+        "confirm",
+        "show",
+    }
 )
 _NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "advmod"})
 _MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod"})
 # generic sector codes that are not countries even though they are three letters long
 _NON_COUNTRY = frozenset(
-    {"IGO", "NGO", "NGM", "MNC", "IMG", "UIS", "INT", "MED", "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD",
-     "SPY", "EDU", "BUS", "CRM", "CVL", "HLH", "HRI", "LAB", "LEG", "REF", "REL", "SET", "UAF", "AGR", "ELI",
-     "ENV", "MOD", "RAD", "MUS", "CHR", "JEW", "BUD", "HIN", "ATH", "---"}
+    {
+        "IGO",
+        "NGO",
+        "NGM",
+        "MNC",
+        "IMG",
+        "UIS",
+        "INT",
+        "MED",
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "PTY",
+        "COP",
+        "JUD",
+        "SPY",
+        "EDU",
+        "BUS",
+        "CRM",
+        "CVL",
+        "HLH",
+        "HRI",
+        "LAB",
+        "LEG",
+        "REF",
+        "REL",
+        "SET",
+        "UAF",
+        "AGR",
+        "ELI",
+        "ENV",
+        "MOD",
+        "RAD",
+        "MUS",
+        "CHR",
+        "JEW",
+        "BUD",
+        "HIN",
+        "ATH",
+        "---",
+    }
 )
 
 
@@ -94,7 +151,7 @@ class ActorContext:
         return out
 
     def _plural_demonyms(self, toks: Sequence[Token], found: Sequence[Resolved]) -> list[Resolved]:
-        """"Algerians", "Libyans": plurals the dictionary lists only in the singular."""
+        """ "Algerians", "Libyans": plurals the dictionary lists only in the singular."""
         covered = {i for r in found for i in range(r.start, r.end)}
         out = []
         for t in toks:
@@ -147,7 +204,10 @@ class ActorContext:
         if self.agents is None:
             return []
         toks = [t for t in tokens if not t.is_space]
-        return [(toks[a.start].i, toks[a.end - 1].i + 1, a.agent) for a in self.agents.find_all([t.text for t in toks])]
+        return [
+            (toks[a.start].i, toks[a.end - 1].i + 1, a.agent)
+            for a in self.agents.find_all([t.text for t in toks])
+        ]
 
     def agent_in(self, tokens: Sequence[Token]):
         """The agent named in a span: the one ending last (nearest the head), if any."""
@@ -220,7 +280,11 @@ def resolve_np(ctx: ActorContext, head: Token, *, institution_first: bool = True
     own_agents = [a for _, _, a in ctx.agents_in(own)]
     obj_agents = [a for _, _, a in ctx.agents_in(obj_toks)] if obj_toks else []
     whole_agents = [a for _, _, a in ctx.agents_in(whole)] if obj is not None else []
-    order = (obj_agents, whole_agents, own_agents) if institution_first else (own_agents, whole_agents, obj_agents)
+    order = (
+        (obj_agents, whole_agents, own_agents)
+        if institution_first
+        else (own_agents, whole_agents, obj_agents)
+    )
     agents = next((a for a in order if a), None)
     if not agents:
         return None
@@ -300,7 +364,11 @@ def person_spans(doc: Doc) -> list[Span]:
         if ent.label_ != "PERSON":
             continue
         end = ent.end
-        while end > ent.start and doc[end - 1].tag_ == "POS" or (end > ent.start and doc[end - 1].lower_ in ("'s", "’s")):
+        while (
+            end > ent.start
+            and doc[end - 1].tag_ == "POS"
+            or (end > ent.start and doc[end - 1].lower_ in ("'s", "’s"))
+        ):
             end -= 1
         if end > ent.start:
             out.append(doc[ent.start : end])
@@ -362,13 +430,24 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
         name = "_".join(_name_key(span)) or None
         start = title_start if title_toks else span.start
         hits = [by_token[i] for i in range(span.start, span.end) if i in by_token]
-        if (not title_toks and hits and all(ctx.is_country_code(h.code) for h in hits)
-                and all(i in by_token for i in range(span.start, span.end))):
+        if (
+            not title_toks
+            and hits
+            and all(ctx.is_country_code(h.code) for h in hits)
+            and all(i in by_token for i in range(span.start, span.end))
+        ):
             continue  # "Ithilen" tagged PERSON: the dictionary knows it as a country
         known = next((h for h in hits if ctx.country_of(h.code) and len(h.code or "") > 3), None)
         if known is not None and known.how == "dictionary":
-            people.append(Resolved(min(start, known.start), max(span.end, known.end), known.code, "dictionary",
-                                   known.name or name))
+            people.append(
+                Resolved(
+                    min(start, known.start),
+                    max(span.end, known.end),
+                    known.code,
+                    "dictionary",
+                    known.name or name,
+                )
+            )
             continue
         code = None
         how = "context"
@@ -378,7 +457,9 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
             if country and agent:
                 code = agent.apply(country[0])
         if code is None:
-            appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")), None)
+            appos = next(
+                (c for c in head.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")), None
+            )
             if appos is not None and appos.ent_type_ != "PERSON":
                 r = resolve_np(ctx, appos)
                 if r:
@@ -402,7 +483,9 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
         if code is None:
             unresolved.append(span)
             continue
-        people.append(Resolved(start if how == "context" and title_toks else span.start, span.end, code, how, name))
+        people.append(
+            Resolved(start if how == "context" and title_toks else span.start, span.end, code, how, name)
+        )
     return people, unresolved
 
 
@@ -446,7 +529,9 @@ def source_position(head: Token) -> bool:
         return True
     if head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lower_ == "according":
         return True
-    return head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.lemma_.lower() in REPORTING_LEMMAS
+    return (
+        head.dep_ == "pobj" and head.head.lower_ == "by" and head.head.head.lemma_.lower() in REPORTING_LEMMAS
+    )
 
 
 def is_outlet(ctx: ActorContext, r: Resolved) -> bool:
@@ -536,8 +621,12 @@ def find_actor_mentions(doc: Doc, codebook, when: date | None) -> list[ActorMent
             chosen.append(r)
     # several codes on one span (PETRARCH's "FRO/BIL/SAM") stay as parallel mentions
     chosen.extend(
-        r for r in dictionary
-        if any(c.start == r.start and c.end == r.end and c.code != r.code and c.how == "dictionary" for c in chosen)
+        r
+        for r in dictionary
+        if any(
+            c.start == r.start and c.end == r.end and c.code != r.code and c.how == "dictionary"
+            for c in chosen
+        )
         and r not in chosen
     )
     chosen.sort(key=lambda r: (r.start, r.end))

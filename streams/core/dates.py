@@ -23,33 +23,80 @@ MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ],
         start=1,
     )
     for m in names
 }
-WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "a": 1, "an": 1, "a few": 3, "several": 3, "couple of": 2, "a couple of": 2}
+WEEKDAYS = {
+    d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+    "a few": 3,
+    "several": 3,
+    "couple of": 2,
+    "a couple of": 2,
+}
 
-_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MON = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
+_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten"
+_UNITS = r"(?:days?|weeks?|months?|years?|hours?|decades?)"
 _MONTH_DAY = re.compile(rf"^{_MON}\s+{_DAY}(?:\s*,?\s*{_YEAR})?$")
 _DAY_MONTH = re.compile(rf"^(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MON}(?:\s*,?\s*{_YEAR})?$")
 _MONTH_YEAR = re.compile(rf"^(?:in\s+)?{_MON}(?:\s*,?\s*(?:of\s+)?{_YEAR})?$")
-_MONTH_DAYS = re.compile(rf"^{_MON}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and)\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*,?\s*{_YEAR})?$")
+_MONTH_DAYS = re.compile(
+    rf"^{_MON}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and)\s*"
+    rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*,?\s*{_YEAR})?$"
+)
 _PART_MONTH = re.compile(rf"^(?P<part>early|mid|late)[\s-]+{_MON}(?:\s*,?\s*{_YEAR})?$")
 _DECADE = re.compile(r"^(?:the\s+)?(?P<decade>(?:19|20)\d0)'?s$")
 _ISO = re.compile(r"^(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})$")
 _YEAR_ONLY = re.compile(r"^(?:in\s+)?(?:the\s+year\s+)?(?P<year>(?:19|20)\d{2})$")
-_AGO = re.compile(r"^(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|a few|several|a couple of|couple of)\s+(?P<unit>day|week|month|year)s?\s+ago$")
-_PAST_N = re.compile(r"^(?:the\s+)?(?:past|last|previous)\s+(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of)\s+(?P<unit>day|week|month)s$")
-_WEEKDAY = re.compile(r"^(?:(?P<rel>last|this|on|past|earlier\s+on|late|early)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?P<part>morning|afternoon|evening|night))?$")
-_DURATION = re.compile(r"\b(?:for|almost|nearly|about|around|over|more than|less than|up to|some)\b.*\b(?:days?|weeks?|months?|years?|hours?|decades?)\b$|^\d+\s+(?:days?|weeks?|months?|years?|hours?)$|^(?:one|two|three|four|five|six|seven|eight|nine|ten|several|many|few)\s+(?:days?|weeks?|months?|years?|hours?|decades?)$")
+_AGO = re.compile(
+    rf"^(?P<n>{_NUM}|a|an|a few|several|a couple of|couple of)\s+(?P<unit>day|week|month|year)s?\s+ago$"
+)
+_PAST_N = re.compile(
+    rf"^(?:the\s+)?(?:past|last|previous)\s+(?P<n>{_NUM}|few|several|couple of)\s+(?P<unit>day|week|month)s$"
+)
+_WEEKDAY = re.compile(
+    r"^(?:(?P<rel>last|this|on|past|earlier\s+on|late|early)\s+)?"
+    r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?$"
+)
+_DURATION = re.compile(
+    rf"\b(?:for|almost|nearly|about|around|over|more than|less than|up to|some)\b.*\b{_UNITS}\b$"
+    rf"|^\d+\s+{_UNITS}$"
+    rf"|^(?:one|two|three|four|five|six|seven|eight|nine|ten|several|many|few)\s+{_UNITS}$"
+)
 
 DateValue = date | DateRange
 
@@ -179,11 +226,37 @@ def _rules(t: str, original: str, ref: date | None):  # noqa: C901 - one flat ta
         return None
     # everything below is relative to the publication date
     relative = (
-        t in ("today", "tonight", "this morning", "this afternoon", "this evening", "yesterday", "tomorrow",
-              "last night", "this week", "last week", "this month", "last month", "this year", "last year",
-              "past week", "recent days", "the weekend", "this weekend", "last weekend", "earlier this week",
-              "earlier this month", "earlier this year", "previous week", "the previous week", "next week")
-        or _AGO.match(t) or _PAST_N.match(t) or _WEEKDAY.match(t)
+        t
+        in (
+            "today",
+            "tonight",
+            "this morning",
+            "this afternoon",
+            "this evening",
+            "yesterday",
+            "tomorrow",
+            "last night",
+            "this week",
+            "last week",
+            "this month",
+            "last month",
+            "this year",
+            "last year",
+            "past week",
+            "recent days",
+            "the weekend",
+            "this weekend",
+            "last weekend",
+            "earlier this week",
+            "earlier this month",
+            "earlier this year",
+            "previous week",
+            "the previous week",
+            "next week",
+        )
+        or _AGO.match(t)
+        or _PAST_N.match(t)
+        or _WEEKDAY.match(t)
     )
     if relative and ref is None:
         return None
@@ -262,11 +335,19 @@ def _dateparser(text: str, published_at: datetime | date | None) -> DateValue | 
         return None
     import dateparser  # imported late: it takes a moment to import and is rarely needed
 
-    base = published_at if isinstance(published_at, datetime) else datetime(published_at.year, published_at.month, published_at.day)
+    base = (
+        published_at
+        if isinstance(published_at, datetime)
+        else datetime(published_at.year, published_at.month, published_at.day)
+    )
     if base.tzinfo is not None:
         base = base.replace(tzinfo=None)
-    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day"],
-                "RETURN_AS_TIMEZONE_AWARE": False}
+    settings = {
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "past",
+        "REQUIRE_PARTS": ["day"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None

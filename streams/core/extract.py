@@ -60,8 +60,9 @@ def find_places(doc: Doc, gazetteer, prefer: Sequence[str]) -> list[PlaceMention
         place = gazetteer.resolve(span.text, prefer=prefer)
         if place is None:
             continue
-        out.append(PlaceMention(start=span.start_char, end=span.end_char, text=span.text,
-                                location=place.location()))
+        out.append(
+            PlaceMention(start=span.start_char, end=span.end_char, text=span.text, location=place.location())
+        )
     return out
 
 

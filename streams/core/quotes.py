@@ -25,13 +25,61 @@ from streams.core.mentions import ActorMention, QuoteMention
 
 MIN_WORDS = 4
 SPEECH_VERBS = frozenset(
-    {"say", "tell", "add", "state", "declare", "announce", "write", "note", "stress", "warn", "insist", "claim",
-     "explain", "argue", "reply", "respond", "remark", "emphasize", "emphasise", "underline", "urge", "call",
-     "describe", "quote", "comment", "affirm", "assert", "pledge", "vow", "promise", "acknowledge", "admit",
-     "suggest", "tweet", "post", "conclude", "report"}
+    {
+        "say",
+        "tell",
+        "add",
+        "state",
+        "declare",
+        "announce",
+        "write",
+        "note",
+        "stress",
+        "warn",
+        "insist",
+        "claim",
+        "explain",
+        "argue",
+        "reply",
+        "respond",
+        "remark",
+        "emphasize",
+        "emphasise",
+        "underline",
+        "urge",
+        "call",
+        "describe",
+        "quote",
+        "comment",
+        "affirm",
+        "assert",
+        "pledge",
+        "vow",
+        "promise",
+        "acknowledge",
+        "admit",
+        "suggest",
+        "tweet",
+        "post",
+        "conclude",
+        "report",
+    }
 )
-SPEECH_NOUNS = frozenset({"statement", "comment", "remark", "communique", "communiqué", "declaration", "readout",
-                          "release", "message", "letter", "speech"})
+SPEECH_NOUNS = frozenset(
+    {
+        "statement",
+        "comment",
+        "remark",
+        "communique",
+        "communiqué",
+        "declaration",
+        "readout",
+        "release",
+        "message",
+        "letter",
+        "speech",
+    }
+)
 _CURLY = re.compile(r"“([^“”]+)”")
 _STRAIGHT = re.compile(r'"([^"\n]+)"')
 _NP_DEPS = frozenset({"det", "amod", "compound", "poss", "case", "nmod", "nummod"})
@@ -143,5 +191,7 @@ def find_quotes(doc: Doc, actors: Sequence[ActorMention]) -> list[QuoteMention]:
             s, e = speaker_phrase(speaker)
             speaker_text = doc[s:e].text
             mention = _mention_for(speaker, actors)
-        out.append(QuoteMention(start=a, end=b, text=doc.text[a:b], speaker_text=speaker_text, speaker=mention))
+        out.append(
+            QuoteMention(start=a, end=b, text=doc.text[a:b], speaker_text=speaker_text, speaker=mention)
+        )
     return out

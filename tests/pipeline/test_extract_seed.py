@@ -6,7 +6,7 @@ The raw seed file goes through the real input reader and cleaner first, so this 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from streams.core.extract import extract
 from streams.core.mentions import Mentions
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "wire-russia-china.txt"
-PUBLISHED = datetime(2022, 9, 20, tzinfo=timezone.utc)
+PUBLISHED = datetime(2022, 9, 20, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,9 @@ def test_dates(seed):
 
 def test_quotes_and_speakers(seed):
     clean, m = seed
-    quotes = [(paragraph_of(clean, q.start), q.speaker_text, q.speaker and q.speaker.actor.code) for q in m.quotes]
+    quotes = [
+        (paragraph_of(clean, q.start), q.speaker_text, q.speaker and q.speaker.actor.code) for q in m.quotes
+    ]
     assert quotes == [
         (2, "Nikolai Patrushev", "RUSGOV"),
         (4, "Patrushev", "RUSGOV"),
@@ -136,11 +138,21 @@ def test_article_countries(seed):
 @pytest.mark.parametrize(
     "text, phrase, code",
     [
-        ("China's foreign ministry spokesperson said on Monday that the sanctions were illegal.",
-         "China's foreign ministry spokesperson", "CHNGOV"),
-        ("Iranian Foreign Minister Hossein Amir-Abdollahian will visit Moscow.",
-         "Iranian Foreign Minister Hossein Amir-Abdollahian", "IRNGOV"),
-        ("Antony Blinken, the U.S. Secretary of State, met Wang Yi in Washington.", "Antony Blinken", "USAGOV"),
+        (
+            "China's foreign ministry spokesperson said on Monday that the sanctions were illegal.",
+            "China's foreign ministry spokesperson",
+            "CHNGOV",
+        ),
+        (
+            "Iranian Foreign Minister Hossein Amir-Abdollahian will visit Moscow.",
+            "Iranian Foreign Minister Hossein Amir-Abdollahian",
+            "IRNGOV",
+        ),
+        (
+            "Antony Blinken, the U.S. Secretary of State, met Wang Yi in Washington.",
+            "Antony Blinken",
+            "USAGOV",
+        ),
         ("Police in Kenya arrested 20 protesters in Nairobi.", "Police in Kenya", "KENCOP"),
     ],
 )
@@ -150,15 +162,20 @@ def test_context_resolution_beyond_the_seed(nlp, codebook, text, phrase, code):
 
 
 def test_reporting_agency_is_neither_actor_nor_place(nlp, codebook):
-    m = extract(nlp("According to Xinhua, Chinese troops held drills near Taiwan."), codebook=codebook,
-                published_at=PUBLISHED)
+    m = extract(
+        nlp("According to Xinhua, Chinese troops held drills near Taiwan."),
+        codebook=codebook,
+        published_at=PUBLISHED,
+    )
     assert [a.text for a in m.actors] == ["Chinese troops", "Taiwan"]
     assert [p.text for p in m.places] == ["Taiwan"]
 
 
 def test_coreference_by_surname(nlp, codebook):
-    text = ("Guo Shengkun, a top official of China's Communist Party, met Russian officials. "
-            "Guo said later that the talks went well.")
+    text = (
+        "Guo Shengkun, a top official of China's Communist Party, met Russian officials. "
+        "Guo said later that the talks went well."
+    )
     m = extract(nlp(text), codebook=codebook, published_at=PUBLISHED)
     guo = actors_named(m, "Guo")
     assert [a.how for a in guo] == ["context", "coreference"]

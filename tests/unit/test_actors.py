@@ -165,7 +165,10 @@ def test_matches_spacy_tokenisation_of_hyphens_and_possessives(d):
     found = d.find_all(tokens)
     assert [(m.start, m.end, m.entry.code_at(None)) for m in found] == [(0, 3, "IMGMUSALQ"), (5, 10, "CHN")]
     # a curly apostrophe is the same word
-    assert d.find_all(["People", "\u2019s", "Republic", "of", "China"])[0].entry.name == "PEOPLE'S_REPUBLIC_OF_CHINA"
+    assert (
+        d.find_all(["People", "\u2019s", "Republic", "of", "China"])[0].entry.name
+        == "PEOPLE'S_REPUBLIC_OF_CHINA"
+    )
 
 
 def test_phrase_and_token_keys():

@@ -83,7 +83,9 @@ def test_longest_agent_match(agents):
 
 def test_lines_without_code_or_with_unknown_marker_are_reported():
     problems: list[str] = []
-    pairs = parse_agent_lines(["GOVERNMENT [~GOV]", "NOCODE", "!NOPE!_THING [~GOV]", "BAD [~1]"], problems=problems)
+    pairs = parse_agent_lines(
+        ["GOVERNMENT [~GOV]", "NOCODE", "!NOPE!_THING [~GOV]", "BAD [~1]"], problems=problems
+    )
     assert {k for k, _ in pairs} == {("GOVERNMENT",), ("GOVERNMENTS",)}
     assert len(problems) == 3
     with pytest.raises(DictionaryFormatError):
@@ -104,7 +106,9 @@ def test_bundled_phoenix_agents_with_wirewatch_additions():
 
 
 def test_nationalities():
-    table = parse_nationalities([["nationality", "alpha_3_code"], ["Chinese", "CHN"], ["Azeri", " AZE"], ["Bad", "XX"]])
+    table = parse_nationalities(
+        [["nationality", "alpha_3_code"], ["Chinese", "CHN"], ["Azeri", " AZE"], ["Bad", "XX"]]
+    )
     assert table == {"CHINESE": "CHN", "AZERI": "AZE"}
     bundled = load_nationalities()
     assert bundled["RUSSIAN"] == "RUS"

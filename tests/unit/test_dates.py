@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from schemas.events import DateRange
 from streams.core.dates import resolve_date
 
-PUBLISHED = datetime(2022, 9, 20, 9, 30, tzinfo=timezone.utc)  # a Tuesday
+PUBLISHED = datetime(2022, 9, 20, 9, 30, tzinfo=UTC)  # a Tuesday
 
 
 def rng(a: str, b: str) -> tuple[date, date]:

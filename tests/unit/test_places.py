@@ -52,8 +52,10 @@ def test_handbuilt_gazetteer_ranks():
     big = Place("Springfield", "USA", 39.8, -89.6, 1, 116_000, "city")
     small = Place("Springfield", "AUS", -27.7, 152.9, 2, 20_000, "city")
     alt = Place("Bigtown", "GBR", 51.0, 0.0, 3, 5_000_000, "city")
-    g = Gazetteer([("Springfield", big, True), ("Springfield", small, True), ("Springfield", alt, False)],
-                  {"US": "USA", "AU": "AUS", "GB": "GBR"})
+    g = Gazetteer(
+        [("Springfield", big, True), ("Springfield", small, True), ("Springfield", alt, False)],
+        {"US": "USA", "AU": "AUS", "GB": "GBR"},
+    )
     # an alternate name counts a tenth: 500,000 beats 116,000
     assert g.resolve("springfield") is alt
     assert g.resolve("Springfield", prefer=["AUS"]) is small
