@@ -50,6 +50,12 @@ def register(subparsers: Any) -> None:
     s.add_argument(
         "--timeout", type=float, default=900.0, help="give up after this many seconds (default 900)"
     )
+    s.add_argument(
+        "--warmup",
+        type=int,
+        default=4,
+        help="warm-up articles per worker before the clock starts (default 4)",
+    )
     s.add_argument("--keep", action="store_true", help="keep the temp folder (worker logs) for inspection")
     s.set_defaults(func=_stream)
 
@@ -94,6 +100,7 @@ def _stream(args: argparse.Namespace) -> int:
         bootstrap=args.bootstrap,
         timeout_s=args.timeout,
         keep=args.keep,
+        warmup=args.warmup,
     )
     _emit(stream.render(result), result)
     return 0
