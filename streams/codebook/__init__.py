@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from streams.codebook.cameo import CameoCodebook
 from streams.codebook.discards import DiscardList, load_discards
-from streams.codebook.verbs import VerbDictionary, load_verb_dictionary, parse_verb_dictionary
+from streams.codebook.verbs import VerbDictionary, load_verb_dictionary, merge_verbs, parse_verb_dictionary
 from streams.errors import ModelError
 
 if TYPE_CHECKING:
@@ -47,9 +47,14 @@ def _files(folder: Path, pattern: str) -> list[Path]:
 
 
 def load_verbs(paths: list[Path]) -> VerbDictionary:
-    """Verb files merged in order: later files add verbs and patterns to earlier ones."""
-    text = "\n\n".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
-    return parse_verb_dictionary(text)
+    """Verb files in order; a later file overrides (see :func:`merge_verbs`)."""
+    merged: VerbDictionary | None = None
+    for p in paths:
+        vd = parse_verb_dictionary(p.read_text(encoding="utf-8", errors="replace"))
+        merged = vd if merged is None else merge_verbs(merged, vd)
+    if merged is None:
+        raise ModelError("no verb dictionary given")
+    return merged
 
 
 def load_codebook(dictionaries_dir: Path | None = None) -> Codebook:

@@ -35,6 +35,7 @@ TARGET = "+"
 SOURCE = "$"
 COMPOUND = "%"
 MARKERS = frozenset({TARGET, SOURCE, COMPOUND})
+PREP_HEAD = "(prep)"  # Element.prep of the preposition that opens a "(PREP ...)" phrase
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Element:
 
     alternatives: tuple[tuple[str, ...], ...]
     marker: str | None = None  # "+", "$" or "%" when the slot is an actor
-    prep: str | None = None  # the preposition when the slot sits in a "(PREP ...)" phrase
+    prep: str | None = None  # the preposition when the slot sits in a "(PREP ...)" phrase, PREP_HEAD for the preposition
 
     @property
     def is_marker(self) -> bool:
@@ -210,10 +211,7 @@ def parse_verb_dictionary(text: str) -> VerbDictionary:
         else:
             lemma = words[0]
             particles = tuple(w.lower() for w in words[1:])
-        if cm is None and not verbs:
-            code = block_code
-        elif cm is None and verbs:
-            code = block_code if block_code != (None, None) else verbs[0][2]
+        # A verb without its own code takes the block's ("---": no event unless a pattern fires).
         verbs.append((lemma.upper(), particles, code))
     close_synset()
     close_verbs()
@@ -270,8 +268,9 @@ def parse_pattern(spec: str, synsets: dict[str, tuple[tuple[str, ...], ...]]) ->
                 in_np.extend(el.alternatives[0])
                 continue
             if in_pp and prep is None and not el.is_marker:
+                # the first word of "(PREP ...)" is the preposition itself
                 prep = el.alternatives[0][0]
-                el = Element(el.alternatives, prep=None)
+                el = Element(el.alternatives, prep=PREP_HEAD)
             target.append(el)
     return VerbPattern(code=code, reverse_code=rev, before=tuple(before), after=tuple(after), text=spec)
 
@@ -288,6 +287,22 @@ def _element(piece: str, synsets: dict[str, tuple[tuple[str, ...], ...]], prep: 
     if not word:
         return None
     return Element(((word,),), prep=prep)
+
+
+def merge_verbs(base: VerbDictionary, extra: VerbDictionary) -> VerbDictionary:
+    """``extra`` on top of ``base``: a verb in both takes ``extra``'s default code, and its
+    patterns are ``extra``'s followed by ``base``'s (so ours win a tie of specificity)."""
+    out = VerbDictionary(entries={k: list(v) for k, v in base.entries.items()}, synsets={**base.synsets, **extra.synsets})
+    for lemma, new_entries in extra.entries.items():
+        old = out.entries.get(lemma, [])
+        merged: list[VerbEntry] = []
+        for ne in new_entries:
+            same = [e for e in old if e.particles == ne.particles]
+            patterns = ne.patterns + tuple(p for e in same[:1] for p in e.patterns)
+            merged.append(VerbEntry(ne.lemma, ne.code, ne.reverse_code, ne.block, ne.particles, patterns))
+        kept = [e for e in old if all(e.particles != ne.particles for ne in new_entries)]
+        out.entries[lemma] = merged + kept
+    return out
 
 
 def load_verb_dictionary(path: Path = VERBS_FILE) -> VerbDictionary:

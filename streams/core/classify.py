@@ -61,6 +61,39 @@ INTENT_HEADS = frozenset(
 )
 REFUSE_HEADS = frozenset({"refuse", "decline", "reject", "fail", "unwilling", "oppose"})
 THREAT_HEADS = frozenset({"threaten", "warn"})
+APPEAL_HEADS = frozenset({"urge", "call", "appeal", "ask", "request", "press", "plead", "demand", "insist", "invite", "encourage"})
+
+# Event nouns that carry the code when the verb itself is not coded ("renewed
+# negotiations", "gave a warm welcome", "imposed sanctions").
+NOUN_EVENTS: dict[str, str] = {
+    "negotiation": "046",
+    "mediation": "045",
+    "welcome": "043",
+    "aid": "070",
+    "assistance": "070",
+    "loan": "071",
+    "grant": "071",
+    "sanction": "163",
+    "embargo": "163",
+    "boycott": "163",
+    "ceasefire": "0871",
+    "truce": "0871",
+    "protest": "141",
+    "demonstration": "141",
+    "strike": "143",
+    "attack": "190",
+    "offensive": "190",
+    "raid": "190",
+    "investigation": "090",
+    "inquiry": "090",
+    "probe": "090",
+    "apology": "055",
+    "recognition": "054",
+    "support": "050",
+    "blockade": "191",
+    "curfew": "1723",
+    "ultimatum": "139",
+}
 FUTURE_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "go"})
 HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether"})
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
@@ -109,7 +142,7 @@ def _threat_code(code: str) -> str:
 def _modality(verb: Token) -> Modality:
     chain = [verb]
     t = verb
-    while t.dep_ in ("xcomp", "conj", "acomp") and t.head is not t:
+    while t.dep_ in ("xcomp", "conj", "acomp") and t.head.i != t.i:
         t = t.head
         chain.append(t)
     for v in chain:
@@ -126,40 +159,102 @@ def _modality(verb: Token) -> Modality:
         for c in v.children:
             if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll"):
                 return Modality.FUTURE
-        if v is not verb and v.lemma_.lower() in FUTURE_HEADS:
+        if v.i != verb.i and v.lemma_.lower() in FUTURE_HEADS:
             return Modality.FUTURE
     return Modality.ASSERTED
+
+
+def _appeal_code(head_code: str | None, code: str) -> str:
+    base = "10" if head_code and head_code.startswith("10") else "02"
+    return base + {"04": "6", "05": "2", "06": "1", "07": "3", "08": "5"}.get(code[:2], "0")
+
+
+def _has_future(verb: Token) -> bool:
+    for c in verb.children:
+        if c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll", "wo"):
+            return True
+    head = verb.head
+    # "is going to restore", "plans to send"
+    return verb.dep_ == "xcomp" and head.lemma_.lower() in ("go", "plan", "intend", "prepare", "about") and head.i != verb.i
+
+
+def _future_code(code: str) -> str | None:
+    root = int(code[:2])
+    if 4 <= root <= 8:
+        return _intent_code(code)
+    if root >= 15:
+        return _threat_code(code)
+    return None
+
+
+def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple[str, str, Token] | None:
+    """How an xcomp's code reads under its head: (code, how, verb whose dyad counts).
+
+    None when the head verb codes the whole phrase by itself.
+    """
+    head = verb.head
+    hl = head.lemma_.lower()
+    if hl in INTENT_HEADS:
+        return _intent_code(code), "intent", verb
+    if hl in REFUSE_HEADS:
+        return _refusal_code(code), "intent", verb
+    if hl in THREAT_HEADS:
+        return _threat_code(code), "intent", verb
+    if hl in APPEAL_HEADS:
+        head_match = match_verb(head, codebook.verbs, index.is_actor)
+        return _appeal_code(head_match.code if head_match else None, code), "intent", head
+    head_match = match_verb(head, codebook.verbs, index.is_actor)
+    if head_match is not None and head_match.code is not None:
+        return None
+    return code, "verb", verb
 
 
 def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding]:
     m = match_verb(verb, codebook.verbs, index.is_actor)
     if m is None or m.code is None:
-        return []
+        return _light_verb_codings(verb, sent, index, blocked=m is not None and m.pattern is not None)
     code, how = m.code, m.how
-    head = verb.head
     actor_verb = verb
-    if verb.dep_ == "xcomp" and head is not verb:
-        hl = head.lemma_.lower()
-        if hl in INTENT_HEADS:
-            code, how = _intent_code(code), "intent"
-        elif hl in REFUSE_HEADS:
-            code, how = _refusal_code(code), "intent"
-        elif hl in THREAT_HEADS:
-            code, how = _threat_code(code), "intent"
-        else:
-            head_match = match_verb(head, codebook.verbs, index.is_actor)
-            if head_match is not None and head_match.code is not None:
-                return []  # the head verb's own code reads the whole phrase
+    if verb.dep_ == "xcomp" and verb.head.i != verb.i:
+        reading = _xcomp_reading(verb, code, index, codebook)
+        if reading is None:
+            return []  # the head verb's own code reads the whole phrase
+        new_code, new_how, actor_verb = reading
+        if new_how == "intent":
+            code, how = new_code, "intent"
     modality = _modality(verb)
+    if how != "intent" and _has_future(verb) and modality is not Modality.NEGATED:
+        future = _future_code(code)
+        if future is not None:
+            code, how = future, "intent"
     if how == "intent" and modality is not Modality.NEGATED:
         modality = Modality.ASSERTED  # the statement of intent is itself the event
+    target_slot = m.target_slot if actor_verb.i == verb.i else None
+    source_slot = m.source_slot if actor_verb.i == verb.i else None
     codings = []
-    for dyad in find_dyads(actor_verb, index, target_slot=m.target_slot, source_slot=m.source_slot):
+    for dyad in find_dyads(actor_verb, index, target_slot=target_slot, source_slot=source_slot):
         c = code
         if dyad.reversed_ and m.reverse_code:
             c = m.reverse_code
         codings.append(Coding(dyad.source, dyad.target, c, verb.i, sent, how, modality))
     return codings
+
+
+def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: bool) -> list[Coding]:
+    """An uncoded verb whose object names the event: "renewed negotiations", "gave a welcome"."""
+    if blocked:
+        return []
+    for obj in verb.children:
+        if obj.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        code = NOUN_EVENTS.get(obj.lemma_.lower())
+        if code is None or obj.lemma_.lower() in NOMINAL_TRIGGERS:
+            continue  # meeting-like nouns are read by _nominal_codings
+        modality = _modality(verb)
+        if _has_future(verb) and modality is not Modality.NEGATED:
+            code = _future_code(code) or code
+        return [Coding(d.source, d.target, code, verb.i, sent, "nominal", modality) for d in find_dyads(verb, index)]
+    return []
 
 
 def _nominal_codings(tok: Token, sent: Span, index: ActorIndex) -> list[Coding]:
@@ -233,8 +328,12 @@ def _date_key(value: date | DateRange | None) -> str:
 
 
 def _location_for(sent: Span, mentions: Mentions) -> Location | None:
+    # A place that is part of an actor's name ("China's Communist Party") is not where
+    # the event happened.
     for p in mentions.places:
         if sent.start_char <= p.start < sent.end_char:
+            if any(a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in mentions.actors):
+                continue
             return p.location
     return None
 

@@ -86,7 +86,7 @@ def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMentio
     if own is not None:
         found.append(own)
     elif tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
-        ref = index.before(tok.i, person=tok.lower_ in ("he", "she", "him", "her", "his"))
+        ref = _antecedent(tok, index)
         if ref is not None:
             found.append(ref)
     elif _is_both(tok):
@@ -118,6 +118,33 @@ def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMentio
     return out
 
 
+def _antecedent(pron: Token, index: ActorIndex) -> ActorMention | None:
+    """A pronoun's actor: the subject of the clause it is reported in ("Putin said he
+    was ready"), else the nearest earlier subject actor, else the nearest earlier actor."""
+    person = pron.lower_ in ("he", "she", "him", "her", "his")
+    t = pron.head
+    for _ in range(6):
+        if t.dep_ in ("ccomp", "conj", "xcomp", "advcl", "acomp") and t.head.i != t.i:
+            t = t.head
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i < pron.i:
+                    m = index.at(c) or next(iter(np_actors(c, index, 3)), None)
+                    if m is not None and (not person or index.looks_person(m)):
+                        return m
+        else:
+            break
+    subj = None
+    for m in index.mentions:
+        if m.token_end > pron.i:
+            break
+        head = index.doc[m.token_start : m.token_end].root
+        if head.dep_ in ("nsubj", "nsubjpass") and (not person or index.looks_person(m)):
+            subj = m
+    if subj is not None and pron.sent.start - 40 < subj.token_start:
+        return subj
+    return index.before(pron.i, person=person)
+
+
 def _is_both(tok: Token) -> bool:
     if tok.lemma_.lower() not in _BOTH_NOUNS:
         return False
@@ -142,7 +169,7 @@ def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
             objs = [c for c in t.head.children if c.dep_ in ("dobj",)]
             if objs and t.head.lemma_.lower() not in ("promise",):
                 return objs, False
-        if t.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp") and t.head is not t:
+        if t.dep_ in ("xcomp", "conj", "acomp", "advcl", "ccomp") and t.head.i != t.i:
             t = t.head
             continue
         break
@@ -171,6 +198,25 @@ def _target_tokens(verb: Token) -> list[Token]:
             if p.dep_ == "prep":
                 out.extend(c for c in p.children if c.dep_ == "pobj")
     return out
+
+
+_NO_DESCEND = frozenset({"conj", "cc", "ccomp", "advcl", "relcl", "parataxis", "punct", "mark", "nsubj", "nsubjpass", "csubj", "aux", "neg"})
+
+
+def _deep_target(verb: Token, index: ActorIndex, sources: list[ActorMention]) -> list[ActorMention]:
+    """Breadth-first down the verb's own phrase: "considers bolstering ties *with China*"."""
+    frontier = [c for c in verb.children if c.dep_ not in _NO_DESCEND and c.i > verb.i]
+    for _ in range(5):
+        nxt: list[Token] = []
+        for tok in frontier:
+            m = index.at(tok)
+            if m is not None and m not in sources and tok.dep_ in ("pobj", "dobj", "poss", "compound", "dative", "attr", "oprd", "appos", "conj", "nmod", "amod"):
+                return [m]
+            nxt.extend(c for c in tok.children if c.dep_ not in _NO_DESCEND and c.dep_ not in ("relcl", "acl"))
+        frontier = nxt
+        if not frontier:
+            break
+    return []
 
 
 def _unique(ms: Iterable[ActorMention]) -> list[ActorMention]:
@@ -205,6 +251,8 @@ def find_dyads(verb: Token, index: ActorIndex, *, target_slot: Token | None = No
             if found:
                 targets = found
                 break
+        if not targets:
+            targets = _deep_target(verb, index, sources)
     targets = _unique(targets)
     dyads: list[Dyad] = []
     if targets:
@@ -228,7 +276,7 @@ def find_dyads(verb: Token, index: ActorIndex, *, target_slot: Token | None = No
 def _governing_subjects(tok: Token, index: ActorIndex) -> list[ActorMention]:
     t = tok
     for _ in range(6):
-        if t.head is t:
+        if t.head.i == t.i:
             break
         t = t.head
         if t.pos_ in ("VERB", "AUX"):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from streams.codebook.verbs import Element, VerbDictionary, VerbEntry, VerbPattern
+from streams.codebook.verbs import PREP_HEAD, Element, VerbDictionary, VerbEntry, VerbPattern
 
 # Dependents that start another clause or event: their words are not the verb's.
 _CLAUSAL = frozenset({"conj", "cc", "ccomp", "advcl", "relcl", "parataxis", "punct", "mark", "acl", "csubj", "csubjpass"})
@@ -78,11 +78,36 @@ def _match_seq(words: Sequence[str], toks: Sequence[Token], i: int) -> int | Non
     return j
 
 
-def _match_elements(elements: Sequence[Element], toks: Sequence[Token], is_actor, slots: dict[str, Token]) -> bool:
+_PREP_DEPS = frozenset({"prep", "agent", "dative", "prt"})
+
+
+def _verb_pp(tok: Token, verb: Token) -> bool:
+    """A preposition of the verb's own phrase: on the verb, or on its object or xcomp."""
+    if tok.dep_ not in _PREP_DEPS:
+        return False
+    h = tok.head
+    return h.i == verb.i or (h.head.i == verb.i and h.dep_ in ("dobj", "xcomp", "acomp", "prt", "advmod"))
+
+
+def _in_pp(tok: Token, prep: str, verb: Token) -> bool:
+    """Whether ``tok`` sits under a preposition ``prep`` of the verb's phrase."""
+    t = tok
+    while t.i != verb.i and t.head.i != t.i:
+        if t.dep_ in _PREP_DEPS and t.lower_ == prep:
+            return True
+        t = t.head
+    return False
+
+
+def _match_elements(elements: Sequence[Element], toks: Sequence[Token], is_actor, slots: dict[str, Token], verb: Token) -> bool:
     pos = 0
     for el in elements:
         found = False
         for k in range(pos, len(toks)):
+            if el.prep == PREP_HEAD and not _verb_pp(toks[k], verb):
+                continue
+            if el.prep and el.prep != PREP_HEAD and not _in_pp(toks[k], el.prep, verb):
+                continue
             if el.is_marker:
                 if is_actor(toks[k]):
                     slots.setdefault(el.marker or "+", toks[k])
@@ -131,9 +156,9 @@ def match_verb(verb: Token, verbs: VerbDictionary, is_actor) -> VerbMatch | None
             if pat.words <= best_score:
                 continue
             slots: dict[str, Token] = {}
-            if not _match_elements(pat.before, before, is_actor, slots):
+            if not _match_elements(pat.before, before, is_actor, slots, verb):
                 continue
-            if not _match_elements(pat.after, after, is_actor, slots):
+            if not _match_elements(pat.after, after, is_actor, slots, verb):
                 continue
             best_score = pat.words
             best = VerbMatch(entry, pat, pat.code, pat.reverse_code, slots.get("+"), slots.get("$"))
