@@ -101,6 +101,54 @@ _NON_COUNTRY = frozenset(
 )
 
 
+# short words that are not acronyms when they appear in a dictionary phrase
+_SHORT_WORDS = frozenset(
+    {
+        "the",
+        "of",
+        "and",
+        "for",
+        "al",
+        "el",
+        "de",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "ben",
+        "abu",
+        "von",
+        "der",
+        "van",
+        "da",
+        "dos",
+        "das",
+        "del",
+        "des",
+        "'s",
+        "in",
+        "on",
+        "to",
+        "new",
+        "san",
+        "st.",
+        "mr.",
+        "dr.",
+    }
+)
+
+
+def _case_fits(span: Span) -> bool:
+    """A dictionary phrase whose only word of substance has up to three letters is an
+    acronym (UN, EU, US) and must be written in capitals, unless it names a person:
+    "the Un Certain Regard" is not the UN; "Xi" said is Xi Jinping."""
+    content = [t for t in span if t.is_alpha and t.lower_ not in _SHORT_WORDS]
+    if len(content) != 1:
+        return True
+    t = content[0]
+    return len(t.text) > 3 or t.text.isupper() or t.ent_type_ == "PERSON"
+
+
 @dataclass(frozen=True)
 class Resolved:
     """A code found for a token span before it becomes an :class:`ActorMention`."""
@@ -134,6 +182,8 @@ class ActorContext:
             toks = [t for t in sent if not t.is_space]
             for m in self.actors.find_all([t.text for t in toks]):
                 start, end = toks[m.start].i, toks[m.end - 1].i + 1
+                if not _case_fits(self.doc[start:end]):
+                    continue
                 codes = m.entry.codes_at(self.when)
                 if not codes:
                     latest = m.entry.latest_codes()

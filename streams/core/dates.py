@@ -323,8 +323,12 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS.get(word, 3)
 
 
+# What dateparser is asked about must name a month, a weekday or a relative day, or be a
+# full numeric date: a bare number ("21", a shirt number the tagger called a DATE) is not.
 _SIGNAL = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:yesterday|today|tomorrow|week|month|year|ago|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:yesterday|today|tomorrow|ago|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.I,
 )
 

@@ -131,26 +131,53 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _reporting_subject(start: Token) -> Token | None:
-    """Climb from a token inside the quotation to a speech verb/noun, return its subject."""
+def _reporting_subject(start: Token, inside: tuple[int, int]) -> Token | None:
+    """Climb from a token inside the quotation to a speech verb/noun, return its subject.
+
+    A subject within the quotation itself ("Mr. Weinstein acknowledges …" quoted from a
+    statement) is the quotation's own grammar, not its speaker: skipped.
+    """
+
+    def outside(t: Token | None) -> Token | None:
+        return t if t is not None and not (inside[0] <= t.idx < inside[1]) else None
+
     tok = start
     for _ in range(12):
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") and lemma in SPEECH_VERBS:
-            subj = _subject(tok)
-            if subj is not None and subj.pos_ in ("PROPN", "NOUN"):
+            subj = outside(_subject(tok))
+            if subj is not None and subj.pos_ in ("PROPN", "NOUN", "PRON"):
                 return subj
         if tok.pos_ == "NOUN" and lemma in SPEECH_NOUNS:
             # "X released a statement saying": the statement's verb's subject
             gov = tok.head
             if gov is not tok and gov.pos_ in ("VERB", "AUX"):
-                subj = _subject(gov)
+                subj = outside(_subject(gov))
                 if subj is not None:
                     return subj
         if tok.head is tok:
             break
         tok = tok.head
     return None
+
+
+_PERSONAL = frozenset({"he", "she"})
+
+
+def _nearest_frame(sent, inside: tuple[int, int]) -> Token | None:
+    best: tuple[int, Token] | None = None
+    for t in sent:
+        if inside[0] <= t.idx < inside[1] or t.pos_ not in ("VERB", "AUX"):
+            continue
+        if t.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        subj = _subject(t)
+        if subj is None or inside[0] <= subj.idx < inside[1]:
+            continue
+        distance = min(abs(t.idx - inside[0]), abs(t.idx - inside[1]))
+        if best is None or distance < best[0]:
+            best = (distance, subj)
+    return best[1] if best else None
 
 
 def _mention_for(tok: Token, actors: Sequence[ActorMention]) -> ActorMention | None:
@@ -177,13 +204,17 @@ def find_quotes(doc: Doc, actors: Sequence[ActorMention]) -> list[QuoteMention]:
         sent = doc[inside.start].sent
         speaker = _according_to([t for t in sent if t.i < inside.start])
         if speaker is None:
-            # the quotation's topmost token inside the sentence, then up the parse
+            # the quotation's topmost token, then up the parse
             top = min(inside, key=lambda t: len(list(t.ancestors)))
-            speaker = _reporting_subject(top)
+            speaker = _reporting_subject(top, (a, b))
+        if speaker is None:
+            # the parser may hang the frame under the quotation ("X said: “…”" parsed with
+            # "said" as a clause of the quoted verb): the nearest speech verb outside it
+            speaker = _nearest_frame(sent, (a, b))
         if speaker is None:
             root = sent.root
             subj = _subject(root)
-            if subj is not None and _mention_for(subj, actors) is not None:
+            if subj is not None and not (a <= subj.idx < b) and _mention_for(subj, actors) is not None:
                 speaker = subj
         speaker_text = None
         mention = None
@@ -191,6 +222,16 @@ def find_quotes(doc: Doc, actors: Sequence[ActorMention]) -> list[QuoteMention]:
             s, e = speaker_phrase(speaker)
             speaker_text = doc[s:e].text
             mention = _mention_for(speaker, actors)
+            if mention is None and speaker.lower_ in _PERSONAL:
+                # "he said": the last person named before it, if that person is an actor
+                person = next(
+                    (e for e in reversed(doc.ents) if e.label_ == "PERSON" and e.end <= speaker.i), None
+                )
+                if person is not None:
+                    mention = _mention_for(person.root, actors)
+        elif out and "\n" not in doc.text[out[-1].end : a]:
+            # a quotation running on in the same paragraph: the same speaker
+            speaker_text, mention = out[-1].speaker_text, out[-1].speaker
         out.append(
             QuoteMention(start=a, end=b, text=doc.text[a:b], speaker_text=speaker_text, speaker=mention)
         )

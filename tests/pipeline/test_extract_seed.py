@@ -187,3 +187,17 @@ def test_no_publication_date_no_relative_dates(nlp, codebook):
     assert m.dates == ()
     # without a date the dictionary gives the newest codes
     assert {a.actor.code for a in m.actors} == {"RUSGOV", "CHNGOV"}
+
+
+def test_quote_speakers_run_on_and_ignore_the_quotes_own_subject(nlp, codebook):
+    text = (
+        "“We will not accept this,” Olaf Scholz said on Monday. “Nobody should doubt that for a second.”\n\n"
+        "The company said in a statement: “Mr. Weinstein acknowledges making an awkward pass at her.”"
+    )
+    m = extract(nlp(text), codebook=codebook, published_at=PUBLISHED)
+    speakers = [(q.text[:12], q.speaker_text, q.speaker and q.speaker.actor.code) for q in m.quotes]
+    assert speakers == [
+        ("We will not ", "Olaf Scholz", "DEUGOV"),
+        ("Nobody shoul", "Olaf Scholz", "DEUGOV"),
+        ("Mr. Weinstei", "The company", None),
+    ]

@@ -90,3 +90,12 @@ def test_dateparser_fallback_is_sanity_checked():
     assert resolve_date("Sept. 19th, 2022 at noon", PUBLISHED) == date(2022, 9, 19)
     # a reading that dateparser can only guess at is refused
     assert resolve_date("the early days", PUBLISHED) is None
+
+
+@pytest.mark.parametrize("text", ["21", "(10)", "the 21"])
+def test_bare_numbers_are_not_dates(text):
+    assert resolve_date(text, PUBLISHED) is None
+
+
+def test_numeric_dates_go_to_dateparser():
+    assert resolve_date("19/09/2022", PUBLISHED) == date(2022, 9, 19)

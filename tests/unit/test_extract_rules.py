@@ -203,3 +203,14 @@ def test_quote_spans():
     text = 'He said “we will act now” and called it “balanced”. She said "this is not over yet" today.'
     spans = quote_spans(text)
     assert [text[a:b] for a, b in spans] == ["we will act now", "this is not over yet"]  # no scare quotes
+
+
+def test_short_dictionary_words_must_be_acronyms():
+    from streams.core.actor_mentions import _case_fits
+
+    doc = English()("the Un Certain Regard jury and the UN and Xi")
+    assert not _case_fits(doc[0:2])  # "the Un"
+    assert _case_fits(doc[6:8])  # "the UN"
+    assert not _case_fits(doc[9:10])  # "Xi" not tagged as a person
+    doc.ents = [doc.char_span(doc.text.index("Xi"), len(doc.text), label="PERSON")]
+    assert _case_fits(doc[9:10])
