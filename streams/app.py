@@ -20,15 +20,18 @@ log = logging.getLogger(__name__)
 _app: faust.App | None = None
 
 
-def build_app(settings: Settings | None = None) -> faust.App:
-    """A worker app with the real coder and every agent group (pipeline, tables, alerts)."""
+def build_app(settings: Settings | None = None, **options: Any) -> faust.App:
+    """A worker app with the real coder and every agent group (pipeline, tables, alerts).
+
+    ``options`` go to ``create_app`` (e.g. ``standby_replicas``).
+    """
     from streams.adapters.alerting import attach_alerting
     from streams.adapters.faust_app import create_app
     from streams.adapters.nlp import load_coder
 
     settings = settings or get_settings()
     coder = load_coder(settings.nlp)
-    return create_app(settings, coder=coder, attach=[attach_alerting])
+    return create_app(settings, coder=coder, attach=[attach_alerting], **options)
 
 
 def __getattr__(name: str) -> Any:

@@ -54,7 +54,8 @@ def decode_raw_article(value: bytes | str | None, *, max_bytes: int | None = Non
         return Rejected("decode", DL_UNDECODABLE, "empty message (no value)")
     data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
     if max_bytes is not None and len(data) > max_bytes:
-        return Rejected("decode", DL_OVERSIZED, f"message of {len(data)} bytes exceeds the cap of {max_bytes}")
+        return Rejected("decode", DL_OVERSIZED,
+                        f"message of {len(data)} bytes exceeds the cap of {max_bytes}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

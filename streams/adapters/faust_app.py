@@ -88,6 +88,7 @@ def create_app(
     coder: CoderLike,
     executor: Executor | None = None,
     coder_timeout_s: float = CODER_TIMEOUT_S,
+    standby_replicas: int = 1,
     attach: Sequence[Callable[..., None]] = (),
 ) -> faust.App:
     """A new, unstarted worker app wired to ``settings``; ``coder`` codes batches of articles.
@@ -95,7 +96,9 @@ def create_app(
     ``executor`` runs the coder off the event loop (one thread by default: spaCy is
     not thread-safe per ``nlp``, explosion/spaCy#11904, and a blocked loop starves
     heartbeats and the web server). An article that takes longer than
-    ``coder_timeout_s`` is dead-lettered and the stuck thread abandoned. ``attach`` are extra wiring functions called as
+    ``coder_timeout_s`` is dead-lettered and the stuck thread abandoned.
+    ``standby_replicas``: how many other workers keep a warm copy of each table
+    partition (faster fail-over; 0 saves memory). ``attach`` are extra wiring functions called as
     ``fn(app, settings=settings, events_topic=...)`` (alerts, canonical events).
     """
     partitions = settings.topics.partitions
@@ -111,6 +114,7 @@ def create_app(
         web_bind=settings.web.host,
         web_port=settings.web.port,
         web_in_thread=False,
+        table_standby_replicas=standby_replicas,
         # Nothing reads faust's own JSON from our topics: each one carries raw bytes we encode.
         key_serializer="raw",
         value_serializer="raw",
@@ -304,7 +308,8 @@ async def _emit(w: Wiring, raw: RawArticle, outcome: Outcome) -> int:
     for event in outcome.events:
         await w.events.send(key=event.event_id.encode("utf-8"), value=codecs.encode(event))
     # Sent for every coded article, even with no events: a re-coding that finds none retracts the old ones.
-    await w.ledger_topic.send(key=raw.id, value={"article_id": raw.id, "events": tallies.article_cells(outcome.events)})
+    cells = tallies.article_cells(outcome.events)
+    await w.ledger_topic.send(key=raw.id, value={"article_id": raw.id, "events": cells})
     return len(outcome.events)
 
 
@@ -313,7 +318,8 @@ async def _send_dead(w: Wiring, event: EventT, *, stage: str, code: str, message
     key = msg.key if isinstance(msg.key, bytes | type(None)) else str(msg.key).encode("utf-8")
     origin = codecs.Origin(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=key)
     letter = codecs.dead_letter(event.value, origin, stage=stage, code=code, message=message)
-    log.warning("dead letter %s (%s) for %s[%s]@%s: %s", code, stage, msg.topic, msg.partition, msg.offset, message)
+    log.warning("dead letter %s (%s) for %s[%s]@%s: %s",
+                code, stage, msg.topic, msg.partition, msg.offset, message)
     await w.deadletter.send(key=key, value=codecs.encode(letter))
 
 

@@ -127,7 +127,8 @@ def table_entries(event: DiplomaticEvent) -> list[tuple[str, str, dict[str, Any]
 
 def article_cells(events: list[DiplomaticEvent]) -> dict[str, list[list[Any]]]:
     """An article's coding as the ledger takes it: event id → ``[table, key, entry]`` cells."""
-    return {event.event_id: [[table, key, entry] for table, key, entry in table_entries(event)] for event in events}
+    return {event.event_id: [[table, key, entry] for table, key, entry in table_entries(event)]
+            for event in events}
 
 
 def ledger_update(
@@ -169,7 +170,9 @@ def ledger_update(
 # --- applying one message to one table value ----------------------------------------------------
 
 
-def apply(value: dict[str, Any] | None, message: dict[str, Any], *, limit: int | None = None) -> dict[str, Any]:
+def apply(
+    value: dict[str, Any] | None, message: dict[str, Any], *, limit: int | None = None
+) -> dict[str, Any]:
     """The table value after one upsert or retract (idempotent; ``limit`` keeps the latest)."""
     entries: dict[str, Any] = dict((value or {}).get("events", {}))
     event_id = message["event_id"]
@@ -197,7 +200,8 @@ def day_stats(day: date, value: dict[str, Any] | None, *, with_ids: bool = False
     by_root = Counter(entry["root"] for entry in entries.values())
     by_quad = Counter(str(entry["quad"]) for entry in entries.values())
     goldstein = round(sum(float(entry["goldstein"]) for entry in entries.values()), 6)
-    latest = sorted(entries.items(), key=lambda item: (item[1].get("published_at") or "", item[0]), reverse=True)
+    latest = sorted(entries.items(), key=lambda item: (item[1].get("published_at") or "", item[0]),
+                    reverse=True)
     stats: dict[str, Any] = {
         "date": day.isoformat(),
         "events": len(entries),

@@ -67,7 +67,9 @@ def register(app: faust.App, w: Wiring) -> None:
         return [tallies.day_stats(d, w.dyads.get(tallies.dyad_key(source, target, d)), with_ids=with_ids)
                 for d in days]
 
-    async def peer_days(url: URL, source: str, target: str, days: list[date], with_ids: bool) -> list[dict[str, Any]]:
+    async def peer_days(
+        url: URL, source: str, target: str, days: list[date], with_ids: bool
+    ) -> list[dict[str, Any]]:
         query = {"days": ",".join(d.isoformat() for d in days)}
         if with_ids:
             query["ids"] = "1"
@@ -107,7 +109,8 @@ def register(app: faust.App, w: Wiring) -> None:
                 return self.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
             series = local_days(src, tgt, mine, with_ids)
             try:
-                parts = await asyncio.gather(*(peer_days(url, src, tgt, ds, with_ids) for url, ds in theirs.items()))
+                parts = await asyncio.gather(
+                    *(peer_days(url, src, tgt, ds, with_ids) for url, ds in theirs.items()))
             except Exception as exc:  # noqa: BLE001 - any peer failure is one 502 with its reason
                 return self.error(502, f"a peer worker did not answer: {type(exc).__name__}: {exc}")
             for part in parts:

@@ -22,13 +22,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--web-host", default=None, help="HTTP bind address (default: web.host, 127.0.0.1)")
     parser.add_argument("--loglevel", default="warning", choices=["debug", "info", "warning", "error"],
                         help="worker log level (default: warning)")
+    parser.add_argument("--standby-replicas", type=int, default=1, metavar="N",
+                        help="other workers keeping a warm copy of each table partition (default: 1)")
     parser.add_argument("--no-create-topics", action="store_true",
                         help="do not create missing topics before starting (they must exist)")
     parser.set_defaults(func=_worker)
 
 
 def worker_settings(base: Settings, *, web_port: int | None, web_host: str | None) -> Settings:
-    web = base.web.model_copy(update={k: v for k, v in (("port", web_port), ("host", web_host)) if v is not None})
+    changes = {k: v for k, v in (("port", web_port), ("host", web_host)) if v is not None}
+    web = base.web.model_copy(update=changes)
     return base.model_copy(update={"web": web})
 
 
@@ -43,7 +46,7 @@ def _worker(args: argparse.Namespace) -> int:
         if created:
             print(f"created topics: {', '.join(created)}", file=sys.stderr)
     print(f"loading the spaCy model {settings.nlp.model} …", file=sys.stderr)
-    app = build_app(settings)
+    app = build_app(settings, standby_replicas=args.standby_replicas)
     print(
         f"worker {settings.app.id} on {settings.kafka.bootstrap_servers}: "
         f"{settings.topics.raw} → {settings.topics.events}; "

@@ -59,7 +59,10 @@ def make_event(
 
 
 class RuleCoder:
-    """Codes ``CODE:SRC>TGT`` tokens in the body as events; raises on ``explode``, never returns on ``hang``."""
+    """Codes ``CODE:SRC>TGT`` tokens in the body as events.
+
+    Raises on the word ``explode``; never returns on ``hang``.
+    """
 
     version = "rule-1"
 
@@ -74,7 +77,8 @@ class RuleCoder:
             if ":" in token and ">" in token:
                 code, dyad = token.split(":", 1)
                 source, target = dyad.split(">", 1)
-                events.append(make_event(raw.id, source=source, target=target, code=code, version=self.version))
+                events.append(
+                    make_event(raw.id, source=source, target=target, code=code, version=self.version))
         return RuleOutcome(raw=raw, clean=clean, events=events)
 
     def process_batch(self, raws: Sequence[RawArticle], batch_size: int = 16) -> list[RuleOutcome]:

@@ -8,11 +8,12 @@ import json
 from datetime import date
 from typing import Any
 
+from agentkit import RuleCoder, Sent, fresh_app
+
 from schemas import DeadLetter, DiplomaticEvent
 from streams.adapters import tallies
 from streams.adapters.faust_app import Wiring
 from streams.errors import DL_INVALID, DL_PROCESSING, DL_UNDECODABLE
-from agentkit import RuleCoder, Sent, fresh_app
 
 
 def article(article_id: str, body: str) -> bytes:

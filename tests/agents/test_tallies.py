@@ -67,4 +67,5 @@ def test_an_actor_timeline_keeps_the_latest_events() -> None:
     tables: dict[str, dict] = {}
     for event in events:
         apply_all(tallies.ledger_update(None, tallies.article_cells([event]))[1], tables)
-    assert [entry["date"] for entry in tallies.timeline(tables["actor"]["RUS"])] == ["2022-09-03", "2022-09-02"]
+    latest = [entry["date"] for entry in tallies.timeline(tables["actor"]["RUS"])]
+    assert latest == ["2022-09-03", "2022-09-02"]

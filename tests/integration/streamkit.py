@@ -72,9 +72,11 @@ class StreamEnv:
 class Worker:
     """``python -m streams.cli worker`` as a subprocess, its log in a file."""
 
-    def __init__(self, env: StreamEnv, *, name: str = "worker", extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: StreamEnv, *, name: str = "worker", port: int | None = None,
+                 extra_env: dict[str, str] | None = None, args: list[str] | None = None) -> None:
         self.env = env
-        self.port = free_port(1)
+        self.args = args or []
+        self.port = port or free_port(1)
         self.log_path = env.tmp / f"{name}-{self.port}.log"
         self.extra_env = extra_env or {}
         self.proc: subprocess.Popen[bytes] | None = None
@@ -86,7 +88,9 @@ class Worker:
     def start(self) -> Worker:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--web-port", str(self.port), "--loglevel", "info"],
+            [sys.executable, "-m", "streams.cli", "worker",
+             "--web-port", str(self.port), "--loglevel", "info",
+             *self.args],
             cwd=self.env.tmp, env=self.env.env(**self.extra_env), stdout=log, stderr=subprocess.STDOUT,
         )
         return self
@@ -211,7 +215,7 @@ def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     try:
-        committed = admin.list_consumer_group_offsets(group)
+        committed = admin.list_group_offsets({group: None}).get(group, {})
         tps = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
         if not tps:
             return False
@@ -220,6 +224,83 @@ def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
     finally:
         consumer.close()
         admin.close()
+
+
+def pipeline_topics(env: StreamEnv) -> list[str]:
+    """Every topic the worker's own agents consume: raw input and the two internal hops."""
+    return [env.topics["raw"], f"{env.app_id}-ledger", f"{env.app_id}-tally"]
+
+
+def expected_dyads(events: Iterable[Any]) -> dict[tuple[str, str], dict[str, set[str]]]:
+    """(source, target) → day → event ids, as the dyad table must hold them."""
+    from streams.adapters import tallies
+
+    out: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for event in events:
+        for table, key, _ in tallies.table_entries(event):
+            if table == tallies.DYAD:
+                source, target, day = key.split("|")
+                out.setdefault((source, target), {}).setdefault(day, set()).add(event.event_id)
+    return out
+
+
+def _windows(days: Iterable[str], span: int = 366) -> list[tuple[str, str]]:
+    """Date windows of at most ``span`` days covering ``days`` (the view's range limit)."""
+    from datetime import date as _date
+
+    out: list[tuple[str, str]] = []
+    for day in sorted(days):
+        if out and (_date.fromisoformat(day) - _date.fromisoformat(out[-1][0])).days < span:
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
+
+
+def dyads_over_http(base_url: str, expected: dict[tuple[str, str], dict[str, set[str]]]) -> dict:
+    """The same shape as ``expected``, read from ``/dyads`` (one request per dyad and year), plus checks."""
+    got: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for (source, target), days in expected.items():
+        for start, end in _windows(days):
+            status, body = http_get(f"{base_url}/dyads/{source}/{target}?from={start}&to={end}&ids=1")
+            if status != 200:
+                return {"error": (status, body)}
+            for point in body["days"]:
+                count = point["events"]
+                if count != len(point["event_ids"]) or count != sum(point["by_root"].values()):
+                    return {"error": ("inconsistent day", point)}
+                if point["events"]:
+                    got.setdefault((source, target), {})[point["date"]] = set(point["event_ids"])
+    return got
+
+
+def poll_tables(base_url: str, expected: dict, timeout_s: float = 60.0) -> dict:
+    """The dyad tables over HTTP once they equal ``expected``, or as they are at the deadline."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = dyads_over_http(base_url, expected)
+        if got == expected or time.monotonic() > deadline:
+            return got
+        time.sleep(1.0)
+
+
+def table_diff(expected: dict, got: dict) -> str:
+    """A short account of how two dyad tables differ (for failure messages)."""
+    if "error" in got:
+        return f"error: {got['error']}"
+    lines = []
+    for dyad in sorted(set(expected) | set(got)):
+        for day in sorted(set(expected.get(dyad, {})) | set(got.get(dyad, {}))):
+            want, have = expected.get(dyad, {}).get(day, set()), got.get(dyad, {}).get(day, set())
+            if want != have:
+                lines.append(f"{dyad} {day}: expected {len(want)}, got {len(have)}; "
+                             f"missing {sorted(want - have)[:3]}, extra {sorted(have - want)[:3]}")
+    return "\n".join(lines[:20]) or "no difference"
+
+
+def event_ids(reader: TopicReader) -> set[str]:
+    reader.read()
+    return {record.key.decode() for record in reader.records}
 
 
 def seed_article(article_id: str = "seed-wire-russia-china") -> RawArticle:

@@ -31,7 +31,7 @@ def test_the_seed_article_yields_its_events_and_the_dyad_view_shows_them(kafka_b
     on_the_19th = {e.event_id for e in expected
                    if tallies.dyad_side(e.source) == "RUS" and tallies.dyad_side(e.target) == "CHN"
                    and tallies.event_day(e) == date(2022, 9, 19)}
-    assert on_the_19th, "the offline coder finds RUS→CHN events on 2022-09-19 in the seed (EXPECTED.md #2, #3)"
+    assert on_the_19th, "the offline coder finds RUS→CHN events on 2022-09-19 (EXPECTED.md #2, #3)"
 
     worker = Worker(env).start()
     reader = TopicReader(kafka_bootstrap, env.topics["events"])
