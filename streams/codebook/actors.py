@@ -256,7 +256,28 @@ class PhraseIndex(Generic[V]):
 
 
 class ActorDictionary(PhraseIndex[ActorEntry]):
-    """Actor phrases → :class:`ActorEntry`."""
+    """Actor phrases → :class:`ActorEntry`.
+
+    A phrase written without its apostrophe (``DEMOCRATIC_PEOPLES_REPUBLIC_OF_KOREA``) is
+    also indexed as running text writes it ("People's"), unless that form is taken.
+    """
+
+    def __init__(self, entries: Iterable[tuple[tuple[str, ...], ActorEntry]]):
+        items = list(entries)
+        super().__init__(items)
+        variants = []
+        for keys, entry in items:
+            if len(keys) > 1 and any(k.endswith("S") and len(k) > 4 and k.isalpha() for k in keys[:-1]):
+                alt: list[str] = []
+                for k in keys[:-1]:
+                    alt.extend([k[:-1], "'S"] if k.endswith("S") and len(k) > 4 and k.isalpha() else [k])
+                alt.append(keys[-1])
+                variants.append((tuple(alt), entry))
+        for keys, entry in variants:
+            if keys not in self._phrases:
+                self._phrases[keys] = entry
+                if len(keys) > self._longest.get(keys[0], 0):
+                    self._longest[keys[0]] = len(keys)
 
     def find_all(self, tokens: Sequence[str]) -> list[ActorMatch]:
         """Left-to-right, non-overlapping longest matches over running-text tokens."""

@@ -337,7 +337,9 @@ def resolve_np(ctx: ActorContext, head: Token, *, institution_first: bool = True
     )
     agents = next((a for a in order if a), None)
     if not agents:
-        return None
+        # no role noun the agents know ("the United Nations Emergency Relief Coordinator",
+        # "the head of a Chinese company"): the organisation or country alone
+        return country[0], country[1]
     return apply_agents(country[0], agents), country[1]
 
 
@@ -503,9 +505,11 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
         how = "context"
         if title_toks:
             country = ctx.country_in(title_toks)
-            agent = ctx.agent_in(title_toks)
-            if country and agent:
-                code = agent.apply(country[0])
+            agents = [a for _, _, a in ctx.agents_in(title_toks)]
+            if country and agents:
+                code = apply_agents(country[0], agents)
+            elif country and not ctx.is_country_code(country[0]):
+                code = country[0]  # "U.N. mediator Diego Cordovez": the organisation
         if code is None:
             appos = next(
                 (c for c in head.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")), None

@@ -220,3 +220,10 @@ def test_wirewatch_additions_read_after_phoenix(tmp_path):
     own.write_text("GONDOR [GON]\n", encoding="utf-8")
     v = load_actor_dictionary([own])
     assert len(v) == 1 and v.get("Zelensky") is None
+
+
+def test_apostrophe_less_phrases_match_running_text():
+    d = build("DEMOCRATIC_PEOPLES_REPUBLIC_OF_KOREA [PRK]\nUNITED_STATE'S_OF_NOWHERE [XXX]\n")
+    tokens = ["the", "Democratic", "People", "'s", "Republic", "of", "Korea"]
+    assert [(m.start, m.end, m.entry.code_at(None)) for m in d.find_all(tokens)] == [(1, 7, "PRK")]
+    assert d.get("Democratic Peoples Republic of Korea").code_at(None) == "PRK"
