@@ -283,6 +283,21 @@ class ActorDictionary(PhraseIndex[ActorEntry]):
         """Left-to-right, non-overlapping longest matches over running-text tokens."""
         return [ActorMatch(a, b, e, k) for a, b, e, k in self.scan(tokens)]
 
+    def surname_index(self) -> dict[str, list[tuple[tuple[str, ...], ActorEntry]]]:
+        """Last word → (phrase, entry) of the people in the dictionary (two to four words,
+        coded with a sector), built on first use; for names spelt another way
+        ("Nikolai" for "Nikolay")."""
+        index = getattr(self, "_surnames", None)
+        if index is None:
+            index = {}
+            for keys, entry in self._phrases.items():
+                if 2 <= len(keys) <= 4 and all(k.isalpha() for k in keys):
+                    codes = entry.latest_codes()
+                    if codes and len(codes[0]) > 3:
+                        index.setdefault(keys[-1], []).append((keys, entry))
+            self._surnames = index
+        return index
+
 
 def _strip_comments(line: str) -> str:
     if "#" in line:

@@ -448,22 +448,10 @@ def _surname_entry(ctx: ActorContext, span: Span):
     return best
 
 
-_SURNAMES: dict[int, dict[str, list]] = {}
-
-
 def _surname_index(actors) -> dict[str, list]:
-    index = _SURNAMES.get(id(actors))
-    if index is None:
-        index = {}
-        for keys, entry in actors.items():
-            # people: two to four alphabetic words, coded with a sector
-            if 2 <= len(keys) <= 4 and all(k.isalpha() for k in keys):
-                codes = entry.latest_codes()
-                if codes and len(codes[0]) > 3:
-                    index.setdefault(keys[-1], []).append((keys, entry))
-        _SURNAMES.clear()
-        _SURNAMES[id(actors)] = index
-    return index
+    # built once per dictionary by the codebook (a plain dictionary without it: no index)
+    build = getattr(actors, "surname_index", None)
+    return build() if build is not None else {}
 
 
 def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[list[Resolved], list[Span]]:

@@ -154,6 +154,8 @@ def test_article_countries(seed):
             "USAGOV",
         ),
         ("Police in Kenya arrested 20 protesters in Nairobi.", "Police in Kenya", "KENCOP"),
+        # the dictionary spells him Nikolay: found by surname and a similar first name
+        ("Nikolai Patrushev met Chinese officials.", "Nikolai Patrushev", "RUSGOVMIL"),
     ],
 )
 def test_context_resolution_beyond_the_seed(nlp, codebook, text, phrase, code):

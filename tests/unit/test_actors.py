@@ -227,3 +227,9 @@ def test_apostrophe_less_phrases_match_running_text():
     tokens = ["the", "Democratic", "People", "'s", "Republic", "of", "Korea"]
     assert [(m.start, m.end, m.entry.code_at(None)) for m in d.find_all(tokens)] == [(1, 7, "PRK")]
     assert d.get("Democratic Peoples Republic of Korea").code_at(None) == "PRK"
+
+
+def test_surname_index_lists_people_only(d):
+    index = d.surname_index()
+    assert [e.name for _, e in index["PUTIN"]] == ["VLADIMIR_PUTIN"]
+    assert "RUSSIA" not in index and "CHINA" not in index  # bare countries are not people
