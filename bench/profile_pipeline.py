@@ -28,7 +28,10 @@ def spacy_components(nlp, texts: list[str], batch_size: int) -> dict[str, float]
     out["tokenizer"] = time.perf_counter() - t
     for name, proc in nlp.pipeline:
         t = time.perf_counter()
-        docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        if hasattr(proc, "pipe"):
+            docs = list(proc.pipe(docs, batch_size=batch_size))
+        else:
+            docs = [proc(d) for d in docs]
         out[name] = time.perf_counter() - t
     return out
 
@@ -54,7 +57,8 @@ def main() -> int:
         total = sum(comp.values())
         print(f"spaCy components over {len(texts)} cleaned texts ({total:.2f} s):")
         for name, secs in sorted(comp.items(), key=lambda kv: -kv[1]):
-            print(f"  {name:16s} {secs:8.2f} s  {100 * secs / total:5.1f}%  {1000 * secs / len(texts):7.1f} ms/article")
+            share, per = 100 * secs / total, 1000 * secs / len(texts)
+            print(f"  {name:16s} {secs:8.2f} s  {share:5.1f}%  {per:7.1f} ms/article")
 
     profiler = Profiler(interval=0.002)
     t = time.perf_counter()
