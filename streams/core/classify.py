@@ -35,7 +35,7 @@ from schemas.events import (
     Plover,
     Quote,
 )
-from streams.core.dyads import ActorIndex, find_dyads, nominal_dyads
+from streams.core.dyads import ActorIndex, find_dyads, nominal_dyads, np_actors
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.verbmatch import match_verb
 
@@ -61,6 +61,16 @@ INTENT_HEADS = frozenset(
 )
 REFUSE_HEADS = frozenset({"refuse", "decline", "reject", "fail", "unwilling", "oppose"})
 THREAT_HEADS = frozenset({"threaten", "warn"})
+# Only the shallowest coded clause of a sentence becomes an event: subordinate
+# clauses ("… to help defend Saudi Arabia if it is attacked") mostly add noise.
+MAIN_EVENTS_ONLY = True
+REPORT_VERBS = frozenset({"say", "tell", "announce", "report", "declare", "state", "add", "confirm", "claim", "insist", "reiterate", "note", "quote", "reveal", "indicate", "stress", "warn"})
+OBLIGATION_AUX = frozenset({"must", "should"})
+# Verbs whose own default code says less than the event noun they carry
+# ("organized a general strike", "launched an attack", "continued their hunger strike").
+LIGHT_VERBS = frozenset(
+    {"organize", "organise", "stage", "hold", "launch", "begin", "start", "continue", "conduct", "mount", "call", "resume", "renew", "open", "undertake", "make", "give", "take", "issue", "announce", "declare", "step", "carry", "go", "lead", "join"}
+)
 APPEAL_HEADS = frozenset({"urge", "call", "appeal", "ask", "request", "press", "plead", "demand", "insist", "invite", "encourage"})
 
 # Event nouns that carry the code when the verb itself is not coded ("renewed
@@ -81,6 +91,11 @@ NOUN_EVENTS: dict[str, str] = {
     "protest": "141",
     "demonstration": "141",
     "strike": "143",
+    "walkout": "143",
+    "rally": "141",
+    "march": "141",
+    "riot": "145",
+    "sit-in": "141",
     "attack": "190",
     "offensive": "190",
     "raid": "190",
@@ -129,14 +144,35 @@ def _refusal_code(code: str) -> str:
 
 
 def _threat_code(code: str) -> str:
-    root = int(code[:2])
-    if root in (16,):
+    """The threat (CAMEO 13) of carrying out a conflictual act."""
+    c3, root = code[:3], int(code[:2])
+    specific = {"161": "1313", "162": "1311", "163": "1312", "164": "134", "165": "135", "166": "136", "172": "132", "174": "136", "191": "1381", "192": "1382"}
+    if code.startswith("1724"):
+        return "1324"
+    if code.startswith("1723"):
+        return "1323"
+    if c3 in specific:
+        return specific[c3]
+    if root == 16:
         return "131"
-    if root in (17,):
-        return "1312" if code.startswith("163") else "130"
+    if root == 17:
+        return "130"
+    if root == 15:
+        return "130"
     if root >= 18:
         return "138"
     return "130"
+
+
+def _volition_code(code: str) -> str | None:
+    """An act stated as intended, planned or conditional: cooperation → intent (03),
+    conflict → threat (13); verbal acts (09–12) and appeals stay as they are."""
+    root = int(code[:2])
+    if 3 <= root <= 8:
+        return _intent_code(code)
+    if root >= 15 or root == 13:
+        return _threat_code(code)
+    return None
 
 
 def _modality(verb: Token) -> Modality:
@@ -179,12 +215,14 @@ def _has_future(verb: Token) -> bool:
 
 
 def _future_code(code: str) -> str | None:
-    root = int(code[:2])
-    if 4 <= root <= 8:
-        return _intent_code(code)
-    if root >= 15:
-        return _threat_code(code)
-    return None
+    return None if code[:2] == "03" else _volition_code(code)
+
+
+def _conditional(verb: Token) -> bool:
+    """"may halt mediation if …", "would blockade unless …"."""
+    aux = any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could", "would", "will") for c in verb.children)
+    cond = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children) for c in verb.children)
+    return aux and cond
 
 
 def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple[str, str, Token] | None:
@@ -195,7 +233,7 @@ def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple
     head = verb.head
     hl = head.lemma_.lower()
     if hl in INTENT_HEADS:
-        return _intent_code(code), "intent", verb
+        return _volition_code(code) or code, "intent", verb
     if hl in REFUSE_HEADS:
         return _refusal_code(code), "intent", verb
     if hl in THREAT_HEADS:
@@ -210,9 +248,14 @@ def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple
 
 
 def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding]:
+    obligation = _obligation_codings(verb, sent, index, codebook)
+    if obligation is not None:
+        return obligation
     m = match_verb(verb, codebook.verbs, index.is_actor)
-    if m is None or m.code is None:
-        return _light_verb_codings(verb, sent, index, blocked=m is not None and m.pattern is not None)
+    if m is None or m.code is None or (m.pattern is None and verb.lemma_.lower() in LIGHT_VERBS):
+        light = _light_verb_codings(verb, sent, index, blocked=m is not None and m.pattern is not None and m.code is None)
+        if light or m is None or m.code is None:
+            return light
     code, how = m.code, m.how
     actor_verb = verb
     if verb.dep_ == "xcomp" and verb.head.i != verb.i:
@@ -223,7 +266,10 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[
         if new_how == "intent":
             code, how = new_code, "intent"
     modality = _modality(verb)
-    if how != "intent" and _has_future(verb) and modality is not Modality.NEGATED:
+    if modality is Modality.NEGATED and 3 <= int(code[:2]) <= 8:
+        # "will not accept refugees", "did not agree": a refusal is itself the event
+        code, how, modality = _refusal_code(code), "intent", Modality.ASSERTED
+    if how != "intent" and (_has_future(verb) or _conditional(verb)) and modality is not Modality.NEGATED:
         future = _future_code(code)
         if future is not None:
             code, how = future, "intent"
@@ -240,6 +286,39 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[
     return codings
 
 
+def _obligation_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding] | None:
+    """"X said that Y must Z": a demand (CAMEO 10) by X on Y, whatever Z is."""
+    if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
+        return None
+    if verb.dep_ not in ("ccomp", "xcomp", "conj") or verb.head.i == verb.i:
+        return None
+    head = verb.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    m = match_verb(verb, codebook.verbs, index.is_actor)
+    inner = m.code if m is not None and m.code else "100"
+    code = "10" + {"04": "6", "05": "2", "06": "1", "07": "3", "08": "5", "03": "2"}.get(inner[:2], "0")
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    targets = [a for t in subj for a in np_actors(t, index)]
+    speakers = [d.source for d in find_dyads(head, index)]
+    if not speakers:
+        return None
+    out = []
+    for s_ in _unique_m(speakers):
+        for t in targets or [None]:
+            if t is None or _actor_key(t) != _actor_key(s_):
+                out.append(Coding(s_, t, code, verb.i, sent, "intent", Modality.ASSERTED))
+    return out
+
+
+def _unique_m(ms: list[ActorMention]) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for m in ms:
+        if m not in out:
+            out.append(m)
+    return out
+
+
 def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: bool) -> list[Coding]:
     """An uncoded verb whose object names the event: "renewed negotiations", "gave a welcome"."""
     if blocked:
@@ -248,6 +327,8 @@ def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: 
         if obj.dep_ not in ("dobj", "nsubjpass"):
             continue
         code = NOUN_EVENTS.get(obj.lemma_.lower())
+        if code == "143" and any(c.lower_ == "hunger" for c in obj.children):
+            code = "142"
         if code is None or obj.lemma_.lower() in NOMINAL_TRIGGERS:
             continue  # meeting-like nouns are read by _nominal_codings
         modality = _modality(verb)
@@ -267,9 +348,24 @@ def _nominal_codings(tok: Token, sent: Span, index: ActorIndex) -> list[Coding]:
     return out
 
 
-def find_codings(doc: Doc, mentions: Mentions, *, codebook) -> list[Coding]:
+def _depth(tok: Token) -> int:
+    """Clause depth of a trigger: xcomp chains ("agreed to expand") and reporting
+    frames ("said that …") do not count, so the main event of a sentence is at 0."""
+    d = 0
+    t = tok
+    for _ in range(20):
+        if t.head.i == t.i:
+            break
+        head = t.head
+        if t.dep_ not in ("xcomp", "acomp", "aux") and not (t.dep_ == "ccomp" and head.lemma_.lower() in REPORT_VERBS):
+            d += 1
+        t = head
+    return d
+
+
+def find_codings(doc: Doc, mentions: Mentions, *, codebook, main_only: bool = MAIN_EVENTS_ONLY) -> list[Coding]:
     """Every coded reading of every sentence, unmerged (also used by the PETRARCH evaluation)."""
-    index = ActorIndex(doc, mentions.actors)
+    index = ActorIndex(doc, mentions.actors, getattr(codebook, "agents", None))
     discards = getattr(codebook, "discards", None)
     if discards is not None and discards.discards_story(doc.text):
         return []
@@ -289,6 +385,9 @@ def find_codings(doc: Doc, mentions: Mentions, *, codebook) -> list[Coding]:
             codings = substantive
         else:
             codings = [c for c in codings if c.target is not None]
+        if main_only and codings:
+            top = min(_depth(doc[c.trigger]) for c in codings)
+            codings = [c for c in codings if _depth(doc[c.trigger]) == top]
         out.extend(codings)
     return out
 
@@ -394,6 +493,8 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
         entry = codebook.cameo.get(c.code)
         if entry is None:
             continue  # a code outside CAMEO (fictional test dictionaries)
+        if entry.root == "01":
+            continue  # statements frame events in wire copy; PLOVER has no type for them
         if _actor_key(c.source) == _actor_key(c.target):
             continue
         when = _date_for(c.sentence, mentions, clean)

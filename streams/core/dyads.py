@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from schemas.events import Actor
 from streams.core.mentions import ActorMention
 
 _TARGET_PREPS = ("with", "to", "against", "on", "for", "toward", "towards", "from", "into", "at", "over", "about", "between", "by", "of", "in")
@@ -38,8 +39,9 @@ class Dyad:
 class ActorIndex:
     """Actor mentions by token, with look-backs for pronouns and "both sides"."""
 
-    def __init__(self, doc: Doc, actors: Sequence[ActorMention]) -> None:
+    def __init__(self, doc: Doc, actors: Sequence[ActorMention], agents=None) -> None:
         self.doc = doc
+        self.agents = agents
         self.mentions = sorted(actors, key=lambda m: m.token_start)
         self.by_token: dict[int, ActorMention] = {}
         for m in self.mentions:
@@ -219,6 +221,34 @@ def _deep_target(verb: Token, index: ActorIndex, sources: list[ActorMention]) ->
     return []
 
 
+def agent_only(tok: Token, index: ActorIndex) -> ActorMention | None:
+    """A subject no dictionary names but whose noun is a known agent ("Islamic
+    fundamentalists", "thousands of students"): coded ``---`` + agent, as PETRARCH does."""
+    if index.agents is None or tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    heads = [tok] + [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+    for h in heads:
+        words = [c for c in h.children if c.dep_ in ("compound", "amod") and c.i < h.i] + [h]
+        words.sort(key=lambda t: t.i)
+        for cand in (words, [h]):
+            matches = index.agents.find_all([t.text for t in cand])
+            if matches:
+                agent = matches[-1].agent
+                lo = min(t.i for t in tok.subtree if t.i <= h.i)
+                span = index.doc[lo : h.i + 1]
+                code = agent.apply("---") if not agent.prefix else agent.code + "---"
+                return ActorMention(
+                    start=span.start_char,
+                    end=span.end_char,
+                    text=span.text,
+                    actor=Actor(text=span.text, code=code, country=None, sector=agent.sector),
+                    token_start=span.start,
+                    token_end=span.end,
+                    how="agent",
+                )
+    return None
+
+
 def _unique(ms: Iterable[ActorMention]) -> list[ActorMention]:
     out: list[ActorMention] = []
     for m in ms:
@@ -240,6 +270,8 @@ def find_dyads(verb: Token, index: ActorIndex, *, target_slot: Token | None = No
         for s in subj_toks:
             sources.extend(np_actors(s, index))
     sources = _unique(sources)
+    if not sources:
+        sources = [m for m in (agent_only(s, index) for s in subj_toks) if m is not None]
     if not sources:
         return []
     targets: list[ActorMention] = []

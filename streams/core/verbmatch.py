@@ -134,9 +134,24 @@ def _particles_ok(entry: VerbEntry, verb: Token) -> bool:
     return all(p in words for p in entry.particles)
 
 
+def _fallback_forms(verb: Token) -> list[str]:
+    """Base forms to try when the lemmatizer missed ("staged" → "stag")."""
+    t = verb.lower_
+    out = [t]
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"), ("ing", ""), ("es", ""), ("s", "")):
+        if t.endswith(suffix) and len(t) > len(suffix) + 2:
+            out.append(t[: -len(suffix)] + repl)
+    return out
+
+
 def match_verb(verb: Token, verbs: VerbDictionary, is_actor) -> VerbMatch | None:
     """The best dictionary reading of ``verb``, or None if the verb is not in it."""
     entries = verbs.lookup(verb.lemma_)
+    if not entries:
+        for form in _fallback_forms(verb):
+            entries = verbs.lookup(form)
+            if entries:
+                break
     if not entries:
         return None
     entries = [e for e in entries if _particles_ok(e, verb)]
