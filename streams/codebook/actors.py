@@ -353,17 +353,54 @@ def parse_actor_lines(
     The Phoenix files hold a few malformed restrictions (``[ARMUNR 9008223-911221]``,
     impossible days): such a group is skipped and described in ``problems`` (if given),
     so one typo does not lose the other ~50,000 lines.
+
+    They also list spellings as heads of their own without codes, directly above the
+    entry whose codes they share::
+
+        BORIS_YELTSIN_
+        YELTSIN
+        RUSSIAN_PRESIDENT_YELTSIN
+            [RUSGOV 910710-991231]
+
+    A head without codes therefore takes the codes of the next entry when no blank or
+    comment line separates them, else those of the entry directly above it
+    (``UN_ [IGOUNO]`` / ``U.N._``), else none.
     """
     out: list[tuple[tuple[str, ...], ActorEntry]] = []
     name: str | None = None
     phrases: list[tuple[str, ...]] = []
     spans: list[CodeSpan] = []
     in_comment = False
+    gap = False  # a blank or comment line since the current head
+    pending: list[tuple[str, list[tuple[str, ...]]]] = []  # codeless heads waiting for codes
+    above: tuple[CodeSpan, ...] | None = None  # codes of the entry directly above
+    group_above: tuple[CodeSpan, ...] | None = None
+
+    def emit(
+        entry_name: str, entry_phrases: list[tuple[str, ...]], entry_spans: tuple[CodeSpan, ...]
+    ) -> None:
+        entry = ActorEntry(entry_name, entry_spans)
+        out.extend((p, entry) for p in entry_phrases)
 
     def flush() -> None:
-        if name is not None and phrases:
-            entry = ActorEntry(name, tuple(spans))
-            out.extend((p, entry) for p in phrases)
+        nonlocal pending, above, group_above
+        if name is None or not phrases:
+            return
+        if spans:
+            emit(name, phrases, tuple(spans))
+            for n, ph in pending:
+                emit(n, ph, tuple(spans))
+            pending = []
+            above = None if gap else tuple(spans)
+            return
+        if not pending:
+            group_above = above
+        pending.append((name, phrases))
+        if gap:
+            for n, ph in pending:
+                emit(n, ph, group_above or ())
+            pending = []
+            above = None
 
     for lineno, raw in enumerate(lines, 1):
         where = f"{source}:{lineno}"
@@ -374,6 +411,7 @@ def parse_actor_lines(
             continue
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
+            gap = True
             continue
         if stripped.startswith("<!"):
             # an opener without its closer starts a multi-line comment (the validation
@@ -396,6 +434,7 @@ def parse_actor_lines(
         keys = phrase_keys(head.strip())
         if not synonym:
             flush()
+            gap = False
             name = re.sub(r"[_\s]+", "_", head.strip()).strip("_").upper()
             phrases, spans = [], []
         elif name is None:
@@ -404,6 +443,7 @@ def parse_actor_lines(
             phrases.append(keys)
         if bracket:
             _add_spans(line, where, spans, problems)
+    gap = True
     flush()
     return out
 

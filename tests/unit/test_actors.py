@@ -233,3 +233,29 @@ def test_surname_index_lists_people_only(d):
     index = d.surname_index()
     assert {e.name for _, e in index["PUTIN"]} == {"VLADIMIR_PUTIN"}
     assert "RUSSIA" not in index and "CHINA" not in index  # bare countries are not people
+
+
+def test_codeless_heads_share_the_codes_of_their_group():
+    d = build(
+        "# Russia\n"
+        "BORIS_YELTSIN_\n"
+        "YELTSIN\n"
+        "RUSSIAN_PRESIDENT_YELTSIN\n"
+        "\t[RUSGOV 910710-991231]\n"
+        "\t[RUSELI]\n"
+        "UN_ [IGOUNO]\n"
+        "U.N._\n"
+        "\n"
+        "# Secretaries General\n"
+        "UN_SECRETARY_GENERAL\n"
+        "\t[IGOUNOGOV]\n"
+        "\n"
+        "ORPHAN_ENTRY\n"
+        "\n"
+        "NEXT [XXX]\n"
+    )
+    for phrase in ("Boris Yeltsin", "Yeltsin", "Russian President Yeltsin"):
+        assert d.get(phrase).code_at(date(1995, 1, 1)) == "RUSGOV"
+    assert d.get("U.N.").code_at(None) == "IGOUNO"  # the entry above, not the one after the gap
+    assert d.get("UN Secretary General").code_at(None) == "IGOUNOGOV"
+    assert d.get("Orphan Entry").codes_at(None) == ()
