@@ -301,7 +301,7 @@ def _obligation_codings(verb: Token, sent: Span, index: ActorIndex, codebook) ->
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     targets = [a for t in subj for a in np_actors(t, index)]
     speakers = [d.source for d in find_dyads(head, index)]
-    if not speakers:
+    if not speakers or not targets:
         return None
     out = []
     for s_ in _unique_m(speakers):
@@ -426,13 +426,32 @@ def _date_key(value: date | DateRange | None) -> str:
     return value.isoformat()
 
 
+_LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
+
+
+def _locative(doc: Doc, start: int, end: int) -> bool:
+    """Whether a place is where something happened ("in Uzbekistan", "in the city of
+    Nanping"), not a party or an owner ("Beijing's concerns", "China's party")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    for _ in range(4):
+        if t.dep_ == "poss" or t.head.i == t.i:
+            return False
+        head = t.head
+        if head.dep_ == "prep" or head.pos_ == "ADP":
+            if head.lower_ in _LOC_PREPS:
+                return True
+            if head.lower_ != "of":
+                return False
+        t = head
+    return False
+
+
 def _location_for(sent: Span, mentions: Mentions) -> Location | None:
-    # A place that is part of an actor's name ("China's Communist Party") is not where
-    # the event happened.
     for p in mentions.places:
-        if sent.start_char <= p.start < sent.end_char:
-            if any(a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in mentions.actors):
-                continue
+        if sent.start_char <= p.start < sent.end_char and _locative(sent.doc, p.start, p.end):
             return p.location
     return None
 
