@@ -531,24 +531,49 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
     return people, unresolved
 
 
+def _name_words(doc: Doc, p: Resolved) -> list[Token]:
+    """The words of a resolved person's name that a later mention may use alone."""
+    names = set((p.name or "").split("_"))
+    words = [
+        t
+        for t in doc[p.start : p.end]
+        if t.is_alpha
+        and t.text[0].isupper()
+        and t.text.upper() in names
+        and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN")
+        and not (t.i > 0 and doc[t.i - 1].text in ("-", "\u2010", "\u2011"))  # "Ki-moon", not "moon"
+    ]
+    return words if len(words) >= 2 else []
+
+
 def _coreference(ctx: ActorContext, people: Sequence[Resolved], unresolved: Sequence[Span]) -> list[Resolved]:
-    """Later (or earlier) short forms of a resolved person: "Patrushev", "Xi"."""
+    """Short forms of a resolved person: "Patrushev", "Xi".
+
+    Names are matched as written (case and all: "UN" is not the "Un" of Kim Jong Un); a
+    word shared by several people ("Kim") goes to the nearest one named before it.
+    """
     doc = ctx.doc
-    by_word: dict[str, Resolved] = {}
+    by_word: dict[str, list[Resolved]] = {}
     for p in sorted(people, key=lambda r: r.start):
         if not p.name:
             continue
-        words = [t for t in doc[p.start : p.end] if t.is_alpha and t.text.upper() in p.name.split("_")]
-        words = [t for t in words if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"]
-        if len(words) < 2:
-            continue
-        for t in (words[-1], words[0]):  # surname last (Patrushev) or first (Xi Jinping)
-            by_word.setdefault(t.text.upper(), p)
+        words = _name_words(doc, p)
+        if words:
+            for t in {words[-1].text: words[-1], words[0].text: words[0]}.values():
+                by_word.setdefault(t.text, []).append(p)  # surname last (Patrushev) or first (Xi)
+
+    def nearest(word: str, at: int) -> Resolved | None:
+        cands = by_word.get(word)
+        if not cands:
+            return None
+        before = [c for c in cands if c.start < at]
+        return before[-1] if before else cands[0]
+
     out = []
     covered = {i for p in people for i in range(p.start, p.end)}
     for span in unresolved:
-        words = [t.text.upper() for t in span if t.is_alpha]
-        target = next((by_word[w] for w in reversed(words) if w in by_word), None)
+        words = [t.text for t in span if t.is_alpha]
+        target = next((t for w in reversed(words) if (t := nearest(w, span.start)) is not None), None)
         if target is not None:
             out.append(Resolved(span.start, span.end, target.code, "coreference", target.name))
             covered.update(range(span.start, span.end))
@@ -556,7 +581,7 @@ def _coreference(ctx: ActorContext, people: Sequence[Resolved], unresolved: Sequ
     for t in doc:
         if t.i in covered or t.pos_ != "PROPN" or t.ent_type_ == "PERSON":
             continue
-        target = by_word.get(t.text.upper())
+        target = nearest(t.text, t.i)
         if target is not None and t.ent_type_ in ("", "NORP", "ORG"):
             out.append(Resolved(t.i, t.i + 1, target.code, "coreference", target.name))
     return out
