@@ -106,6 +106,12 @@ def _normalize(text: str) -> str:
     text = re.sub(r"[\s\u00a0]+", " ", text)
     text = re.sub(r"^(?:on|since|by|from|until|in|during|earlier|later|over|at)\s+(?=\w)", "", text)
     text = re.sub(r"^the\s+(?=(?:past|last|previous|first|\d))", "", text)
+    # "Saturday, September 16": the date carries the day; the weekday adds nothing
+    text = re.sub(
+        r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
+        "",
+        text,
+    )
     return text.strip(" ,.;:")
 
 

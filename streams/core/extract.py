@@ -71,10 +71,17 @@ def find_dates(doc: Doc, published_at: datetime | date | None) -> list[DateMenti
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
-        value = resolve_date(ent.text, published_at)
+        span = ent
+        if "\n" in ent.text:  # the tagger ran on across a paragraph break
+            span = ent.doc.char_span(
+                ent.start_char, ent.start_char + ent.text.index("\n"), alignment_mode="contract"
+            )
+            if span is None or not span.text.strip():
+                continue
+        value = resolve_date(span.text, published_at)
         if value is None:
             continue
-        out.append(DateMention(start=ent.start_char, end=ent.end_char, text=ent.text, value=value))
+        out.append(DateMention(start=span.start_char, end=span.end_char, text=span.text, value=value))
     return out
 
 

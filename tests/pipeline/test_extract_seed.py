@@ -203,3 +203,15 @@ def test_quote_speakers_run_on_and_ignore_the_quotes_own_subject(nlp, codebook):
         ("Nobody shoul", "Olaf Scholz", "DEUGOV"),
         ("Mr. Weinstei", "The company", None),
     ]
+
+
+def test_coreference_is_case_sensitive_and_picks_the_nearest_kim(nlp, codebook):
+    text = (
+        "North Korean leader Kim Jong Un met the UN envoy in Pyongyang. Kim said the talks were useful.\n\n"
+        "His father Kim Jong Il had refused such visits."
+    )
+    m = extract(nlp(text), codebook=codebook, published_at=PUBLISHED)
+    codes = {a.text: a.actor.code for a in m.actors}
+    assert codes.get("UN") != "PRKGOV"
+    kim = [a for a in m.actors if a.text == "Kim"]
+    assert kim and kim[0].actor.name == "KIM_JONG_UN"

@@ -99,3 +99,8 @@ def test_bare_numbers_are_not_dates(text):
 
 def test_numeric_dates_go_to_dateparser():
     assert resolve_date("19/09/2022", PUBLISHED) == date(2022, 9, 19)
+
+
+def test_weekday_before_a_date_is_dropped():
+    assert resolve_date("Saturday, September 17", PUBLISHED) == date(2022, 9, 17)
+    assert resolve_date("Monday 19 September 2022", PUBLISHED) == date(2022, 9, 19)
