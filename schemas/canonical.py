@@ -31,7 +31,7 @@ class CanonicalEvent(Emitted):
     representative_event_id: str = Field(description="the report the canonical fields were taken from")
     confidence: float = Field(ge=0, le=1, description="the representative report's confidence")
     representative_published_at: AwareDatetime | None = None
-    mention_count: int = Field(ge=1, description="distinct coded reports (event ids) folded into the story")
+    mention_count: int = Field(ge=1, description="distinct articles reporting the story")
     sources: list[str] = Field(description="distinct outlets, sorted")
     article_ids: list[str] = Field(description="distinct articles, sorted")
     event_ids: list[str] = Field(min_length=1, description="distinct event ids, sorted")

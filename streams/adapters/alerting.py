@@ -3,18 +3,19 @@
 ``attach_alerting(app, settings=..., events_topic=...)`` adds, to an app built by
 ``create_app`` (pass it in ``attach=``) or to any faust App:
 
-    events ──route──▶ alerts topic            (watch rules: stateless, one alert per match)
-              ├─────▶ <app>-stories topic      (key = story key)   ──canonical──▶ canonical topic
-              └─────▶ <app>-dyadwin topic      (key = dyad)        ──windows────▶ alerts topic
+    events ──route──▶ <app>-stories topic  (key = story key) ──canonical──▶ canonical topic
+              │                                                   └─(watch rules, new reports)─▶ alerts topic
+              └─────▶ <app>-dyadwin topic  (key = dyad)      ──windows────▶ alerts topic
 
 Each table (``stories``: story key → CanonicalEvent JSON; ``dyadwin``: dyad →
 DyadWindowState JSON) is written only by the agent that reads the internal topic
 keyed by that table's key, so table and changelog partitions match (faust
 "Co-partitioning Tables and Streams"). The pure functions in
 ``streams.core.dedup`` and ``streams.core.alerts`` are idempotent on event id, so
-a redelivered or replayed event changes neither table nor emits a new canonical
-record; a watch alert can be emitted twice on redelivery (at-least-once), with the
-same ``alert_id`` so consumers can drop the repeat.
+a redelivered or replayed event changes neither table and emits no new canonical
+record and no alert. Only a crash between sending an alert and recording its event
+can repeat an alert (at-least-once), with the same ``alert_id`` so consumers can
+drop the repeat.
 
 Webhook delivery runs beside the stream: agents only put alerts on a bounded queue
 (full queue: the alert is logged and skipped for the webhook, it is still on the
@@ -284,36 +285,41 @@ def attach_alerting(
 
     @app.agent(events_topic, name="wirewatch.alerts.route")
     async def route(stream: Any) -> Any:
-        """Watch rules, then re-key each event by story and by dyad for the stateful agents."""
+        """Re-key each event by story and by dyad, for the agents that keep state under those keys."""
         async for value in stream:
             event = _decode_event(value)
             if event is None:
                 yield None
                 continue
-            fired = rules_core.evaluate_watch(watch_rules, event, now=clock())
-            for alert in fired:
-                await emit(alert)
             payload = event.model_dump(mode="json")
             key = dedup.story_key(event, window_hours=window_hours)
             await wired.story_topic.send(key=key, value=payload)
             dyad = rules_core.dyad_key(event) if window_rules else None
             if dyad is not None:
                 await wired.dyad_topic.send(key=dyad, value=payload)
-            yield {"event_id": event.event_id, "story_key": key, "dyad": dyad, "alerts": len(fired)}
+            yield {"event_id": event.event_id, "story_key": key, "dyad": dyad}
 
     @app.agent(wired.story_topic, name="wirewatch.alerts.canonical")
     async def canonical(stream: Any) -> Any:
-        """Fold each report into its story; publish the story when it changed."""
+        """Fold each report into its story; publish the story and raise watch alerts for a new report.
+
+        The story table doubles as the record of which event ids were seen, so a
+        redelivered or replayed event raises no second watch alert. Alerts go out
+        before the table is updated: a crash in between repeats an alert (same id)
+        rather than losing it.
+        """
         async for key, payload in stream.items():
             event = DiplomaticEvent.model_validate(payload)
             stored = wired.stories.get(key)
             previous = CanonicalEvent.model_validate(stored) if stored is not None else None
             merged = dedup.merge(previous, event, window_hours=window_hours)
             if merged == previous:
-                yield None
+                yield None  # already folded in: nothing changes, nothing is sent
                 continue
-            wired.stories[key] = merged.model_dump(mode="json")
+            for alert in rules_core.evaluate_watch(watch_rules, event, now=clock()):
+                await emit(alert)
             await wired.canonical_topic.send(key=merged.story_id.encode("utf-8"), value=_encode(merged))
+            wired.stories[key] = merged.model_dump(mode="json")
             yield merged
 
     @app.agent(wired.dyad_topic, name="wirewatch.alerts.windows")

@@ -137,12 +137,13 @@ def merge(
         raise ValueError(f"event {event.event_id} belongs to story {key}, not {canonical.story_key}")
     if event.event_id in canonical.event_ids:
         return canonical
-    event_ids = _union(canonical.event_ids, event.event_id)
+    article_ids = _union(canonical.article_ids, event.article_id)
     update: dict[str, object] = {
-        "mention_count": len(event_ids),
-        "event_ids": event_ids,
+        # Articles, not event ids: one article coding a meeting in both directions is one mention.
+        "mention_count": len(article_ids),
+        "event_ids": _union(canonical.event_ids, event.event_id),
         "sources": _union(canonical.sources, event.article_source),
-        "article_ids": _union(canonical.article_ids, event.article_id),
+        "article_ids": article_ids,
         "first_seen": _min_time(canonical.first_seen, event.published_at),
         "last_seen": _max_time(canonical.last_seen, event.published_at),
     }

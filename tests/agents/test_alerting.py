@@ -94,7 +94,7 @@ def payload(ev: DiplomaticEvent) -> dict[str, Any]:
     return ev.model_dump(mode="json")
 
 
-def test_route_rekeys_by_story_and_dyad_and_raises_watch_alerts() -> None:
+def test_route_rekeys_by_story_and_dyad() -> None:
     async def scenario() -> None:
         app, wired, subs = build()
         ev = event("e1")
@@ -102,21 +102,31 @@ def test_route_rekeys_by_story_and_dyad_and_raises_watch_alerts() -> None:
             await agent.put(ev.model_dump_json().encode(), key=b"e1")
             await agent.put(b"{not json", key=b"bad")
             results = list(agent.results.values())
-        assert results[0] == {
-            "event_id": "e1",
-            "story_key": "CHN|RUS|04|2022-09-17",
-            "dyad": "CHN|RUS",
-            "alerts": 1,
-        }
+        assert results[0] == {"event_id": "e1", "story_key": "CHN|RUS|04|2022-09-17", "dyad": "CHN|RUS"}
         assert results[1] is None  # skipped, logged
         [story] = await drain(subs["stories"])
         assert story.key == story_key(ev, window_hours=72) and story.value == payload(ev)
         [dyad] = await drain(subs["dyadwin"])
         assert dyad.key == "CHN|RUS"
+        assert await drain(subs["alerts"]) == []  # alerts come from the stateful agents
+
+    asyncio.run(scenario())
+
+
+def test_watch_alert_once_per_new_report() -> None:
+    async def scenario() -> None:
+        app, wired, subs = build()
+        ev = event("e1")
+        key = story_key(ev, window_hours=72)
+        other = event("e9", src="USAGOV", tgt="CHNGOV")  # not both watched actors
+        async with wired.agents["canonical"].test_context() as agent:
+            for _ in range(3):  # delivered three times (redelivery, replay)
+                await agent.put(payload(ev), key=key)
+            await agent.put(payload(other), key=story_key(other, window_hours=72))
         [raw_alert] = await drain(subs["alerts"])
         alert = Alert.model_validate_json(raw_alert.value)
         assert raw_alert.key == alert.alert_id.encode()
-        assert alert.rule == "rus-chn" and alert.event_ids == ["e1"]
+        assert alert.rule == "rus-chn" and alert.event_ids == ["e1"] and alert.created_at == NOW
 
     asyncio.run(scenario())
 
@@ -297,8 +307,9 @@ def test_alerts_from_agents_reach_the_webhook_queue() -> None:
         rules = RuleSet(rules=RULES.rules, webhook=Webhook(url="http://127.0.0.1:9/hook"))
         app, wired, subs = build(rules)
         assert wired.webhook is not None and "webhook" in wired.agents
-        async with wired.agents["route"].test_context() as agent:
-            await agent.put(event("e1").model_dump_json().encode(), key=b"e1")
+        ev = event("e1")
+        async with wired.agents["canonical"].test_context() as agent:
+            await agent.put(payload(ev), key=story_key(ev, window_hours=72))
         assert wired.webhook.queue.qsize() == 1
         assert wired.webhook.queue.get_nowait().rule == "rus-chn"
 

@@ -144,6 +144,12 @@ def test_same_outlet_counted_once() -> None:
     assert c.sources == ["Al Jazeera"] and c.mention_count == 2 and c.article_ids == ["a1", "a2"]
 
 
+def test_one_article_coding_both_directions_is_one_mention() -> None:
+    # Coders emit a meeting as A->B and B->A; both fold into one story and count one article.
+    c = fold([event("e1", article="a1"), event("e2", src="CHNGOV", tgt="RUSGOV", article="a1")])
+    assert c.mention_count == 1 and c.event_ids == ["e1", "e2"] and c.article_ids == ["a1"]
+
+
 def test_other_story_is_refused() -> None:
     c = merge(None, event("e1"))
     with pytest.raises(ValueError, match="belongs to story"):

@@ -58,7 +58,9 @@ def test_event_with_range_and_without_target() -> None:
 
 
 def test_canonical_line() -> None:
-    story = merge(merge(None, seed_event()), seed_event(event_id="ev-2", article_source="Xinhua"))
+    story = merge(
+        merge(None, seed_event()), seed_event(event_id="ev-2", article_id="a2", article_source="Xinhua")
+    )
     text = line(story)
     assert text.startswith("2022-09-19 RUSGOV → CHNGOV 043 CONSULT ×2 [Al Jazeera, Xinhua] sty-")
 
