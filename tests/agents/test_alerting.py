@@ -314,3 +314,20 @@ def test_alerts_from_agents_reach_the_webhook_queue() -> None:
         assert wired.webhook.queue.get_nowait().rule == "rus-chn"
 
     asyncio.run(scenario())
+
+
+def test_attaches_to_the_worker_app() -> None:
+    """``create_app(..., attach=[attach_alerting])``, as ``streams.app.build_app`` does."""
+    from agentkit import fresh_app
+
+    app, w, _ = fresh_app(attach=[attach_alerting])
+    wired: Alerting = app.alerting  # type: ignore[attr-defined]
+    settings = w.settings
+    assert wired.agents["route"].channel is w.events
+    assert wired.canonical_topic.get_topic_name() == settings.topics.canonical
+    assert wired.canonical_topic.config == {"cleanup.policy": "compact"}
+    assert wired.alerts_topic.get_topic_name() == settings.topics.alerts
+    assert wired.story_topic.get_topic_name() == f"{settings.app.id}-stories"
+    assert wired.dyad_topic.get_topic_name() == f"{settings.app.id}-dyadwin"
+    assert {t.name for t in (wired.stories, wired.windows)} == {"stories", "dyadwin"}
+    assert wired.rules.rules == [] and wired.webhook is None  # no alerts_config: canonical stories only
