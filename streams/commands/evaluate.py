@@ -190,7 +190,7 @@ def parse_petrarch_records(text: str) -> list[PetrRecord]:
     return out
 
 
-def eval_petrarch(path: Path, *, nlp, codebook, split: str = "all") -> tuple[dict, list[tuple]]:
+def eval_petrarch(path: Path, *, nlp, codebook, split: str = "all", petrarch_conventions: bool = True) -> tuple[dict, list[tuple]]:
     from streams.core.classify import find_codings
     from streams.core.clean import clean_article
     from streams.core.extract import extract
@@ -211,7 +211,8 @@ def eval_petrarch(path: Path, *, nlp, codebook, split: str = "all") -> tuple[dic
         if clean.codable and clean.text.strip():
             doc = nlp(clean.text)
             mentions = extract(doc, codebook=codebook, published_at=clean.published_at)
-            for c in find_codings(doc, mentions, codebook=codebook):
+            conv = petrarch_conventions
+            for c in find_codings(doc, mentions, codebook=codebook, main_only=not conv, readings=not conv):
                 codings.add((c.source.actor.code or "", (c.target.actor.code or "") if c.target else "", c.code))
         cat = per_cat.setdefault(rec.id.split("-")[0], Counter())
         if rec.expected:
@@ -236,6 +237,7 @@ def eval_petrarch(path: Path, *, nlp, codebook, split: str = "all") -> tuple[dic
         "exact": round(counts["exact"] / n, 4),
         "no_event_records": len(quiet),
         "no_event_ok": round(counts["no_event_ok"] / len(quiet), 4) if quiet else 0.0,
+        "conventions": "petrarch" if petrarch_conventions else "wirewatch",
     }
     rows = [(cat, c["records"], c["root_dyad"]) for cat, c in sorted(per_cat.items()) if c["records"]]
     return metrics, rows
@@ -276,7 +278,9 @@ def _cmd_petrarch(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise InputError(f"PETRARCH records file not found: {path}")
     codebook = load_codebook(Path(args.dictionaries))
-    metrics, rows = eval_petrarch(path, nlp=load_nlp(get_settings().nlp.model), codebook=codebook, split=args.split)
+    metrics, rows = eval_petrarch(
+        path, nlp=load_nlp(get_settings().nlp.model), codebook=codebook, split=args.split, petrarch_conventions=not args.wirewatch_readings
+    )
     print(_table(("category", "records", "root+dyad"), rows))
     print()
     print(_table(("metric", "value"), [(k, v) for k, v in metrics.items() if isinstance(v, float)]))
@@ -295,4 +299,9 @@ def register(subparsers) -> None:
     pe.add_argument("path", help="PETR.UnitTest.records.xml")
     pe.add_argument("--dictionaries", required=True, help="folder with the PETR.Validate.* dictionaries")
     pe.add_argument("--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)")
+    pe.add_argument(
+        "--wirewatch-readings",
+        action="store_true",
+        help="code as the stream does (main clause only; future/negated/intended acts recoded as intents, threats, refusals)",
+    )
     pe.set_defaults(func=_cmd_petrarch)

@@ -52,7 +52,8 @@ NOMINAL_TRIGGERS: dict[str, str] = {
     "phone call": "041",
     "call": "041",
 }
-SYMMETRIC_CODES = frozenset({"040", "041", "043", "044", "045", "046", "030", "036", "057", "06", "060"})
+# Roots where "A and B did it" means they did it with each other.
+SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 
 # Heads of an xcomp that turn the action into an expression of intent, a refusal
 # or a threat ("agreed to expand", "ready to discuss", "refused to release").
@@ -168,6 +169,8 @@ def _volition_code(code: str) -> str | None:
     """An act stated as intended, planned or conditional: cooperation → intent (03),
     conflict → threat (13); verbal acts (09–12) and appeals stay as they are."""
     root = int(code[:2])
+    if not 1 <= root <= 20:
+        return None  # not a CAMEO code (a test dictionary's own)
     if 3 <= root <= 8:
         return _intent_code(code)
     if root >= 15 or root == 13:
@@ -211,7 +214,7 @@ def _has_future(verb: Token) -> bool:
             return True
     head = verb.head
     # "is going to restore", "plans to send"
-    return verb.dep_ == "xcomp" and head.lemma_.lower() in ("go", "plan", "intend", "prepare", "about") and head.i != verb.i
+    return verb.dep_ == "xcomp" and head.lemma_.lower() in ("go", "plan", "intend", "prepare") and head.i != verb.i
 
 
 def _future_code(code: str) -> str | None:
@@ -247,8 +250,8 @@ def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple
     return code, "verb", verb
 
 
-def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding]:
-    obligation = _obligation_codings(verb, sent, index, codebook)
+def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings: bool = True) -> list[Coding]:
+    obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
     m = match_verb(verb, codebook.verbs, index.is_actor)
@@ -258,7 +261,7 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[
             return light
     code, how = m.code, m.how
     actor_verb = verb
-    if verb.dep_ == "xcomp" and verb.head.i != verb.i:
+    if verb.dep_ == "xcomp" and verb.head.i != verb.i and readings:
         reading = _xcomp_reading(verb, code, index, codebook)
         if reading is None:
             return []  # the head verb's own code reads the whole phrase
@@ -266,10 +269,10 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[
         if new_how == "intent":
             code, how = new_code, "intent"
     modality = _modality(verb)
-    if modality is Modality.NEGATED and 3 <= int(code[:2]) <= 8:
+    if readings and modality is Modality.NEGATED and 3 <= int(code[:2]) <= 8:
         # "will not accept refugees", "did not agree": a refusal is itself the event
         code, how, modality = _refusal_code(code), "intent", Modality.ASSERTED
-    if how != "intent" and (_has_future(verb) or _conditional(verb)) and modality is not Modality.NEGATED:
+    if readings and how != "intent" and (_has_future(verb) or _conditional(verb)) and modality is not Modality.NEGATED:
         future = _future_code(code)
         if future is not None:
             code, how = future, "intent"
@@ -278,7 +281,8 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[
     target_slot = m.target_slot if actor_verb.i == verb.i else None
     source_slot = m.source_slot if actor_verb.i == verb.i else None
     codings = []
-    for dyad in find_dyads(actor_verb, index, target_slot=target_slot, source_slot=source_slot):
+    symmetric = code[:2] in SYMMETRIC_ROOTS
+    for dyad in find_dyads(actor_verb, index, target_slot=target_slot, source_slot=source_slot, symmetric=symmetric):
         c = code
         if dyad.reversed_ and m.reverse_code:
             c = m.reverse_code
@@ -363,8 +367,16 @@ def _depth(tok: Token) -> int:
     return d
 
 
-def find_codings(doc: Doc, mentions: Mentions, *, codebook, main_only: bool = MAIN_EVENTS_ONLY) -> list[Coding]:
-    """Every coded reading of every sentence, unmerged (also used by the PETRARCH evaluation)."""
+def find_codings(
+    doc: Doc, mentions: Mentions, *, codebook, main_only: bool = MAIN_EVENTS_ONLY, readings: bool = True
+) -> list[Coding]:
+    """Every coded reading of every sentence, unmerged (also used by the PETRARCH evaluation).
+
+    ``readings=False`` and ``main_only=False`` give PETRARCH-2's own conventions: every
+    coded clause, and no recoding of future/negated/intended acts into CAMEO's intent,
+    threat, refusal and demand codes (which the CAMEO manual asks for and PETRARCH-2's
+    validation suite does not expect).
+    """
     index = ActorIndex(doc, mentions.actors, getattr(codebook, "agents", None))
     discards = getattr(codebook, "discards", None)
     if discards is not None and discards.discards_story(doc.text):
@@ -376,10 +388,11 @@ def find_codings(doc: Doc, mentions: Mentions, *, codebook, main_only: bool = MA
         codings: list[Coding] = []
         for tok in sent:
             if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp")):
-                codings.extend(_verb_codings(tok, sent, index, codebook))
+                codings.extend(_verb_codings(tok, sent, index, codebook, readings))
             elif tok.pos_ in ("NOUN", "PROPN"):
                 codings.extend(_nominal_codings(tok, sent, index))
-        codings = [c for c in codings if not _is_media(c.source)]
+        # An outlet reporting is a frame, not an event ("Al Jazeera reports that …").
+        codings = [c for c in codings if not (_is_media(c.source) and _reporting(doc[c.trigger]))]
         substantive = [c for c in codings if not c.code.startswith("01")]
         if substantive:
             codings = substantive
@@ -390,6 +403,10 @@ def find_codings(doc: Doc, mentions: Mentions, *, codebook, main_only: bool = MA
             codings = [c for c in codings if _depth(doc[c.trigger]) == top]
         out.extend(codings)
     return out
+
+
+def _reporting(tok: Token) -> bool:
+    return tok.lemma_.lower() in REPORT_VERBS or tok.lemma_.lower() in ("quote", "cite", "write", "broadcast", "publish")
 
 
 def _is_media(m: ActorMention) -> bool:

@@ -23,7 +23,9 @@ from streams.core.mentions import ActorMention
 
 _TARGET_PREPS = ("with", "to", "against", "on", "for", "toward", "towards", "from", "into", "at", "over", "about", "between", "by", "of", "in")
 _NP_MOD_DEPS = ("compound", "poss", "amod", "nmod", "appos", "npadvmod")
-_NP_PREPS = frozenset({"of", "from", "in"})
+_NP_PREPS = frozenset({"of", "from", "in", "by"})
+# Prepositions that say where or when, not to whom: tried last for a target.
+_LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "along", "during", "inside", "outside", "throughout", "across"})
 _PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "his", "its", "their"})
 _BOTH = frozenset({"both", "two"})
 _BOTH_NOUNS = frozenset({"side", "party", "country", "leader", "government", "nation", "delegation", "minister", "president"})
@@ -179,26 +181,34 @@ def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
 
 
 def _target_tokens(verb: Token) -> list[Token]:
+    """Candidate target heads, best first: objects, the object's own phrases ("an attack
+    *by* X", "ties *with* Y"), the verb's non-locative phrases, then locative ones."""
     out: list[Token] = []
     children = list(verb.children)
-    passive_subj = [c for c in children if c.dep_ == "nsubjpass"]
-    out.extend(passive_subj)
-    out.extend(c for c in children if c.dep_ in ("dobj", "dative", "iobj", "attr", "oprd"))
-    preps = [c for c in children if c.dep_ in ("prep", "agent") and c.dep_ != "agent"]
-    for p in sorted(preps, key=lambda c: _TARGET_PREPS.index(c.lower_) if c.lower_ in _TARGET_PREPS else 99):
-        out.extend(c for c in p.children if c.dep_ == "pobj")
-    for obj in [c for c in children if c.dep_ in ("dobj",)]:
+    out.extend(c for c in children if c.dep_ == "nsubjpass")
+    objs = [c for c in children if c.dep_ in ("dobj", "dative", "iobj", "attr", "oprd")]
+    out.extend(objs)
+    for obj in [c for c in objs if c.dep_ == "dobj"]:
         for p in obj.children:
-            if p.dep_ == "prep":
+            if p.dep_ == "prep" and p.lower_ not in _LOCATIVE_PREPS:
                 out.extend(c for c in p.children if c.dep_ == "pobj")
         for c in obj.children:
             if c.dep_ == "acl":
                 out.extend(x for x in c.children if x.dep_ in ("dobj",))
+    preps = [c for c in children if c.dep_ == "prep"]
+    rank = lambda c: (c.lower_ in _LOCATIVE_PREPS, _TARGET_PREPS.index(c.lower_) if c.lower_ in _TARGET_PREPS else 99)  # noqa: E731
+    for p in sorted(preps, key=rank):
+        if p.lower_ in _LOCATIVE_PREPS:
+            continue
+        out.extend(c for c in p.children if c.dep_ == "pobj")
     for x in [c for c in children if c.dep_ in ("xcomp", "ccomp")]:
-        out.extend(c for c in x.children if c.dep_ in ("dobj", "nsubj"))
+        out.extend(c for c in x.children if c.dep_ in ("dobj", "nsubj", "nsubjpass"))
         for p in x.children:
-            if p.dep_ == "prep":
+            if p.dep_ == "prep" and p.lower_ not in _LOCATIVE_PREPS:
                 out.extend(c for c in p.children if c.dep_ == "pobj")
+    for p in sorted(preps, key=rank):
+        if p.lower_ in _LOCATIVE_PREPS:
+            out.extend(c for c in p.children if c.dep_ == "pobj")
     return out
 
 
@@ -213,8 +223,9 @@ def _deep_target(verb: Token, index: ActorIndex, sources: list[ActorMention]) ->
         for tok in frontier:
             m = index.at(tok)
             if m is not None and m not in sources and tok.dep_ in ("pobj", "dobj", "poss", "compound", "dative", "attr", "oprd", "appos", "conj", "nmod", "amod"):
-                return [m]
-            nxt.extend(c for c in tok.children if c.dep_ not in _NO_DESCEND and c.dep_ not in ("relcl", "acl"))
+                found = [a for a in np_actors(tok, index) if a not in sources]
+                return found or [m]
+            nxt.extend(c for c in tok.children if c.dep_ not in _NO_DESCEND and c.dep_ != "relcl")
         frontier = nxt
         if not frontier:
             break
@@ -261,7 +272,11 @@ def _code(m: ActorMention) -> str:
     return m.actor.code or m.actor.country or m.text
 
 
-def find_dyads(verb: Token, index: ActorIndex, *, target_slot: Token | None = None, source_slot: Token | None = None) -> list[Dyad]:
+def find_dyads(
+    verb: Token, index: ActorIndex, *, target_slot: Token | None = None, source_slot: Token | None = None, symmetric: bool = True
+) -> list[Dyad]:
+    """Dyads of a verb. ``symmetric``: coordinated subjects with no other target face
+    each other ("A and B agreed"), as CAMEO codes agreements and meetings."""
     subj_toks, _passive = _subject_tokens(verb)
     sources: list[ActorMention] = []
     if source_slot is not None and index.at(source_slot) is not None:
@@ -293,7 +308,7 @@ def find_dyads(verb: Token, index: ActorIndex, *, target_slot: Token | None = No
                 if _code(s) != _code(t):
                     dyads.append(Dyad(s, t))
         return dyads
-    if len(sources) >= 2:
+    if len(sources) >= 2 and symmetric:
         # "A and B agreed …": they face each other, both ways.
         a, b = sources[0], sources[1]
         index.note_pair(verb.i, a, b)
