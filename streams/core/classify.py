@@ -254,7 +254,7 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
-    m = match_verb(verb, codebook.verbs, index.is_actor)
+    m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     if m is None or m.code is None or (m.pattern is None and verb.lemma_.lower() in LIGHT_VERBS):
         light = _light_verb_codings(verb, sent, index, blocked=m is not None and m.pattern is not None and m.code is None)
         if light or m is None or m.code is None:
@@ -281,13 +281,25 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
     target_slot = m.target_slot if actor_verb.i == verb.i else None
     source_slot = m.source_slot if actor_verb.i == verb.i else None
     codings = []
-    symmetric = code[:2] in SYMMETRIC_ROOTS
+    symmetric = code[:2] in SYMMETRIC_ROOTS or not readings
+    reverse = m.reverse_code if how in ("pattern", "verb") else None
     for dyad in find_dyads(actor_verb, index, target_slot=target_slot, source_slot=source_slot, symmetric=symmetric):
-        c = code
-        if dyad.reversed_ and m.reverse_code:
-            c = m.reverse_code
-        codings.append(Coding(dyad.source, dyad.target, c, verb.i, sent, how, modality))
-    return codings
+        codings.append(Coding(dyad.source, dyad.target, code, verb.i, sent, how, modality))
+        if reverse and dyad.target is not None and not dyad.reversed_:
+            # "[042:043]": A visits B, and B hosts A
+            codings.append(Coding(dyad.target, dyad.source, reverse, verb.i, sent, how, modality))
+    return _unique_codings(codings)
+
+
+def _unique_codings(codings: list[Coding]) -> list[Coding]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for c in codings:
+        key = (_actor_key(c.source), _actor_key(c.target), c.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def _obligation_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding] | None:

@@ -21,6 +21,9 @@ from streams.codebook.verbs import PREP_HEAD, Element, VerbDictionary, VerbEntry
 
 # Dependents that start another clause or event: their words are not the verb's.
 _CLAUSAL = frozenset({"conj", "cc", "ccomp", "advcl", "relcl", "parataxis", "punct", "mark", "acl", "csubj", "csubjpass"})
+# PETRARCH's verb phrase also holds a complement clause ("allowed that Mordor isn't a
+# really pleasant place"); wirewatch codes that clause as an event of its own.
+_CLAUSAL_WITH_CCOMP = _CLAUSAL - {"ccomp"}
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
@@ -38,13 +41,14 @@ class VerbMatch:
         return "pattern" if self.pattern is not None else "verb"
 
 
-def _phrase_tokens(verb: Token) -> tuple[list[Token], list[Token]]:
+def _phrase_tokens(verb: Token, with_ccomp: bool = False) -> tuple[list[Token], list[Token]]:
     before: list[Token] = []
     after: list[Token] = []
+    clausal = _CLAUSAL_WITH_CCOMP if with_ccomp else _CLAUSAL
 
     def walk(tok: Token, top: bool) -> None:
         for child in tok.children:
-            if top and child.dep_ in _CLAUSAL:
+            if top and child.dep_ in clausal:
                 continue
             if not top and child.dep_ in ("conj", "cc", "relcl", "ccomp", "advcl", "parataxis", "punct"):
                 # inside an object, a coordinated noun is still part of the phrase
@@ -144,7 +148,7 @@ def _fallback_forms(verb: Token) -> list[str]:
     return out
 
 
-def match_verb(verb: Token, verbs: VerbDictionary, is_actor) -> VerbMatch | None:
+def match_verb(verb: Token, verbs: VerbDictionary, is_actor, *, with_ccomp: bool = False) -> VerbMatch | None:
     """The best dictionary reading of ``verb``, or None if the verb is not in it."""
     entries = verbs.lookup(verb.lemma_)
     if not entries:
@@ -159,7 +163,7 @@ def match_verb(verb: Token, verbs: VerbDictionary, is_actor) -> VerbMatch | None
         return None
     # A multi-word verb ("clear up") beats the bare one when its particle is there.
     entries.sort(key=lambda e: -len(e.particles))
-    before, after = _phrase_tokens(verb)
+    before, after = _phrase_tokens(verb, with_ccomp)
     best: VerbMatch | None = None
     best_score = -1
     seen: set[int] = set()
