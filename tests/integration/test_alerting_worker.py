@@ -1,4 +1,4 @@
-"""The worker with alerting on the real broker: canonical stories and alerts from the sample wire.
+"""The worker with alerting on the real broker: canonical stories, alerts and webhook from the sample wire.
 
 Expected values come from the offline coder and the pure functions (``dedup.merge``,
 ``alerts.evaluate_watch``), so the test checks the streaming wiring, not the coder:
@@ -9,9 +9,13 @@ adds no canonical record and no alert.
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import yaml
 from streamkit import (
     REPO,
     StreamEnv,
@@ -46,6 +50,19 @@ def summary(stories: dict[str, CanonicalEvent]) -> dict[str, tuple]:
     return {k: tuple(str(getattr(s, f)) for f in FIELDS) for k, s in stories.items()}
 
 
+class Hook(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append(json.loads(body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(kafka_bootstrap, tmp_path):
     env = StreamEnv(kafka_bootstrap, tmp_path)
     env.create_topics()
@@ -64,7 +81,16 @@ def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(k
     }
     assert expected_alerts
 
-    worker = Worker(env, extra_env={"WIREWATCH_APP__ALERTS_CONFIG": str(RULES)}).start()
+    # The example rules plus a webhook: a real HTTP server in this process receives every alert.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    Hook.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rules_file = tmp_path / "rules.yaml"
+    config = yaml.safe_load(RULES.read_text())
+    config["webhook"] = {"url": f"http://127.0.0.1:{server.server_address[1]}/alerts", "backoff_s": 0.1}
+    rules_file.write_text(yaml.safe_dump(config))
+
+    worker = Worker(env, extra_env={"WIREWATCH_APP__ALERTS_CONFIG": str(rules_file)}).start()
     canonical = TopicReader(kafka_bootstrap, env.topics["canonical"])
     alert_reader = TopicReader(kafka_bootstrap, env.topics["alerts"])
     topics = [*pipeline_topics(env), env.topics["events"], f"{env.app_id}-stories", f"{env.app_id}-dyadwin"]
@@ -83,6 +109,7 @@ def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(k
             return {Alert.model_validate_json(r.value).alert_id for r in alert_reader.records}
 
         poll(lambda: alert_ids() == expected_alerts, timeout_s=60, what="the watch alerts")
+        poll(lambda: {a["alert_id"] for a in Hook.received} == expected_alerts, timeout_s=60, what="webhook")
         poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, topics), timeout_s=120, what="caught up")
         stories_before, alerts_before = len(canonical.records), len(alert_reader.records)
 
@@ -95,7 +122,9 @@ def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(k
         assert summary(latest_by_key(canonical)) == summary(expected)
         assert len(canonical.records) == stories_before  # nothing re-published
         assert alert_ids() == expected_alerts and len(alert_reader.records) == alerts_before
+        assert len(Hook.received) == len(expected_alerts)  # each alert delivered once
     finally:
+        server.shutdown()
         canonical.close()
         alert_reader.close()
         code = worker.stop()
