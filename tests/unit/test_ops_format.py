@@ -9,7 +9,7 @@ import pytest
 from schemas import Actor, Cameo, DateRange, DeadLetter, DiplomaticEvent, Evidence, Plover, RawArticle
 from schemas.alerts import Alert
 from streams.adapters.ops_admin import parse_time
-from streams.commands.ops import format_record
+from streams.adapters.pretty import format_record
 from streams.core.dedup import merge
 from streams.errors import ConfigError
 
