@@ -687,14 +687,12 @@ def find_actor_mentions(doc: Doc, codebook, when: date | None) -> list[ActorMent
                 continue
             chosen.append(r)
     # several codes on one span (PETRARCH's "FRO/BIL/SAM") stay as parallel mentions
+    by_span = {(c.start, c.end): c for c in chosen if c.how == "dictionary"}
+    chosen_ids = {id(c) for c in chosen}
     chosen.extend(
         r
         for r in dictionary
-        if any(
-            c.start == r.start and c.end == r.end and c.code != r.code and c.how == "dictionary"
-            for c in chosen
-        )
-        and r not in chosen
+        if (c := by_span.get((r.start, r.end))) is not None and c.code != r.code and id(r) not in chosen_ids
     )
     chosen.sort(key=lambda r: (r.start, r.end))
     return [_to_mention(doc, r, ctx) for r in chosen]

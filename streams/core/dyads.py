@@ -122,6 +122,31 @@ def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMentio
     return out
 
 
+_COORD_PATH = frozenset({"conj", "cc", "compound", "amod", "nmod", "appos", "det", "punct", "nummod"})
+
+
+def _coordinated(tok: Token, index: ActorIndex, have: list[ActorMention]) -> list[ActorMention]:
+    """Every actor coordinated in a subject, however the parser nested the list
+    ("Arnor, Calenardhon and the evil awful Gondor"): mentions reached from the head
+    through conjunctions and modifiers only (not possessives or prepositions)."""
+    out: list[ActorMention] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ not in _COORD_PATH:
+                continue
+            m = index.at(c)
+            if m is not None and m not in have and m not in out and not any(_overlap(m, h) for h in have):
+                out.append(m)
+            stack.append(c)
+    return out
+
+
+def _overlap(a: ActorMention, b: ActorMention) -> bool:
+    return a.token_start < b.token_end and b.token_start < a.token_end
+
+
 def _antecedent(pron: Token, index: ActorIndex) -> ActorMention | None:
     """A pronoun's actor: the subject of the clause it is reported in ("Putin said he
     was ready"), else the nearest earlier subject actor, else the nearest earlier actor."""
@@ -194,7 +219,8 @@ def _target_tokens(verb: Token) -> list[Token]:
                 out.extend(c for c in p.children if c.dep_ == "pobj")
         for c in obj.children:
             if c.dep_ == "acl":
-                out.extend(x for x in c.children if x.dep_ in ("dobj",))
+                # "expressed hopes that Osgiliath could be drawn in", "an accord to supply Gondor"
+                out.extend(x for x in c.children if x.dep_ in ("dobj", "nsubj", "nsubjpass"))
     preps = [c for c in children if c.dep_ == "prep"]
     rank = lambda c: (c.lower_ in _LOCATIVE_PREPS, _TARGET_PREPS.index(c.lower_) if c.lower_ in _TARGET_PREPS else 99)  # noqa: E731
     for p in sorted(preps, key=rank):
@@ -287,6 +313,7 @@ def find_dyads(
     else:
         for s in subj_toks:
             sources.extend(np_actors(s, index))
+            sources.extend(_coordinated(s, index, sources))
     sources = _unique(sources)
     if not sources:
         sources = [m for m in (agent_only(s, index) for s in subj_toks) if m is not None]

@@ -197,11 +197,20 @@ def _mention_for(tok: Token, actors: Sequence[ActorMention]) -> ActorMention | N
 
 def find_quotes(doc: Doc, actors: Sequence[ActorMention]) -> list[QuoteMention]:
     out: list[QuoteMention] = []
-    for a, b in quote_spans(doc.text):
+    spans = quote_spans(doc.text)
+    if not spans:
+        return out
+    # Token.sent walks the document each time: index the sentences once
+    sents = list(doc.sents)
+    sent_of = [0] * len(doc)
+    for k, s in enumerate(sents):
+        for i in range(s.start, s.end):
+            sent_of[i] = k
+    for a, b in spans:
         inside = doc.char_span(a, b, alignment_mode="expand")
         if inside is None or len(inside) == 0:
             continue
-        sent = doc[inside.start].sent
+        sent = sents[sent_of[inside.start]]
         speaker = _according_to([t for t in sent if t.i < inside.start])
         if speaker is None:
             # the quotation's topmost token, then up the parse

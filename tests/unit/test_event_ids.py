@@ -98,7 +98,20 @@ def test_different_dates_are_different_events(codebook) -> None:
     assert forward == ["2022-09-01", "2022-09-20"]
 
 
-def test_media_never_acts(codebook) -> None:
-    doc = _doc([MET])
-    mentions = Mentions(actors=(_actor(doc, 0, "MED", None), _actor(doc, 2, "CHNGOV", "CHN")))
-    assert classify(doc, mentions, codebook=codebook, clean=_clean(doc), coder_version="v1") == []
+REPORTS = [
+    ("Xinhua", "Xinhua", "PROPN", 1, "nsubj"),
+    ("reports", "report", "VERB", 1, "ROOT"),
+    ("Putin", "Putin", "PROPN", 3, "nsubj"),
+    ("met", "meet", "VERB", 1, "ccomp"),
+    ("Xi", "Xi", "PROPN", 3, "dobj"),
+    (".", ".", "PUNCT", 1, "punct"),
+]
+
+
+def test_an_outlet_reporting_is_a_frame_not_an_actor(codebook) -> None:
+    doc = _doc([REPORTS])
+    actors = (_actor(doc, 0, "MED", None), _actor(doc, 2, "RUSGOV", "RUS"), _actor(doc, 4, "CHNGOV", "CHN"))
+    events = classify(doc, Mentions(actors=actors), codebook=codebook, clean=_clean(doc), coder_version="v1")
+    assert events, "the reported meeting is an event"
+    assert all(e.source.code != "MED" and (e.target is None or e.target.code != "MED") for e in events)
+    assert any(e.source.code == "RUSGOV" and e.target.code == "CHNGOV" and e.cameo.root == "04" for e in events)
