@@ -307,11 +307,13 @@ def committed_offsets(
 
 def reset_group(
     admin: KafkaAdminClient, group: str, ranges: Sequence[PartitionRange]
-) -> dict[TopicPartition, int | None]:
-    """Point ``group``'s committed offsets at each range's start; returns the previous offsets.
+) -> list[tuple[PartitionRange, int | None]]:
+    """Rewind ``group``'s committed offsets to each range's start; return (applied range, previous offset).
 
-    The group must have no live members: Kafka rejects commits from outside an active group,
-    and a running worker would overwrite them with its own position anyway.
+    Only ever rewinds: a partition whose group offset is already before the range
+    start keeps it, so a replay never skips records the worker has not processed yet.
+    The group must have no live members: Kafka rejects commits from outside an active
+    group, and a running worker would overwrite them with its own position anyway.
     """
     state, members = group_state(admin, group)
     if members:
@@ -320,14 +322,19 @@ def reset_group(
             "first, or use `wirewatch replay --republish` while they run"
         )
     previous = committed_offsets(admin, group, [r.partition for r in ranges])
+    applied = []
+    for r in ranges:
+        before = previous.get(r.partition)
+        start = r.start if before is None else min(r.start, before)
+        applied.append((PartitionRange(r.partition, start, max(start, r.stop)), before))
     errors = admin.alter_group_offsets(
-        group, {r.partition: OffsetAndMetadata(r.start, "", -1) for r in ranges}
+        group, {r.partition: OffsetAndMetadata(r.start, "", -1) for r, _ in applied}
     )
     failed = {tp: err for tp, err in errors.items() if getattr(err, "errno", 0)}
     if failed:
         detail = ", ".join(f"{tp.topic}[{tp.partition}]: {err.__name__}" for tp, err in failed.items())
         raise BrokerError(f"could not reset the offsets of group {group!r}: {detail}")
-    return previous
+    return applied
 
 
 def republish(

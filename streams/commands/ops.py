@@ -339,12 +339,14 @@ def _replay(args: argparse.Namespace) -> int:
                 )
             print(f"republished {sent} raw record(s) {span} to {raw}", file=sys.stderr)
             return 0
-        previous = ops_admin.reset_group(admin, group, ranges)
-        for r in ranges:
-            before = previous.get(r.partition)
+        applied = ops_admin.reset_group(admin, group, ranges)
+        ranges = [r for r, _ in applied]
+        total = sum(r.count for r in ranges)
+        for r, before in applied:
+            kept = " (unchanged: a replay never moves a group forward)" if before == r.start else ""
             print(
                 f"{raw}[{r.partition.partition}]: group {group} offset {'none' if before is None else before}"
-                f" → {r.start} ({r.count} record(s) to reprocess)"
+                f" → {r.start}{kept} ({r.count} record(s) to reprocess)"
             )
         print(
             f"reset consumer group {group}: {total} raw record(s) {span} will be reprocessed "

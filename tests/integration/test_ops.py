@@ -300,11 +300,12 @@ def test_replay_reset_rewinds_a_stopped_group_and_refuses_a_running_one(
         ranges = _ranges(settings, None)
         for _ in range(20):  # the closed member leaves the group asynchronously
             try:
-                previous = ops_admin.reset_group(admin, group, ranges)
+                applied = ops_admin.reset_group(admin, group, ranges)
                 break
             except BrokerError:
                 time.sleep(1)
-        assert sum(previous.values()) == 6  # where the group was: the end of the log
+        assert sum(before for _, before in applied) == 6  # where the group was: the end of the log
+        assert sum(r.count for r, _ in applied) == 6
         assert {
             tp.partition: off
             for tp, off in ops_admin.committed_offsets(admin, group, [r.partition for r in ranges]).items()
@@ -313,6 +314,17 @@ def test_replay_reset_rewinds_a_stopped_group_and_refuses_a_running_one(
     again = consume_group(6)
     assert sorted(again) == sorted(first)  # the whole range is delivered again, nothing new written
     assert len(read_all(kafka_bootstrap, raw, 6)) == 6
+
+    # A replay never moves a group forward: with 4 unprocessed records, "--from now" keeps the
+    # group where it is instead of skipping them.
+    _publish_batch(kafka_bootstrap, raw, [f"b-{i}" for i in range(4)])
+    time.sleep(1.2)
+    with ops_admin.admin_client(settings.kafka) as admin:
+        later = _ranges(settings, datetime.now(UTC))
+        assert sum(r.count for r in later) == 0
+        applied = ops_admin.reset_group(admin, group, later)
+        assert sum(r.count for r, _ in applied) == 4 and all(r.start == before for r, before in applied)
+    assert sorted(consume_group(4)) == [f"b-{i}" for i in range(4)]
 
 
 def test_cli_publish_then_tail(kafka_bootstrap, unique_topic, monkeypatch, capsys) -> None:
