@@ -27,7 +27,9 @@ raw log stays a faithful record (no copies), records keep their partitions and
 offsets (so dead letters still point at the right place), and the ledger tables
 replace each article's old events with the new coder's (event ids are
 deterministic, so re-coding with the same coder version changes no count).
---wait then shows a progress bar until the worker has caught up.
+A reset only ever rewinds: a partition the worker has not reached yet keeps
+its offset, so nothing unprocessed is skipped. --wait then shows a progress bar
+until the restarted worker has caught up.
 
 --republish: copy the records in [--from, --to) back onto the raw topic (same
 key and value, a `wirewatch-replay-of: topic/partition/offset` header) while
