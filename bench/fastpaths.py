@@ -11,17 +11,18 @@ fails if any event differs.
 1. ``match_verb``: the pattern search turned every phrase token into Python
    strings again for every pattern element (4.5 M ``_match_seq`` calls per 100
    articles). Here each phrase's (lower text, lower lemma, is_punct) triples are
-   read once, and a pattern whose word element cannot match any token of the
-   phrase (its first word is neither a text, a lemma nor a plural-stripped
-   lemma there) is dropped before the ordered scan: a necessary condition, so
-   the result is unchanged.
+   read once (``_phrase_tokens`` returns a list that carries them), and a pattern
+   whose word element cannot match any token of the phrase (its first word is
+   neither a text, a lemma nor a plural-stripped lemma there) is dropped before
+   the ordered scan: a necessary condition, so the result is unchanged.
 2. Discard lists: ``(?<!\\w)A|(?<!\\w)B|...`` with ``re.IGNORECASE`` makes ``re``
    try all ~500 alternatives at every character. Matching lower-cased text with
    a case-sensitive ``(?<!\\w)(?:A|B|...)`` lets ``re`` skip a branch on its first
    literal character. Same phrases, same word-boundary rules.
-3. ``find_quotes``: ``Token.sent`` rebuilds ``doc.sents`` on every call (one full
-   pass over the document per quotation). The sentence is looked up by bisection
-   in one list of sentence starts instead.
+3. ``find_quotes``: ``Token.sent`` rebuilds ``doc.sents`` on every call and
+   ``Doc.text`` re-joins every token on every access (each a full pass over the
+   document, several per quotation). The sentence is looked up by bisection in
+   one list of sentence starts, and the text is read once per Doc.
 """
 
 from __future__ import annotations
@@ -31,105 +32,75 @@ import bisect
 import re
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 # --- 1. verb patterns -------------------------------------------------------------------------------
 
 
+class Phrase(list):
+    """A verb phrase's tokens plus their word forms, read once per phrase."""
+
+    forms: list[tuple[str, str, bool]]
+    texts: frozenset[str]
+    lemmas: frozenset[str]
+
+
+def _phrase(toks) -> Phrase:
+    out = Phrase(toks)
+    out.forms = [(t.text.lower(), t.lemma_.lower(), t.is_punct) for t in toks]
+    out.texts = frozenset(f[0] for f in out.forms if not f[2])
+    out.lemmas = frozenset(f[1] for f in out.forms if not f[2])
+    return out
+
+
+def _possible(el, texts: frozenset[str], lemmas: frozenset[str]) -> bool:
+    """Necessary for a word element to match anywhere in the phrase: some alternative's
+    first word equals a token's text or lemma, or its plural-stripped form a lemma."""
+    for alt in el.alternatives:
+        if not alt:
+            return True
+        w = alt[0]
+        if w in texts or w in lemmas or w.rstrip("s") in lemmas:
+            return True
+    return False
+
+
 def install_verbmatch() -> None:
-    from streams.core import classify, verbmatch
+    """Wrap the module's own helpers (names, not copies, so the proposal follows the module)."""
+    from streams.core import verbmatch as vm
 
-    vm = verbmatch
+    orig_phrase, orig_seq, orig_elements = vm._phrase_tokens, vm._match_seq, vm._match_elements
 
-    def forms(toks):
-        return [(t.text.lower(), t.lemma_.lower(), t.is_punct) for t in toks]
+    def phrase_tokens(verb):
+        before, after = orig_phrase(verb)
+        return _phrase(before), _phrase(after)
 
-    def match_seq(words, fs, i):
-        j, n = i, len(fs)
+    def match_seq(words, toks, i):
+        forms = getattr(toks, "forms", None)
+        if forms is None:
+            return orig_seq(words, toks, i)
+        j, n = i, len(forms)
         for w in words:
-            while j < n and fs[j][2]:
+            while j < n and forms[j][2]:
                 j += 1
             if j >= n:
                 return None
-            text, lemma, _ = fs[j]
+            text, lemma, _ = forms[j]
             if w != text and w != lemma and w.rstrip("s") != lemma:
                 return None
             j += 1
         return j
 
-    def possible(el, texts, lemmas):
-        for alt in el.alternatives:
-            if not alt:
-                return True
-            w = alt[0]
-            if w in texts or w in lemmas or w.rstrip("s") in lemmas:
-                return True
-        return False
+    def match_elements(elements, toks, *args, **kwargs):
+        texts = getattr(toks, "texts", None)
+        if texts is not None:
+            for el in elements:
+                if not el.is_marker and not _possible(el, texts, toks.lemmas):
+                    return False
+        return orig_elements(elements, toks, *args, **kwargs)
 
-    def match_elements(elements, toks, fs, is_actor, slots, texts, lemmas):
-        for el in elements:
-            if not el.is_marker and not possible(el, texts, lemmas):
-                return False
-        pos = 0
-        for el in elements:
-            found = False
-            for k in range(pos, len(toks)):
-                if el.is_marker:
-                    if is_actor(toks[k]):
-                        slots.setdefault(el.marker or "+", toks[k])
-                        pos, found = k + 1, True
-                        break
-                    continue
-                for alt in el.alternatives:
-                    end = match_seq(alt, fs, k)
-                    if end is not None:
-                        pos, found = end, True
-                        break
-                if found:
-                    break
-            if not found:
-                return False
-        return True
-
-    def match_verb(verb, verbs, is_actor):
-        entries = verbs.lookup(verb.lemma_)
-        if not entries:
-            return None
-        entries = [e for e in entries if vm._particles_ok(e, verb)]
-        if not entries:
-            return None
-        entries.sort(key=lambda e: -len(e.particles))
-        before, after = vm._phrase_tokens(verb)
-        bf, af = forms(before), forms(after)
-        bt = {f[0] for f in bf if not f[2]}
-        bl = {f[1] for f in bf if not f[2]}
-        at = {f[0] for f in af if not f[2]}
-        al = {f[1] for f in af if not f[2]}
-        best = None
-        best_score = -1
-        seen: set[int] = set()
-        for entry in entries:
-            if id(entry.patterns) in seen:
-                continue
-            seen.add(id(entry.patterns))
-            for pat in entry.patterns:
-                if pat.words <= best_score:
-                    continue
-                slots: dict = {}
-                if not match_elements(pat.before, before, bf, is_actor, slots, bt, bl):
-                    continue
-                if not match_elements(pat.after, after, af, is_actor, slots, at, al):
-                    continue
-                best_score = pat.words
-                best = vm.VerbMatch(entry, pat, pat.code, pat.reverse_code, slots.get("+"), slots.get("$"))
-        if best is not None:
-            return best
-        first = entries[0]
-        return vm.VerbMatch(first, None, first.code, first.reverse_code)
-
-    classify.match_verb = match_verb
+    vm._phrase_tokens, vm._match_seq, vm._match_elements = phrase_tokens, match_seq, match_elements
 
 
 # --- 2. discard lists -------------------------------------------------------------------------------
@@ -173,54 +144,79 @@ def fast_discards(path: Path | None = None) -> FastDiscards:
 # --- 3. quotations ----------------------------------------------------------------------------------
 
 
+def sent_of(tok):
+    """``tok.sent`` from one list of sentence starts per Doc (kept in ``doc.user_data``)."""
+    doc = tok.doc
+    cached = doc.user_data.get("_bench_sents")
+    if cached is None:
+        sents = list(doc.sents)
+        cached = doc.user_data["_bench_sents"] = ([s.start for s in sents], sents)
+    starts, sents = cached
+    return sents[bisect.bisect_right(starts, tok.i) - 1]
+
+
+def text_of(doc) -> str:
+    """``doc.text`` joins every token's text on each access: once per Doc is enough."""
+    text = doc.user_data.get("_bench_text")
+    if text is None:
+        text = doc.user_data["_bench_text"] = doc.text
+    return text
+
+
 def install_quotes() -> None:
+    """``find_quotes`` with its one ``Token.sent`` call replaced (a source edit, so the
+    proposal follows the module as it changes)."""
+    import inspect
+
     from streams.core import extract
     from streams.core import quotes as q
-    from streams.core.mentions import QuoteMention
 
-    def find_quotes(doc, actors: Sequence):
-        out = []
-        spans = q.quote_spans(doc.text)
-        if not spans:
-            return out
-        sents = list(doc.sents)
-        starts = [s.start for s in sents]
-        for a, b in spans:
-            inside = doc.char_span(a, b, alignment_mode="expand")
-            if inside is None or len(inside) == 0:
-                continue
-            sent = sents[bisect.bisect_right(starts, inside.start) - 1]
-            speaker = q._according_to([t for t in sent if t.i < inside.start])
-            if speaker is None:
-                top = min(inside, key=lambda t: len(list(t.ancestors)))
-                speaker = q._reporting_subject(top)
-            if speaker is None:
-                subj = q._subject(sent.root)
-                if subj is not None and q._mention_for(subj, actors) is not None:
-                    speaker = subj
-            speaker_text = None
-            mention = None
-            if speaker is not None:
-                s, e = q.speaker_phrase(speaker)
-                speaker_text = doc[s:e].text
-                mention = q._mention_for(speaker, actors)
-            quote = QuoteMention(
-                start=a, end=b, text=doc.text[a:b], speaker_text=speaker_text, speaker=mention
-            )
-            out.append(quote)
-        return out
-
-    extract.find_quotes = find_quotes
+    src = inspect.getsource(q.find_quotes)
+    needle = "doc[inside.start].sent"
+    if needle not in src:
+        raise SystemExit("quotes.find_quotes no longer reads Token.sent: proposal 3 is out of date")
+    namespace = dict(vars(q), _bench_sent_of=sent_of, _bench_text=text_of)
+    src = src.replace(needle, "_bench_sent_of(doc[inside.start])").replace("doc.text", "_bench_text(doc)")
+    exec(src, namespace)  # noqa: S102 - our own source
+    extract.find_quotes = namespace["find_quotes"]
 
 
 # --- measure and check ------------------------------------------------------------------------------
+
+
+def bench_pipeline(args: argparse.Namespace) -> int:
+    import json
+
+    from streams.adapters.nlp import load_coder
+    from streams.commands.bench import pipeline
+    from streams.settings import get_settings
+
+    coder = load_coder(get_settings().nlp.model_copy(update={"batch_size": args.batch_size}))
+    coder.codebook = replace(coder.codebook, discards=fast_discards())
+    install_verbmatch()
+    install_quotes()
+    result = pipeline.run(args.input, limit=args.limit, batch_size=args.batch_size, repeat=args.repeat)
+    result["fastpaths"] = True
+    print(pipeline.render(result))
+    print(json.dumps(result, default=str, sort_keys=True))
+    return 0
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="measure the proposed fast paths; fail if any event changes")
     ap.add_argument("--input", type=Path, required=True)
     ap.add_argument("--limit", type=int, default=100)
+    ap.add_argument("--profile", action="store_true", help="cProfile the patched run (top 25 by own time)")
+    ap.add_argument(
+        "--bench-pipeline",
+        action="store_true",
+        help="run `wirewatch bench pipeline` (all articles, --repeat rounds) with the fast paths installed",
+    )
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--batch-size", type=int, default=16)
     args = ap.parse_args()
+    if args.bench_pipeline:
+        return bench_pipeline(args)
 
     from streams.adapters.nlp import load_coder
     from streams.commands.bench.corpus import load_articles
@@ -247,6 +243,15 @@ def main() -> int:
     install_verbmatch()
     install_quotes()
     after_s, after = code(fast_cb)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.runcall(code, fast_cb)
+        stats = pstats.Stats(prof)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.print_callers("__get__")
     n = len(docs)
     print(f"{n} articles, extract+classify only (docs parsed beforehand):")
     print(f"  as committed         {before_s:7.2f} s  {1000 * before_s / n:7.1f} ms/article")
@@ -255,6 +260,12 @@ def main() -> int:
     same = before == after == disc
     events = sum(len(x) for x in before)
     print(f"events: {events}; identical with the fast paths: {same}")
+    for name, other in (("fast discards", disc), ("verbs + quotes", after)):
+        for k, (x, y) in enumerate(zip(before, other, strict=True)):
+            if x != y:
+                print(f"  {name}: article {cleans[k].article_id}: {len(x)} vs {len(y)} events")
+                print(f"    only before: {sorted(set(x) - set(y))[:1]}")
+                print(f"    only after:  {sorted(set(y) - set(x))[:1]}")
     return 0 if same else 1
 
 
