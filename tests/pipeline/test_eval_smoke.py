@@ -1,0 +1,62 @@
+"""``wirewatch eval`` on the bundled gold fixtures: the last line is the metrics JSON and
+the scores do not fall below what the coder reached when this test was written (minus
+a small margin), so a regression in classify or extract fails here.
+
+The numbers are in-sample: the rules were written while reading failures on these sets
+(see docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+from streams.cli import main
+
+GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
+MARGIN = 0.02
+
+
+def _run(argv: list[str]) -> tuple[str, dict]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(argv) == 0
+    lines = buf.getvalue().strip().splitlines()
+    return "\n".join(lines[:-1]), json.loads(lines[-1])
+
+
+def test_eval_plover() -> None:
+    table, metrics = _run(["eval", "plover", str(GOLD / "plover" / "PLOVER_GSR_CAMEO.json")])
+    assert "AGREE" in table and "event_recall" in table
+    assert metrics["dataset"] == "plover"
+    assert metrics["records"] == 322  # the DOCUMENT record is skipped
+    assert metrics["event_recall"] >= 0.58 - MARGIN
+    assert metrics["precision"] >= 0.71 - MARGIN
+    assert metrics["event_dyad"] >= 0.38 - MARGIN
+    assert metrics["emitted"] > 0
+
+
+def test_eval_petrarch() -> None:
+    folder = GOLD / "petrarch2"
+    table, metrics = _run(["eval", "petrarch", str(folder / "PETR.UnitTest.records.xml"), "--dictionaries", str(folder)])
+    assert "COMPOUND" in table
+    assert metrics["dataset"] == "petrarch" and metrics["conventions"] == "petrarch"
+    assert metrics["records"] == 284
+    assert metrics["root_dyad"] >= 0.70 - MARGIN
+    assert metrics["exact"] >= 0.67 - MARGIN
+    assert metrics["root_dyad_any"] >= metrics["root_dyad"]
+
+
+def test_eval_split_halves_partition_the_set() -> None:
+    _, odd = _run(["eval", "plover", str(GOLD / "plover" / "PLOVER_GSR_CAMEO.json"), "--split", "odd"])
+    _, even = _run(["eval", "plover", str(GOLD / "plover" / "PLOVER_GSR_CAMEO.json"), "--split", "even"])
+    assert odd["records"] + even["records"] == 322
+    assert odd["split"] == "odd" and even["split"] == "even"
+
+
+def test_eval_missing_file_is_one_line_error(capsys) -> None:
+    assert main(["eval", "plover", str(GOLD / "nope.json")]) != 0
+    err = capsys.readouterr().err
+    assert "not found" in err and "Traceback" not in err
