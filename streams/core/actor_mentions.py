@@ -173,6 +173,7 @@ class ActorContext:
         self.iso3: frozenset[str] = getattr(places, "iso3", None) or frozenset()
         self.when = when
         self.blocked: set[int] = set()  # tokens of '---' entries: known non-actors
+        self.ents = doc.ents  # Doc.ents rebuilds its tuple on every access
 
     # --- dictionary -----------------------------------------------------------------
 
@@ -180,6 +181,7 @@ class ActorContext:
         out: list[Resolved] = []
         for sent in self.doc.sents:
             toks = [t for t in sent if not t.is_space]
+            sentence: list[Resolved] = []
             for m in self.actors.find_all([t.text for t in toks]):
                 start, end = toks[m.start].i, toks[m.end - 1].i + 1
                 if not _case_fits(self.doc[start:end]):
@@ -196,8 +198,9 @@ class ActorContext:
                         continue
                     codes = (country,)
                 for code in codes:
-                    out.append(Resolved(start, end, code, "dictionary", m.entry.name))
-            out.extend(self._plural_demonyms(toks, out))
+                    sentence.append(Resolved(start, end, code, "dictionary", m.entry.name))
+            sentence.extend(self._plural_demonyms(toks, sentence))
+            out.extend(sentence)
         return out
 
     def _plural_demonyms(self, toks: Sequence[Token], found: Sequence[Resolved]) -> list[Resolved]:
@@ -353,6 +356,10 @@ def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> lis
     doc = ctx.doc
     out: list[Resolved] = []
     seen: set[int] = set()
+    covering: dict[int, list[Resolved]] = {}
+    for r in dictionary:
+        for i in range(r.start, r.end):
+            covering.setdefault(i, []).append(r)
     for sent in doc.sents:
         toks = [t for t in sent if not t.is_space]
         for m in ctx.agents.find_all([t.text for t in toks]):
@@ -381,7 +388,7 @@ def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> lis
             start = own[0].i
             while start < head.i and doc[start].dep_ == "det":
                 start += 1  # "the Chinese government" is mentioned as "Chinese government"
-            if any(r.start <= start and end <= r.end for r in dictionary):
+            if any(r.start <= start and end <= r.end for r in covering.get(start, ())):
                 continue  # a named institution ("UN Security Council"): the dictionary's code
             name = None
             if head.pos_ == "PROPN" and head.i >= b:
@@ -621,7 +628,7 @@ def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
     last = ctx.doc[r.end - 1]
     if last.ent_type_ not in _NAME_LABELS or last.dep_ not in ("compound", "amod", "nmod"):
         return False
-    ent = next((e for e in ctx.doc.ents if e.start <= r.start < e.end), None)
+    ent = next((e for e in ctx.ents if e.start <= r.start < e.end), None)
     return ent is not None and ent.start <= last.head.i < ent.end and last.head.i >= r.end
 
 

@@ -180,8 +180,10 @@ def _nearest_frame(sent, inside: tuple[int, int]) -> Token | None:
     return best[1] if best else None
 
 
-def _mention_for(tok: Token, actors: Sequence[ActorMention]) -> ActorMention | None:
+def _mention_for(tok: Token, actors: Sequence[ActorMention] | dict[int, ActorMention]) -> ActorMention | None:
     def at(t: Token) -> ActorMention | None:
+        if isinstance(actors, dict):
+            return actors.get(t.i)
         return next((m for m in actors if m.token_start <= t.i < m.token_end), None)
 
     found = at(tok)
@@ -197,9 +199,15 @@ def _mention_for(tok: Token, actors: Sequence[ActorMention]) -> ActorMention | N
 
 def find_quotes(doc: Doc, actors: Sequence[ActorMention]) -> list[QuoteMention]:
     out: list[QuoteMention] = []
-    spans = quote_spans(doc.text)
+    text = doc.text  # Doc.text joins every token on each access
+    spans = quote_spans(text)
     if not spans:
         return out
+    ents = doc.ents  # rebuilt on every access
+    by_token: dict[int, ActorMention] = {}
+    for m in actors:
+        for i in range(m.token_start, m.token_end):
+            by_token.setdefault(i, m)
     # Token.sent walks the document each time: index the sentences once
     sents = list(doc.sents)
     sent_of = [0] * len(doc)
@@ -223,25 +231,23 @@ def find_quotes(doc: Doc, actors: Sequence[ActorMention]) -> list[QuoteMention]:
         if speaker is None:
             root = sent.root
             subj = _subject(root)
-            if subj is not None and not (a <= subj.idx < b) and _mention_for(subj, actors) is not None:
+            if subj is not None and not (a <= subj.idx < b) and _mention_for(subj, by_token) is not None:
                 speaker = subj
         speaker_text = None
         mention = None
         if speaker is not None:
             s, e = speaker_phrase(speaker)
             speaker_text = doc[s:e].text
-            mention = _mention_for(speaker, actors)
+            mention = _mention_for(speaker, by_token)
             if mention is None and speaker.lower_ in _PERSONAL:
                 # "he said": the last person named before it, if that person is an actor
                 person = next(
-                    (e for e in reversed(doc.ents) if e.label_ == "PERSON" and e.end <= speaker.i), None
+                    (e for e in reversed(ents) if e.label_ == "PERSON" and e.end <= speaker.i), None
                 )
                 if person is not None:
-                    mention = _mention_for(person.root, actors)
-        elif out and "\n" not in doc.text[out[-1].end : a]:
+                    mention = _mention_for(person.root, by_token)
+        elif out and "\n" not in text[out[-1].end : a]:
             # a quotation running on in the same paragraph: the same speaker
             speaker_text, mention = out[-1].speaker_text, out[-1].speaker
-        out.append(
-            QuoteMention(start=a, end=b, text=doc.text[a:b], speaker_text=speaker_text, speaker=mention)
-        )
+        out.append(QuoteMention(start=a, end=b, text=text[a:b], speaker_text=speaker_text, speaker=mention))
     return out
