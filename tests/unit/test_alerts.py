@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from schemas import Actor, Cameo, DiplomaticEvent, Evidence, Plover
@@ -255,3 +257,26 @@ def test_state_round_trips_as_json() -> None:
     rule = DyadWindowRule(name="surge", threshold=5)
     state, _ = run(rule, [event(f"e{i}", at=T0 + timedelta(hours=i)) for i in range(3)])
     assert type(state).model_validate_json(state.model_dump_json()) == state
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 72), min_size=1, max_size=15),
+    st.lists(st.integers(0, 1000), max_size=15),
+)
+def test_redelivery_anywhere_changes_nothing(hours: list[int], replays: list[int]) -> None:
+    """Inserting redeliveries of already-applied events anywhere leaves state and alerts as they were."""
+    rule = DyadWindowRule(
+        name="surge", threshold=3, multiplier=2, window_hours=6, trailing_windows=3, min_value=2
+    )
+    events = [event(f"e{i}", at=T0 + timedelta(hours=h)) for i, h in enumerate(hours)]
+    clean_state, clean_alerts = run(rule, events)
+    noisy: list[DiplomaticEvent] = []
+    pending = list(replays)
+    for i, ev in enumerate(events):
+        noisy.append(ev)
+        while pending and pending[0] % (len(events) + 1) <= i:
+            noisy.append(events[pending.pop(0) % (i + 1)])  # a copy of an event already applied
+    noisy_state, noisy_alerts = run(rule, noisy)
+    assert noisy_state == clean_state
+    assert [a.alert_id for a in noisy_alerts] == [a.alert_id for a in clean_alerts]
