@@ -58,7 +58,8 @@ def plover_2016(code: str) -> str | None:
     if root == "08":
         return "RETREAT" if code[:3] in ("084", "085", "086", "087") else "CONCEDE"
     if root == "16":
-        return "COERCE" if code.startswith("163") else "SANCTION"
+        # 2016 PLOVER kept embargoes and sanctions (163) under SANCTION; the 2021 table moved them to COERCE
+        return "SANCTION"
     if root == "17":
         return "COERCE"
     if root == "19":

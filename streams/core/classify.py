@@ -543,8 +543,8 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
             continue  # a code outside CAMEO (fictional test dictionaries)
         if entry.root == "01":
             continue  # statements frame events in wire copy; PLOVER has no type for them
-        if _actor_key(c.source) == _actor_key(c.target):
-            continue
+        if c.target is not None and (c.source.start, c.source.end) == (c.target.start, c.target.end):
+            continue  # one mention cannot act on itself; two mentions of one country may (domestic events)
         when = _date_for(c.sentence, mentions, clean)
         key = (_actor_key(c.source), _actor_key(c.target), entry.root, _date_key(when))
         groups.setdefault(key, []).append(c)

@@ -323,19 +323,25 @@ def find_dyads(
     if target_slot is not None and index.at(target_slot) is not None:
         targets = np_actors(target_slot, index) or [index.at(target_slot)]  # type: ignore[list-item]
     else:
+        fallback: list[ActorMention] = []
         for t in _target_tokens(verb):
-            found = [m for m in np_actors(t, index) if m not in sources]
-            if found:
-                targets = found
+            found = [m for m in np_actors(t, index) if m not in sources and not any(_overlap(m, s) for s in sources)]
+            other = [m for m in found if _code(m) not in {_code(s) for s in sources}]
+            if other:
+                targets = other
                 break
+            if found and not fallback:
+                fallback = found  # same code as the source: a domestic event, kept if nothing better
         if not targets:
-            targets = _deep_target(verb, index, sources)
+            deep = _deep_target(verb, index, sources)
+            other = [m for m in deep if _code(m) not in {_code(s) for s in sources}]
+            targets = other or fallback or deep
     targets = _unique(targets)
     dyads: list[Dyad] = []
     if targets:
         for s in sources:
             for t in targets:
-                if _code(s) != _code(t):
+                if s is not t and not _overlap(s, t):
                     dyads.append(Dyad(s, t))
         return dyads
     if len(sources) >= 2 and symmetric:
