@@ -159,19 +159,25 @@ def register(app: faust.App, w: Wiring) -> None:
 
     @app.page("/healthz")
     class Health(View):
-        """``GET /healthz``: 200 when the worker runs and has partitions, 503 otherwise."""
+        """``GET /healthz``: 200 once the worker has input partitions and is not rebalancing, else 503.
+
+        "Not rebalancing" matters: faust skips and acknowledges records that reach a
+        stream while its flow is suspended for a rebalance, so a readiness probe that
+        lets traffic in during recovery invites loss (seen in the two-worker test).
+        """
 
         async def get(self, request: Request) -> Response:
             assigned = sorted(f"{tp.topic}:{tp.partition}" for tp in app.assignor.assigned_actives()
                               if tp.topic == w.raw.get_topic_name())
+            ready = bool(assigned) and not app.rebalancing and app.flow_control.is_active()
             body = {
-                "status": "ok" if assigned else "starting",
+                "status": "ok" if ready else ("rebalancing" if assigned else "starting"),
                 "app": app.conf.id,
                 "url": str(app.conf.canonical_url),
                 "input_partitions": assigned,
                 "coder_version": getattr(w.coder, "version", None) or _coder_version(),
             }
-            return self.json(body, status=200 if assigned else 503)
+            return self.json(body, status=200 if ready else 503)
 
 
 def _coder_version() -> str | None:

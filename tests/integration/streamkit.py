@@ -112,6 +112,12 @@ class Worker:
         self.proc.send_signal(sig)
         self.proc.wait(timeout=60)
 
+    def dump_stacks(self) -> None:
+        """SIGUSR1: faust's worker writes every task's stack to its log."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGUSR1)
+            time.sleep(2)
+
     def stop(self) -> int | None:
         """SIGTERM, as a supervisor would; returns the exit code."""
         if self.proc is None or self.proc.poll() is not None:

@@ -53,7 +53,11 @@ def test_two_workers_split_the_partitions_and_both_serve_correct_answers(kafka_b
 
         pa, pb = poll(split, timeout_s=120, what="both workers with disjoint input partitions")
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in raws))
-        poll(lambda: event_ids(events) >= expected_ids, timeout_s=300, what="every expected event")
+        try:
+            poll(lambda: event_ids(events) >= expected_ids, timeout_s=300, what="every expected event")
+        except AssertionError:
+            a.dump_stacks(), b.dump_stacks()  # into their logs, to see where the work is stuck
+            raise
         poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)), timeout_s=120,
              what="the group caught up")
         assert event_ids(events) == expected_ids
