@@ -279,12 +279,25 @@ def apply_agents(base: str, agents: Sequence) -> str:
     return code
 
 
+_NOT_NP_START = frozenset({"cc", "conj", "punct", "npadvmod", "advmod", "prep", "mark", "preconj"})
+
+
 def np_start(head: Token) -> int:
-    """First token of the pre-head part of the noun phrase headed by ``head``."""
+    """First token of the pre-head part of the noun phrase headed by ``head``.
+
+    Never across a paragraph break, and not from a stray time adverb or conjunction a
+    misparse hung on the phrase ("later Friday and UN chief Antonio Guterres")."""
     start = head.i
     for c in head.lefts:
         if c.dep_ in _NP_LEFT_DEPS or (c.dep_ == "punct" and c.text in "\"“”'"):
             start = min(start, c.left_edge.i)
+    doc = head.doc
+    for i in range(head.i - 1, start - 1, -1):
+        if doc[i].is_space or "\n" in doc[i].text:
+            start = i + 1
+            break
+    while start < head.i and (doc[start].dep_ in _NOT_NP_START or doc[start].ent_type_ in ("DATE", "TIME")):
+        start += 1
     return start
 
 
