@@ -6,7 +6,9 @@ ingest (``extra="ignore"``); every record has a literal ``schema_id``.
 An additive optional field keeps the version; anything else is a new model.
 """
 
+from schemas.alerts import Alert
 from schemas.articles import CleanArticle, CleaningReport, RawArticle
+from schemas.canonical import CanonicalEvent
 from schemas.deadletter import DeadLetter
 from schemas.events import (
     Actor,
@@ -22,7 +24,9 @@ from schemas.events import (
 
 __all__ = [
     "Actor",
+    "Alert",
     "Cameo",
+    "CanonicalEvent",
     "CleanArticle",
     "CleaningReport",
     "DateRange",
