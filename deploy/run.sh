@@ -61,7 +61,9 @@ cleanup() {
     say "worker stopped. The Kafka broker is still running: 'make broker-stop' stops it."
   fi
 }
-trap cleanup INT TERM EXIT
+on_interrupt() { cleanup; exit 0; }  # Ctrl-C is how this job is meant to end
+trap on_interrupt INT TERM
+trap cleanup EXIT
 
 say "starting the worker (log: $WORKER_LOG)"
 "$WW" worker "$@" >"$WORKER_LOG" 2>&1 &
@@ -83,49 +85,13 @@ if [[ -z "$ready" ]]; then echo "the worker is not ready after 120 s; see $WORKE
 say "worker ready: $WEB/healthz"
 
 # Print events from now on (started before publishing, so none is missed).
-if "$WW" tail --help >/dev/null 2>&1; then
-  "$WW" tail "$EVENTS_TOPIC" &
-else
-  "$PY" -u - "$BOOTSTRAP" "$EVENTS_TOPIC" <<'PY' &
-import json, sys
-from kafka import KafkaConsumer, TopicPartition
-bootstrap, topic = sys.argv[1], sys.argv[2]
-consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [0])]
-consumer.assign(tps); consumer.seek_to_end(*tps)
-try:
-    for record in consumer:
-        e = json.loads(record.value)
-        target = (e.get("target") or {}).get("code") or "-"
-        when = e.get("event_date") or "-"
-        when = when if isinstance(when, str) else f"{when['start']}..{when['end']}"
-        print(f"{e['source'].get('code') or '-':>8} → {target:<8} {e['cameo']['code']:<4} "
-              f"{e['plover']['event']:<10} {when:<22} {e['article_id']}", flush=True)
-except KeyboardInterrupt:
-    pass
-PY
-fi
+"$WW" tail "$EVENTS_TOPIC" &
 TAIL_PID=$!
 sleep 2
 
 SAMPLE=streams/sample/sample-wire.jsonl
 say "publishing the sample wire ($SAMPLE) to $RAW_TOPIC"
-if "$WW" publish --help >/dev/null 2>&1; then
-  "$WW" publish "$SAMPLE"
-else
-  "$PY" - "$BOOTSTRAP" "$RAW_TOPIC" "$SAMPLE" <<'PY'
-import json, sys
-from kafka import KafkaProducer
-bootstrap, topic, path = sys.argv[1:4]
-producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
-n = 0
-for line in open(path, encoding="utf-8"):
-    if line.strip():
-        producer.send(topic, key=json.loads(line)["id"].encode(), value=line.strip().encode()); n += 1
-producer.flush(); producer.close()
-print(f"published {n} articles to {topic}")
-PY
-fi
+"$WW" publish --no-progress "$SAMPLE"
 
 say "events as they arrive (Ctrl-C stops the worker):"
 cat <<EOF
