@@ -31,6 +31,10 @@ _BOTH = frozenset({"both", "two"})
 _BOTH_NOUNS = frozenset({"side", "party", "country", "leader", "government", "nation", "delegation", "minister", "president"})
 
 
+# Passive forms that describe the subject's own stance ("is opposed to", "is committed to").
+STATIVE_PASSIVES = frozenset({"oppose", "commit", "determine", "dedicate", "devote"})
+
+
 @dataclass(frozen=True)
 class Dyad:
     source: ActorMention
@@ -189,6 +193,8 @@ def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
             passive = any(c.dep_ == "nsubjpass" for c in subs)
             if passive:
                 agents = [p for c in t.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+                if not agents and t.lemma_.lower() in STATIVE_PASSIVES:
+                    return subs, False  # "Israel is opposed to …": the subject acts
                 return agents, True
             return subs, False
         if t.dep_ == "relcl":
