@@ -56,6 +56,11 @@ def register(subparsers: Any) -> None:
         default=4,
         help="warm-up articles per worker before the clock starts (default 4)",
     )
+    s.add_argument(
+        "--baseline",
+        action="store_true",
+        help="first time bare spaCy nlp.pipe over the same articles here, for a same-load ratio",
+    )
     s.add_argument("--keep", action="store_true", help="keep the temp folder (worker logs) for inspection")
     s.set_defaults(func=_stream)
 
@@ -101,6 +106,7 @@ def _stream(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         keep=args.keep,
         warmup=args.warmup,
+        baseline=args.baseline,
     )
     _emit(stream.render(result), result)
     return 0

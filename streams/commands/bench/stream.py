@@ -95,6 +95,7 @@ def run(
     timeout_s: float,
     keep: bool,
     warmup: int = 4,
+    baseline: bool = False,
 ) -> dict[str, Any]:
     from streams.settings import get_settings
 
@@ -103,6 +104,7 @@ def run(
     ids = [r.id for r in raws]
     if len(set(ids)) != len(ids):
         raise WirewatchError("benchmark input has duplicate article ids; latency needs unique ids")
+    base = _baseline(raws, settings.nlp.model, settings.nlp.batch_size) if baseline else None
     run_id = uuid.uuid4().hex[:10]
     tmp = Path(tempfile.mkdtemp(prefix=f"wirewatch-bench-{run_id}-"))
     partitions = max(workers, settings.topics.partitions)
@@ -184,7 +186,13 @@ def run(
         stop.set()
         for t in threads:
             t.join(timeout=10)
-        return _result(raws, tracker, samples, procs, workers, partitions, rate, publish_s, ready_s, run_id)
+        result = _result(raws, tracker, samples, procs, workers, partitions, rate, publish_s, ready_s, run_id)
+        if base is not None:
+            result["baseline_articles_per_s"] = base
+            result["ratio_to_baseline"] = (
+                result["articles_per_s"] / base if result["articles_per_s"] else None
+            )
+        return result
     finally:
         stop.set()
         for w in procs:
@@ -198,6 +206,28 @@ def run(
             progress(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _baseline(raws: list, model: str, batch_size: int) -> float:
+    """Bare ``nlp.pipe`` articles/s over the same articles, in this process, before anything else
+    starts: the floor the stream is compared with under the same machine load."""
+    import gc
+
+    from streams.commands.bench.corpus import article_text
+    from streams.commands.bench.pipeline import load_baseline_nlp
+
+    nlp = load_baseline_nlp(model)
+    texts = [article_text(r) for r in raws]
+    for _ in nlp.pipe(texts[:8], batch_size=batch_size):
+        pass
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    rate = len(texts) / (time.perf_counter() - start)
+    del nlp
+    gc.collect()
+    progress(f"bare spaCy baseline: {rate:.2f} articles/s")
+    return rate
 
 
 # -- setup -----------------------------------------------------------------------------------------------
@@ -572,6 +602,12 @@ def render(result: dict[str, Any]) -> str:
         [
             "worker peak RSS (VmHWM)",
             ", ".join(f"{x:.0f} MiB" for x in r["worker_rss_each_mb"] if x is not None),
+        ],
+        [
+            "bare spaCy (same process, before)",
+            "-"
+            if r.get("baseline_articles_per_s") is None
+            else f"{r['baseline_articles_per_s']:.2f} articles/s; stream/bare {r['ratio_to_baseline']:.2f}",
         ],
         ["worker start-up (ready)", f"{r['ready_seconds']:.1f} s"],
         ["load average at end", str(r["machine"]["loadavg_1_5_15"])],
