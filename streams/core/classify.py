@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -52,6 +52,7 @@ NOMINAL_TRIGGERS: dict[str, str] = {
     "phone call": "041",
     "call": "041",
 }
+PROTEST_ROOT = "14"
 # Roots where "A and B did it" means they did it with each other.
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 
@@ -516,6 +517,35 @@ _CONFIDENCE = {"pattern": 0.85, "intent": 0.75, "verb": 0.65, "nominal": 0.6}
 _ACTOR_CONFIDENCE = {"dictionary": 1.0, "context": 0.9, "nationality": 0.85, "agent": 0.85, "coreference": 0.8}
 
 
+def _domestic_targets(groups, dates, mentions):
+    """A protest with no named target is directed at the government of the country it
+    happens in (CAMEO's convention for domestic dissent): the place of the protest, else
+    the protesters' own country. The implied actor is marked as such in its text."""
+    out: dict = {}
+    for key, group in groups.items():
+        if key[1] == "" and key[2] == PROTEST_ROOT:
+            best = max(group, key=_rank)
+            place = _location_for(best.sentence, mentions)
+            country = (place.country if place else None) or best.source.actor.country
+            if country:
+                implied = ActorMention(
+                    start=best.source.start,
+                    end=best.source.end,
+                    text=f"government of {country} (implied)",
+                    actor=Actor(text=f"government of {country} (implied)", code=f"{country}GOV", country=country, sector="GOV"),
+                    token_start=best.source.token_start,
+                    token_end=best.source.token_end,
+                    how="context",
+                )
+                new_key = (key[0], implied.actor.code, key[2], key[3])
+                if new_key not in groups:
+                    out.setdefault(new_key, []).extend(replace(c, target=implied) for c in group)
+                    dates[new_key] = dates[key]
+                    continue
+        out.setdefault(key, []).extend(group)
+    return out
+
+
 def event_id(article_id: str, source: str, target: str, code: str, event_date: str, coder_version: str) -> str:
     """Deterministic: the same article, dyad, code and date under one coder version → one id."""
     key = "|".join((article_id, source, target, code, event_date, coder_version))
@@ -549,6 +579,7 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
         key = (_actor_key(c.source), _actor_key(c.target), entry.root, _date_key(when))
         groups.setdefault(key, []).append(c)
         dates[key] = when
+    groups = _domestic_targets(groups, dates, mentions)
     starts = _paragraph_starts(clean)
     events: list[DiplomaticEvent] = []
     for key, group in groups.items():

@@ -239,8 +239,11 @@ def _target_tokens(verb: Token) -> list[Token]:
             if p.dep_ == "prep" and p.lower_ not in _LOCATIVE_PREPS:
                 out.extend(c for c in p.children if c.dep_ == "pobj")
     for x in [c for c in children if c.dep_ == "advcl" and any(m.lower_ == "to" for m in c.children)]:
-        # a purpose clause: "signed an accord to supply Gondor"
+        # a purpose clause: "signed an accord to supply Gondor", "to protest against Sweden's decision"
         out.extend(c for c in x.children if c.dep_ in ("dobj", "dative"))
+        for p in x.children:
+            if p.dep_ == "prep" and p.lower_ not in _LOCATIVE_PREPS:
+                out.extend(c for c in p.children if c.dep_ == "pobj")
     for p in sorted(preps, key=rank):
         if p.lower_ in _LOCATIVE_PREPS:
             out.extend(c for c in p.children if c.dep_ == "pobj")
