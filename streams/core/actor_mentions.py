@@ -389,6 +389,7 @@ def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> lis
             agent_toks = {i for x, y, _ in phrase_agents for i in range(x, y)}
             country = ctx.country_in([t for t in own if t.i not in agent_toks])
             end = last + 1
+            obj = None
             if country is None:
                 obj = _of_object(head, _PHRASE_PREPS)
                 # "the government of China", "soldiers from Gondor": the country follows
@@ -396,6 +397,13 @@ def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> lis
                     country = ctx.country_in(_np_tokens(doc, obj))
                     if country is not None:
                         end = obj.i + 1
+                else:
+                    obj = None
+            if country is None and head.dep_ == "conj" and head.head.i < head.i:
+                # "Danish media and government": the first conjunct's country holds for both
+                first = head.head
+                first_agents = {i for x, y, _ in ctx.agents_in(_np_tokens(doc, first)) for i in range(x, y)}
+                country = ctx.country_in([t for t in _np_tokens(doc, first) if t.i not in first_agents])
             if country is None:
                 continue
             start = own[0].i
@@ -411,6 +419,15 @@ def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> lis
                 name = "_".join(_name_key(words)) or None
             agents = [x for _, _, x in phrase_agents] or [m.agent]
             out.append(Resolved(start, end, apply_agents(country[0], agents), country[1], name, country[0]))
+            if obj is not None:
+                # "ambassadors of Arnor, Osgiliath and Gondor": each country's ambassadors
+                for conj in obj.conjuncts:
+                    other = ctx.country_in(_np_tokens(doc, conj))
+                    if other is not None and conj.i > obj.i:
+                        cs = np_start(conj)
+                        out.append(
+                            Resolved(cs, conj.i + 1, apply_agents(other[0], agents), other[1], None, other[0])
+                        )
     return out
 
 

@@ -154,6 +154,9 @@ def test_article_countries(seed):
             "USAGOV",
         ),
         ("Police in Kenya arrested 20 protesters in Nairobi.", "Police in Kenya", "KENCOP"),
+        # coordinated countries and roles share the agent / the country
+        ("The foreign ministers of India and Pakistan met in Geneva.", "Pakistan", "PAKGOV"),
+        ("Danish media and government warned Sweden.", "government", "DNKGOV"),
         # a misparse hangs "later Friday and" on the title: not part of the mention
         (
             "The council will meet later Friday and UN chief Antonio Guterres condemned the launch.",
