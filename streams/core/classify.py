@@ -35,7 +35,7 @@ from schemas.events import (
     Plover,
     Quote,
 )
-from streams.core.dyads import ActorIndex, find_dyads, nominal_dyads, np_actors
+from streams.core.dyads import ActorIndex, _subject_tokens, find_dyads, nominal_dyads, np_actors
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.verbmatch import match_verb
 
@@ -251,6 +251,32 @@ def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple
     return code, "verb", verb
 
 
+_IRREGULAR_SECTORS = ("REB", "INS", "UAF", "TER", "IMG", "SEP")
+_IRREGULAR_WORDS = ("guerrilla", "militant", "bomber", "insurgent", "militia", "terrorist", "gunmen", "rebel")
+
+
+def _violence_kind(code: str, verb: Token, index: ActorIndex) -> str:
+    """CAMEO 18 (unconventional violence) when irregular forces act, 19 (conventional
+    military force) when a state's forces do: a verb's default "kill"/"attack" code
+    does not know who pulled the trigger."""
+    if code not in ("180", "190"):
+        return code
+    subj, _ = _subject_tokens(verb)
+    sources = [m for s in subj for m in np_actors(s, index)]
+    if not sources:
+        return code
+    m = sources[0]
+    actor_code = (m.actor.code or "").upper()
+    irregular = any(sec in actor_code[3:] or actor_code.startswith(sec) for sec in _IRREGULAR_SECTORS) or any(
+        w in m.text.lower() for w in _IRREGULAR_WORDS
+    )
+    if irregular:
+        return "180"
+    if "MIL" in actor_code or "COP" in actor_code:
+        return "190"
+    return code
+
+
 def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings: bool = True) -> list[Coding]:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
@@ -269,6 +295,8 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
         new_code, new_how, actor_verb = reading
         if new_how == "intent":
             code, how = new_code, "intent"
+    if readings:
+        code = _violence_kind(code, verb, index)
     modality = _modality(verb)
     if readings and modality is Modality.NEGATED and 3 <= int(code[:2]) <= 8:
         # "will not accept refugees", "did not agree": a refusal is itself the event
