@@ -200,7 +200,7 @@ class ActorContext:
                 for code in codes:
                     sentence.append(Resolved(start, end, code, "dictionary", m.entry.name))
             sentence.extend(self._plural_demonyms(toks, sentence))
-            out.extend(sentence)
+            out.extend(self.with_residence(sentence))
         return out
 
     def _plural_demonyms(self, toks: Sequence[Token], found: Sequence[Resolved]) -> list[Resolved]:
@@ -217,6 +217,47 @@ class ActorContext:
                 code = self.nationalities.get(singular.upper())
             if code is not None and self.is_country_code(code):
                 out.append(Resolved(t.i, t.i + 1, code, "nationality"))
+        return out
+
+    def residence(self, tok: Token) -> str | None:
+        """The country a group named by its ethnicity lives in, when the text says so:
+        "Bosnian Serbs" → BIH, "Albanians of southern Serbia" → SRB (CAMEO codes such
+        groups by their country of residence)."""
+        for c in tok.children:
+            if c.dep_ in ("amod", "compound") and c.i < tok.i:
+                found = self.country_in([c])
+                if found is not None and self.is_country_code(found[0]):
+                    return found[0]
+        obj = _of_object(tok, ("in", "of", "from"))
+        if obj is not None:
+            found = self.country_in(_np_tokens(self.doc, obj))
+            if found is not None and self.is_country_code(found[0]):
+                return found[0]
+        return None
+
+    def with_residence(self, found: Sequence[Resolved]) -> list[Resolved]:
+        """Plural demonyms (bare countries on a plural noun) moved to their residence."""
+        out = []
+        for r in found:
+            tok = self.doc[r.end - 1]
+            if (
+                r.end - r.start == 1
+                and self.is_country_code(r.code)
+                and tok.tag_ in ("NNPS", "NNS")
+                and tok.text.endswith("s")
+            ):
+                home = self.residence(tok)
+                if home is not None and home != r.code:
+                    end = r.end
+                    obj = _of_object(tok, ("in", "of", "from"))
+                    if obj is not None and self.country_in(_np_tokens(self.doc, obj)):
+                        end = obj.i + 1
+                    start = min(
+                        [r.start] + [c.left_edge.i for c in tok.lefts if c.dep_ in ("amod", "compound")]
+                    )
+                    out.append(Resolved(start, end, home, "nationality", None, r.code))
+                    continue
+            out.append(r)
         return out
 
     def country_of(self, code: str | None) -> str | None:

@@ -157,6 +157,10 @@ def test_article_countries(seed):
         # coordinated countries and roles share the agent / the country
         ("The foreign ministers of India and Pakistan met in Geneva.", "Pakistan", "PAKGOV"),
         ("Danish media and government warned Sweden.", "government", "DNKGOV"),
+        # groups named by ethnicity live where the text says they do
+        ("Bosnian Serbs demanded a truce with Moslem forces.", "Bosnian Serbs", "BIH"),
+        ("The Albanians of southern Serbia are demanding autonomy.", "Albanians of southern Serbia", "SRB"),
+        ("Young Algerians blocked roads.", "Algerians", "DZA"),
         # a misparse hangs "later Friday and" on the title: not part of the mention
         (
             "The council will meet later Friday and UN chief Antonio Guterres condemned the launch.",
