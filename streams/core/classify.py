@@ -102,6 +102,7 @@ NOUN_EVENTS: dict[str, str] = {
     "offensive": "190",
     "raid": "190",
     "investigation": "090",
+    "hearing": "090",
     "inquiry": "090",
     "probe": "090",
     "apology": "055",
@@ -283,7 +284,7 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
         return obligation
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     if m is None or m.code is None or (m.pattern is None and verb.lemma_.lower() in LIGHT_VERBS):
-        light = _light_verb_codings(verb, sent, index, blocked=m is not None and m.pattern is not None and m.code is None)
+        light = _light_verb_codings(verb, sent, index, blocked=False)
         if light or m is None or m.code is None:
             return light
     code, how = m.code, m.how
