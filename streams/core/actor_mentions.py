@@ -139,10 +139,13 @@ _SHORT_WORDS = frozenset(
 
 
 def _case_fits(span: Span) -> bool:
-    """A dictionary phrase whose only word of substance has up to three letters is an
-    acronym (UN, EU, US) and must be written in capitals, unless it names a person:
-    "the Un Certain Regard" is not the UN; "Xi" said is Xi Jinping."""
+    """Dictionary phrases are names: at least one capitalised word; and one whose only
+    word of substance has up to three letters is an acronym (UN, EU, US) that must be
+    written in capitals, unless it names a person: "the Un Certain Regard" is not the UN;
+    "Xi" said is Xi Jinping."""
     content = [t for t in span if t.is_alpha and t.lower_ not in _SHORT_WORDS]
+    if content and all(t.is_lower for t in content):
+        return False  # names are capitalised: "male athlete" is not Malé, the Maldives
     if len(content) != 1:
         return True
     t = content[0]
@@ -282,13 +285,15 @@ class ActorContext:
         if not toks:
             return None
         for m in self.actors.find_all([t.text for t in toks]):
+            if not _case_fits(self.doc[toks[m.start].i : toks[m.end - 1].i + 1]):
+                continue
             codes = m.entry.codes_at(self.when) or m.entry.latest_codes()
             if codes:
                 span_toks = toks[m.start : m.end]
                 adjective = any(t.pos_ == "ADJ" or t.ent_type_ == "NORP" for t in span_toks)
                 return codes[0], "nationality" if adjective else "agent"
         for t in toks:
-            iso = self.nationalities.get(t.text.upper())
+            iso = self.nationalities.get(t.text.upper()) if t.text[:1].isupper() else None
             if iso:
                 return iso, "nationality"
         return None

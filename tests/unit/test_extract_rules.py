@@ -214,3 +214,11 @@ def test_short_dictionary_words_must_be_acronyms():
     assert not _case_fits(doc[9:10])  # "Xi" not tagged as a person
     doc.ents = [doc.char_span(doc.text.index("Xi"), len(doc.text), label="PERSON")]
     assert _case_fits(doc[9:10])
+
+
+def test_dictionary_names_must_be_capitalised():
+    from streams.core.actor_mentions import _case_fits
+
+    doc = English()("a male athlete flew to Male")
+    assert not _case_fits(doc[1:2])
+    assert _case_fits(doc[5:6])
