@@ -3,8 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# the editable install is redone only when the project's metadata changes
+# the editable install is redone only when the project's metadata (or this recipe) changes
 INSTALL_STAMP := $(VENV)/.install-stamp
+# rocksdb: the worker's production table store, exercised by the crash/restart integration test
+EXTRAS := dev,rocksdb
 
 .DEFAULT_GOAL := help
 .PHONY: help install broker broker-stop broker-status test run lint check-python
@@ -19,11 +21,11 @@ check-python:
 $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALL_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
+$(INSTALL_STAMP): pyproject.toml Makefile | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
 	@touch $@
 
-install: $(INSTALL_STAMP) ## create .venv (if missing) and install wirewatch with its dev extras
+install: $(INSTALL_STAMP) ## create .venv (if missing) and install wirewatch with its dev and rocksdb extras
 
 broker: install ## start the local Apache Kafka broker (127.0.0.1:9092, data in data/kafka)
 	$(BIN)/wirewatch broker start
