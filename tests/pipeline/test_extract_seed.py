@@ -228,3 +228,13 @@ def test_coreference_is_case_sensitive_and_picks_the_nearest_kim(nlp, codebook):
     assert codes.get("UN") != "PRKGOV"
     kim = [a for a in m.actors if a.text == "Kim"]
     assert kim and kim[0].actor.name == "KIM_JONG_UN"
+
+
+def test_title_beats_a_guessed_or_stale_dictionary_role(nlp, codebook):
+    doc = nlp("UK Foreign Secretary Jack Straw announced the closures.")
+    undated = extract(doc, codebook=codebook, published_at=None)
+    assert [(a.text, a.actor.code, a.how) for a in undated.actors][0] == (
+        "UK Foreign Secretary Jack Straw",
+        "GBRGOV",
+        "context",
+    )
