@@ -170,6 +170,12 @@ class LocalBroker:
         """Start the broker (idempotent) and return once it answers a metadata request."""
         pid = self._our_pid()
         if pid is not None:
+            running_port = self._configured_port()
+            if running_port is not None and running_port != self.port:
+                raise BrokerError(
+                    f"the broker of {self.data_dir} already runs on port {running_port}, not {self.port}; "
+                    "stop it first or use another --data-dir"
+                )
             if self._wait_ready(pid, timeout_s=min(self.start_timeout_s, 30.0)):
                 return f"broker already running: pid {pid}, bootstrap {self.bootstrap}"
             raise BrokerError(
@@ -228,8 +234,11 @@ class LocalBroker:
 
     def status(self) -> BrokerStatus:
         pid = self._our_pid()
-        ready = pid is not None and metadata_ok(self.bootstrap, timeout_s=5.0)
-        return BrokerStatus(pid is not None, ready, pid, self.bootstrap, self.data_dir, self.log_file)
+        # a running broker is reported on the port it was started with, whatever port was asked for
+        port = (self._configured_port() if pid is not None else None) or self.port
+        bootstrap = f"127.0.0.1:{port}"
+        ready = pid is not None and metadata_ok(bootstrap, timeout_s=5.0)
+        return BrokerStatus(pid is not None, ready, pid, bootstrap, self.data_dir, self.log_file)
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         try:
@@ -259,6 +268,20 @@ class LocalBroker:
             port=self.port, controller_port=self.controller_port, log_dirs=self.storage_dir
         )
         self.properties_file.write_text(text)
+
+    def _configured_port(self) -> int | None:
+        """The client port in the data dir's rendered server.properties (the one the broker runs with)."""
+        try:
+            lines = self.properties_file.read_text().splitlines()
+        except OSError:
+            return None
+        for line in lines:
+            if line.startswith("advertised.listeners=PLAINTEXT://"):
+                try:
+                    return int(line.rsplit(":", 1)[1])
+                except ValueError:
+                    return None
+        return None
 
     def _cluster_id(self) -> str:
         if self.cluster_id_file.is_file():

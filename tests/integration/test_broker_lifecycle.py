@@ -41,6 +41,12 @@ def test_start_is_idempotent_and_stop_leaves_nothing(tmp_path):
         assert broker.status().pid == pid  # no second JVM
         assert processes_using(broker.data_dir) == [pid]
         cluster_id = broker.cluster_id_file.read_text()
+
+        # the same data dir asked for on another port: reported, not a second broker
+        elsewhere = LocalBroker(BrokerSettings(), port=free_port(), data_dir=broker.data_dir)
+        assert elsewhere.status().bootstrap == broker.bootstrap
+        with pytest.raises(BrokerError, match=f"already runs on port {broker.port}, not {elsewhere.port}"):
+            elsewhere.start()
     finally:
         broker.stop()
 
