@@ -3,7 +3,8 @@
 Format (``Phoenix.discards.txt``): one phrase a line, ``#`` comments; a leading ``+``
 makes it a story-level discard; a trailing ``_`` means the match must end at a word
 boundary, otherwise the phrase is a stem ("BASEBALL" also matches "BASEBALLS").
-Matching is case-insensitive and starts at a word boundary, as in PETRARCH.
+Matching is case-insensitive and starts at a word boundary, as in PETRARCH. Bare
+years in the sentence list are not used (see :func:`parse_discards`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def parse_discards(text: str) -> DiscardList:
             continue
         if line.startswith("+"):
             story.append(line[1:].strip())
+        elif re.fullmatch(r"\d{4}_?", line):
+            # Phoenix lists years (1914–1991) to drop historical chronologies; in wire copy a
+            # year is mostly background ("split with Moscow in 1961") and would drop the
+            # whole sentence with the current event in it.
+            continue
         else:
             sentence.append(line)
     return DiscardList(_compile(sentence), _compile(story))
