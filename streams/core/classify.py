@@ -285,6 +285,11 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     if m is None or m.code is None or (m.pattern is None and verb.lemma_.lower() in LIGHT_VERBS):
         light = _light_verb_codings(verb, sent, index, blocked=False)
+        if not light and readings and (m is None or m.pattern is None) and _intent_xcomp(verb):
+            # "is willing to send material", "offered to hand over": the intent itself (030)
+            modality = _modality(verb)
+            code = "030" if modality is not Modality.NEGATED else "120"
+            return [Coding(d.source, d.target, code, verb.i, sent, "intent", Modality.ASSERTED) for d in find_dyads(verb, index)]
         if light or m is None or m.code is None:
             return light
     code, how = m.code, m.how
@@ -363,6 +368,10 @@ def _unique_m(ms: list[ActorMention]) -> list[ActorMention]:
         if m not in out:
             out.append(m)
     return out
+
+
+def _intent_xcomp(verb: Token) -> bool:
+    return verb.dep_ == "xcomp" and verb.head.i != verb.i and verb.head.lemma_.lower() in INTENT_HEADS and verb.pos_ == "VERB"
 
 
 def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: bool) -> list[Coding]:
