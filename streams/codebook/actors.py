@@ -176,6 +176,9 @@ def token_keys(text: str) -> list[str]:
     text = text.upper().replace("\u2019", "'").replace("\u2018", "'")
     if text in ("'S", "'"):
         return [text]
+    if "_" in text and len(text) > 1:
+        # dictionary spelling in running text ("Dol_Amroth" in PETRARCH's own records)
+        return list(phrase_keys(text))
     return (
         [p for p in text.split("-") if p]
         if "-" in text and len(text) > 1

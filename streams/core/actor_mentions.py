@@ -316,9 +316,26 @@ class ActorContext:
         return max(found, key=lambda a: (a[1], a[1] - a[0]))[2]
 
 
-def apply_agents(base: str, agents: Sequence) -> str:
+_FORMER = frozenset({"former", "ex", "ex-"})
+
+
+class _Elite:
+    """CAMEO's ELI for people out of office, in the place of their old role."""
+
+    @staticmethod
+    def apply(code: str | None) -> str:
+        return "ELI" if not code else (code if code.endswith("ELI") else code + "ELI")
+
+
+_ELITE = _Elite()
+
+
+def apply_agents(base: str, agents: Sequence, tokens: Sequence[Token] = ()) -> str:
     """Every agent of a phrase on the base code, as PETRARCH does: "MSF Arnor diplomat" →
-    NGO + ARN + GOV. Repeats collapse ("foreign ministry officials" is GOV once)."""
+    NGO + ARN + GOV. Repeats collapse ("foreign ministry officials" is GOV once). People
+    out of office are elites: "former Gondor prosecutors" → GON + ELI (CAMEO's ELI)."""
+    if any(t.lower_ in _FORMER for t in tokens):
+        agents = [_ELITE]
     code = base
     for agent in agents:
         code = agent.apply(code)
@@ -402,7 +419,7 @@ def resolve_np(ctx: ActorContext, head: Token, *, institution_first: bool = True
         # no role noun the agents know ("the United Nations Emergency Relief Coordinator",
         # "the head of a Chinese company"): the organisation or country alone
         return country[0], country[1]
-    return apply_agents(country[0], agents), country[1]
+    return apply_agents(country[0], agents, whole), country[1]
 
 
 _PHRASE_PREPS = ("of", "in", "from", "at")
@@ -464,7 +481,8 @@ def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> lis
                 words = [t for t in doc[b : head.i + 1] if t.pos_ == "PROPN"]
                 name = "_".join(_name_key(words)) or None
             agents = [x for _, _, x in phrase_agents] or [m.agent]
-            out.append(Resolved(start, end, apply_agents(country[0], agents), country[1], name, country[0]))
+            code = apply_agents(country[0], agents, doc[start:end])
+            out.append(Resolved(start, end, code, country[1], name, country[0]))
             if obj is not None:
                 # "ambassadors of Arnor, Osgiliath and Gondor": each country's ambassadors
                 for conj in obj.conjuncts:
@@ -472,7 +490,14 @@ def agent_phrases(ctx: ActorContext, dictionary: Sequence[Resolved] = ()) -> lis
                     if other is not None and conj.i > obj.i:
                         cs = np_start(conj)
                         out.append(
-                            Resolved(cs, conj.i + 1, apply_agents(other[0], agents), other[1], None, other[0])
+                            Resolved(
+                                cs,
+                                conj.i + 1,
+                                apply_agents(other[0], agents, doc[start:end]),
+                                other[1],
+                                None,
+                                other[0],
+                            )
                         )
     return out
 
@@ -545,7 +570,7 @@ def _title_code(ctx: ActorContext, title_toks: Sequence[Token]) -> str | None:
         return None
     agents = [a for _, _, a in ctx.agents_in(title_toks)]
     if agents:
-        return apply_agents(country[0], agents)
+        return apply_agents(country[0], agents, title_toks)
     return None if ctx.is_country_code(country[0]) else country[0]
 
 
@@ -561,7 +586,7 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
     for span in person_spans(doc):
         head = span.root
         title_start = np_start(head)
-        title_toks = [t for t in doc[title_start : span.start] if not t.is_space]
+        title_toks = [t for t in doc[title_start : span.start] if not t.is_space and t.dep_ != "det"]
         name = "_".join(_name_key(span)) or None
         start = title_start if title_toks else span.start
         hits = [by_token[i] for i in range(span.start, span.end) if i in by_token]
@@ -579,10 +604,15 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
             if (
                 titled is not None
                 and ctx.country_of(titled) == ctx.country_of(known.code)
-                and (ctx.when is None or (known.code or "")[3:6] == "ELI")
+                and (
+                    ctx.when is None
+                    or (known.code or "")[3:6] == "ELI"
+                    or any(t.lower_ in _FORMER for t in title_toks)
+                )
             ):
-                # the dictionary's newest role is a guess without a date, and "ELI" (out of
-                # office) is stale where the text gives a title: "UK Foreign Secretary Jack
+                # the dictionary's newest role is a guess without a date, "ELI" (out of
+                # office) is stale where the text gives a title, and "former" overrides a
+                # role the 2014 dictionary still holds open: "UK Foreign Secretary Jack
                 # Straw" in an undated story is GBRGOV, not his later GBRGOVJUD
                 code, how = titled, "context"
             people.append(

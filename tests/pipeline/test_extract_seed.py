@@ -161,6 +161,12 @@ def test_article_countries(seed):
         ("Bosnian Serbs demanded a truce with Moslem forces.", "Bosnian Serbs", "BIH"),
         ("The Albanians of southern Serbia are demanding autonomy.", "Albanians of southern Serbia", "SRB"),
         ("Young Algerians blocked roads.", "Algerians", "DZA"),
+        # people out of office are elites (CAMEO ELI)
+        (
+            "Former Russian President Dmitry Medvedev criticised the plan.",
+            "Former Russian President Dmitry Medvedev",
+            "RUSELI",
+        ),
         # a misparse hangs "later Friday and" on the title: not part of the mention
         (
             "The council will meet later Friday and UN chief Antonio Guterres condemned the launch.",

@@ -259,3 +259,8 @@ def test_codeless_heads_share_the_codes_of_their_group():
     assert d.get("U.N.").code_at(None) == "IGOUNO"  # the entry above, not the one after the gap
     assert d.get("UN Secretary General").code_at(None) == "IGOUNOGOV"
     assert d.get("Orphan Entry").codes_at(None) == ()
+
+
+def test_underscored_names_in_running_text(d):
+    found = d.find_all(["the", "People's_Republic_of_China"])
+    assert [(m.start, m.end, m.entry.name) for m in found] == [(1, 2, "PEOPLE'S_REPUBLIC_OF_CHINA")]
