@@ -25,6 +25,12 @@ class DiscardList:
     def discards_sentence(self, text: str) -> bool:
         return bool(self.sentence and self.sentence.search(text))
 
+    def sentence_matches(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the sentence-level discard phrases found in ``text``."""
+        if self.sentence is None:
+            return []
+        return [m.span() for m in self.sentence.finditer(text)]
+
     def discards_story(self, text: str) -> bool:
         return bool(self.story and self.story.search(text))
 

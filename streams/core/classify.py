@@ -403,6 +403,23 @@ def _nominal_codings(tok: Token, sent: Span, index: ActorIndex) -> list[Coding]:
     return out
 
 
+def _clause_head(tok: Token) -> Token:
+    t = tok
+    for _ in range(20):
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+            return t
+        t = t.head
+    return t
+
+
+def _governor(tok: Token) -> Token:
+    """The verb an xcomp chain hangs from ("agreed to expand" → agreed)."""
+    t = tok
+    while t.dep_ == "xcomp" and t.head.i != t.i:
+        t = t.head
+    return t
+
+
 def _depth(tok: Token) -> int:
     """Clause depth of a trigger: xcomp chains ("agreed to expand") and reporting
     frames ("said that …") do not count, so the main event of a sentence is at 0."""
@@ -434,8 +451,14 @@ def find_codings(
         return []
     out: list[Coding] = []
     for sent in doc.sents:
-        if discards is not None and discards.discards_sentence(sent.text):
-            continue
+        # A discard phrase ("years ago", "World War II", a sports cup) silences the clause
+        # it stands in, not a whole sentence whose main event merely mentions the past.
+        silenced = set()
+        if discards is not None:
+            for a, b in discards.sentence_matches(sent.text):
+                span = doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
+                if span is not None:
+                    silenced.add(_clause_head(span.root).i)
         codings: list[Coding] = []
         for tok in sent:
             if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp")):
@@ -444,6 +467,8 @@ def find_codings(
                 codings.extend(_nominal_codings(tok, sent, index))
         # An outlet reporting is a frame, not an event ("Al Jazeera reports that …").
         codings = [c for c in codings if not (_is_media(c.source) and _reporting(doc[c.trigger]))]
+        if silenced:
+            codings = [c for c in codings if _clause_head(doc[c.trigger]).i not in silenced and _governor(doc[c.trigger]).i not in silenced]
         substantive = [c for c in codings if not c.code.startswith("01")]
         if substantive:
             codings = substantive
