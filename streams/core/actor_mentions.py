@@ -272,8 +272,13 @@ class ActorContext:
         return None if head in _NON_COUNTRY else head
 
     def is_country_code(self, code: str | None) -> bool:
-        """A bare country code such as ``RUS``."""
-        return bool(code) and len(code) == 3 and self.country_of(code) is not None
+        """A bare country code such as ``RUS``, or a federation member such as ``SCGSRB``
+        (Serbia within Serbia and Montenegro)."""
+        if not code:
+            return False
+        if len(code) == 6 and code[:3] in _FEDERATIONS:
+            return True
+        return len(code) == 3 and self.country_of(code) is not None
 
     # --- countries and agents in a span ---------------------------------------------
 
@@ -642,6 +647,9 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
                 codes = entry.codes_at(ctx.when)
                 if codes:
                     code, how = codes[0], "dictionary"
+                elif entry.latest_codes():
+                    # known, but not in a role at that date: the country still holds
+                    code, how = ctx.country_of(entry.latest_codes()[0]), "dictionary"
         if code is None and hits:
             # a known person out of office at that date: their country still holds
             h = hits[0]
@@ -770,6 +778,10 @@ def iso_country(code: str | None, iso3: frozenset[str]) -> tuple[str | None, str
     head = _CAMEO_TO_ISO.get(head, head)
     if head in iso3:
         return head, rest[:3] or None
+    if head in _NON_COUNTRY and rest[:3] in iso3:
+        # a prefixed sector names its home: NGOUSAHRI (a US rights group), IGOBGD
+        # (Bangladeshi peacekeepers), MNCUSAMED (a US media company)
+        return rest[:3], head
     if head in _NON_COUNTRY or not iso3:
         return None, code[:3]
     return None, rest[:3] or None

@@ -35,7 +35,7 @@ from schemas.events import (
     Plover,
     Quote,
 )
-from streams.core.dyads import ActorIndex, _subject_tokens, find_dyads, nominal_dyads, np_actors
+from streams.core.dyads import ActorIndex, _subject_tokens, agent_only, find_dyads, nominal_dyads, np_actors
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.verbmatch import match_verb
 
@@ -341,16 +341,18 @@ def _obligation_codings(verb: Token, sent: Span, index: ActorIndex, codebook) ->
     """"X said that Y must Z": a demand (CAMEO 10) by X on Y, whatever Z is."""
     if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
         return None
-    if verb.dep_ not in ("ccomp", "xcomp", "conj") or verb.head.i == verb.i:
+    if verb.dep_ not in ("ccomp", "xcomp", "conj", "acl") or verb.head.i == verb.i:
         return None
     head = verb.head
+    if head.pos_ in ("NOUN",) and head.head.pos_ in ("VERB", "AUX"):
+        head = head.head  # "issued a reminder to Iraq that it must cooperate"
     if head.pos_ not in ("VERB", "AUX"):
         return None
     m = match_verb(verb, codebook.verbs, index.is_actor)
     inner = m.code if m is not None and m.code else "100"
     code = "10" + {"04": "6", "05": "2", "06": "1", "07": "3", "08": "5", "03": "2"}.get(inner[:2], "0")
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    targets = [a for t in subj for a in np_actors(t, index)]
+    targets = [a for t in subj for a in np_actors(t, index)] or [a for a in (agent_only(t, index) for t in subj) if a is not None]
     speakers = [d.source for d in find_dyads(head, index)]
     if not speakers or not targets:
         return None

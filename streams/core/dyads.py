@@ -199,6 +199,10 @@ def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
             return subs, False
         if t.dep_ == "relcl":
             return [t.head], False
+        if t.dep_ == "acl" and t.head.dep_ in ("dobj", "pobj") and t.head.head.pos_ in ("VERB", "AUX"):
+            # "issued a declaration demanding …": the issuer demands
+            t = t.head.head
+            continue
         if t.dep_ == "xcomp":
             # object control: "urged Eriador to respond" — Eriador responds
             objs = [c for c in t.head.children if c.dep_ in ("dobj",)]
