@@ -161,6 +161,12 @@ def test_article_countries(seed):
         ("Bosnian Serbs demanded a truce with Moslem forces.", "Bosnian Serbs", "BIH"),
         ("The Albanians of southern Serbia are demanding autonomy.", "Albanians of southern Serbia", "SRB"),
         ("Young Algerians blocked roads.", "Algerians", "DZA"),
+        # a prefixed sector keeps its home country; federation members count as countries
+        (
+            "Bangladeshi peacekeeping troops arrived in Sierra Leone.",
+            "Bangladeshi peacekeeping troops",
+            "IGOBGD",
+        ),
         # people out of office are elites (CAMEO ELI)
         (
             "Former Russian President Dmitry Medvedev criticised the plan.",
@@ -180,6 +186,15 @@ def test_article_countries(seed):
 def test_context_resolution_beyond_the_seed(nlp, codebook, text, phrase, code):
     m = extract(nlp(text), codebook=codebook, published_at=PUBLISHED)
     assert {a.text: a.actor.code for a in m.actors}.get(phrase) == code
+
+
+def test_countries_of_prefixed_and_federation_codes(nlp, codebook):
+    m = extract(
+        nlp("Bangladeshi peacekeeping troops met the Albanians of southern Serbia."),
+        codebook=codebook,
+        published_at=datetime(2000, 1, 1, tzinfo=UTC),
+    )
+    assert [(a.actor.code, a.actor.country) for a in m.actors] == [("IGOBGD", "BGD"), ("SCGSRB", "SRB")]
 
 
 def test_reporting_agency_is_neither_actor_nor_place(nlp, codebook):
