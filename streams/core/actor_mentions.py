@@ -790,7 +790,11 @@ def iso_country(code: str | None, iso3: frozenset[str]) -> tuple[str | None, str
 def _to_mention(doc: Doc, r: Resolved, ctx: ActorContext) -> ActorMention:
     span = doc[r.start : r.end]
     iso, sector = iso_country(r.code, ctx.iso3)
-    person = bool(r.name) and (r.how != "dictionary" or any(t.ent_type_ == "PERSON" for t in span))
+    person = (
+        bool(r.name)
+        and not ctx.is_country_code(r.code)  # "Sri Lanka" tagged PERSON is still a country
+        and (r.how != "dictionary" or any(t.ent_type_ == "PERSON" for t in span))
+    )
     actor = Actor(text=span.text, code=r.code, country=iso, sector=sector, name=r.name if person else None)
     return ActorMention(
         start=span.start_char,
