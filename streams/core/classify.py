@@ -447,7 +447,13 @@ def find_codings(
     threat, refusal and demand codes (which the CAMEO manual asks for and PETRARCH-2's
     validation suite does not expect).
     """
-    index = ActorIndex(doc, mentions.actors, getattr(codebook, "agents", None))
+    index = ActorIndex(
+        doc,
+        mentions.actors,
+        getattr(codebook, "agents", None),
+        places=mentions.places if readings else (),
+        countries=mentions.countries if readings else (),
+    )
     discards = getattr(codebook, "discards", None)
     if discards is not None and discards.discards_story(doc.text):
         return []

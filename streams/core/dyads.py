@@ -45,9 +45,14 @@ class Dyad:
 class ActorIndex:
     """Actor mentions by token, with look-backs for pronouns and "both sides"."""
 
-    def __init__(self, doc: Doc, actors: Sequence[ActorMention], agents=None) -> None:
+    def __init__(self, doc: Doc, actors: Sequence[ActorMention], agents=None, *, places=(), countries=()) -> None:
         self.doc = doc
         self.agents = agents
+        # Where an unnamed agent ("students", "police") belongs when nothing in its
+        # phrase says: the sentence's place, else the article's main country. Empty
+        # when coding with PETRARCH's conventions, which leave such agents as "---".
+        self.places = tuple(places)
+        self.countries = tuple(countries)
         self.mentions = sorted(actors, key=lambda m: m.token_start)
         self.by_token: dict[int, ActorMention] = {}
         for m in self.mentions:
@@ -289,17 +294,27 @@ def agent_only(tok: Token, index: ActorIndex) -> ActorMention | None:
                 agent = matches[-1].agent
                 lo = min(t.i for t in tok.subtree if t.i <= h.i)
                 span = index.doc[lo : h.i + 1]
-                code = agent.apply("---") if not agent.prefix else agent.code + "---"
+                country = _context_country(tok, index)
+                base = country or "---"
+                code = agent.apply(base) if not agent.prefix else agent.code + base
                 return ActorMention(
                     start=span.start_char,
                     end=span.end_char,
                     text=span.text,
-                    actor=Actor(text=span.text, code=code, country=None, sector=agent.sector),
+                    actor=Actor(text=span.text, code=code, country=country, sector=agent.sector),
                     token_start=span.start,
                     token_end=span.end,
-                    how="agent",
+                    how="context" if country else "agent",
                 )
     return None
+
+
+def _context_country(tok: Token, index: ActorIndex) -> str | None:
+    sent = tok.sent
+    for p in index.places:
+        if sent.start_char <= p.start < sent.end_char and p.location.country:
+            return p.location.country
+    return index.countries[0] if index.countries else None
 
 
 def _unique(ms: Iterable[ActorMention]) -> list[ActorMention]:
