@@ -253,6 +253,9 @@ def _target_tokens(verb: Token) -> list[Token]:
         for p in x.children:
             if p.dep_ == "prep" and p.lower_ not in _LOCATIVE_PREPS:
                 out.extend(c for c in p.children if c.dep_ == "pobj")
+    for x in [c for c in children if c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)]:
+        # a condition names who is being pressed: "… unless Israel rescinded its annexation"
+        out.extend(c for c in x.children if c.dep_ in ("nsubj", "nsubjpass"))
     for p in sorted(preps, key=rank):
         if p.lower_ in _LOCATIVE_PREPS:
             out.extend(c for c in p.children if c.dep_ == "pobj")
@@ -364,6 +367,10 @@ def find_dyads(
             deep = _deep_target(verb, index, sources)
             other = [m for m in deep if _code(m) not in {_code(s) for s in sources}]
             targets = other or fallback or deep
+        if not targets and index.countries:
+            # an unnamed agent as the object ("to disperse demonstrators"), placed by context
+            objs = [c for c in verb.children if c.dep_ == "dobj"]
+            targets = [m for m in (agent_only(o, index) for o in objs) if m is not None]
     targets = _unique(targets)
     dyads: list[Dyad] = []
     if targets:
