@@ -575,6 +575,8 @@ def _result(
         "timestamp_types": sorted(tracker.timestamp_types),
         "max_lag": max(lags) if lags else None,
         "lag_samples": [[s["t_s"], s["lag"]] for s in samples],
+        # VmRSS per worker over the run: a plateau is a working set, a steady climb a leak
+        "rss_samples_mb": [[s["t_s"], s["worker_rss_mb"]] for s in samples[:: max(1, len(samples) // 60)]],
         "worker_rss_mb": max(peak_rss) if peak_rss else None,
         "worker_rss_each_mb": peak_rss,
         "worker_rss_sampled_peak_mb": [w.peak_rss_mb for w in procs],
@@ -615,8 +617,16 @@ def render(result: dict[str, Any]) -> str:
     lag = r["lag_samples"]
     step = max(1, len(lag) // 20)
     lag_line = " ".join(f"{t:.0f}s:{v}" for t, v in lag[::step])
+    rss = r["rss_samples_mb"]
+    rss_step = max(1, len(rss) // 12)
+    rss_line = " ".join(f"{t:.0f}s:{'/'.join(f'{x:.0f}' for x in v)}" for t, v in rss[::rss_step])
     return "\n".join(
-        [table(rows, ["measure", "value"]), "", f"consumer lag over time (every ~1 s, thinned): {lag_line}"]
+        [
+            table(rows, ["measure", "value"]),
+            "",
+            f"consumer lag over time (every ~1 s, thinned): {lag_line}",
+            f"worker VmRSS MiB over time (thinned): {rss_line}",
+        ]
     )
 
 
