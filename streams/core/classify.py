@@ -588,6 +588,34 @@ _CONFIDENCE = {"pattern": 0.85, "intent": 0.75, "verb": 0.65, "nominal": 0.6}
 _ACTOR_CONFIDENCE = {"dictionary": 1.0, "context": 0.9, "nationality": 0.85, "agent": 0.85, "coreference": 0.8}
 
 
+_BARE_MEETINGS = frozenset({"meeting", "talk", "talks", "summit"})
+
+
+def _bare_meeting_mentions(doc: Doc, mentions: Mentions, groups) -> dict:
+    """ "Following the meeting in the city of Nanping": a meeting named without its
+    parties is the last meeting reported before it; it adds a mention and a place."""
+    out: dict = {}
+    meeting_keys = [(min(c.sentence.start_char for c in g), k) for k, g in groups.items() if k[2] == "04"]
+    if not meeting_keys:
+        return out
+    for tok in doc:
+        if tok.lemma_.lower() not in _BARE_MEETINGS or tok.pos_ != "NOUN":
+            continue
+        if not any(c.lower_ in ("the", "that", "this") for c in tok.children):
+            continue  # only a definite mention refers back
+        if any(c.dep_ == "prep" and c.lower_ in ("with", "between", "among") for c in tok.children):
+            continue  # it names its parties: coded on its own
+        sent = tok.sent
+        earlier = [(start, k) for start, k in meeting_keys if start < sent.start_char]
+        if not earlier:
+            continue
+        last = max(start for start, _ in earlier)
+        for start, k in earlier:
+            if start == last:
+                out.setdefault(k, []).append((sent, tok))
+    return out
+
+
 def _domestic_targets(groups, dates, mentions):
     """A protest with no named target is directed at the government of the country it
     happens in (CAMEO's convention for domestic dissent): the place of the protest, else
@@ -651,6 +679,7 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
         groups.setdefault(key, []).append(c)
         dates[key] = when
     groups = _domestic_targets(groups, dates, mentions)
+    extra_evidence = _bare_meeting_mentions(doc, mentions, groups)
     starts = _paragraph_starts(clean)
     events: list[DiplomaticEvent] = []
     for key, group in groups.items():
@@ -677,6 +706,14 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
         for c in sorted(group, key=lambda c: c.sentence.start_char):
             location = location or _location_for(c.sentence, mentions)
             quote = quote or _quote_for(c.sentence, mentions)
+        for sent, trigger in extra_evidence.get(key, ()):
+            location = location or _location_for(sent, mentions)
+            if sent.start_char not in seen_sents:
+                seen_sents.add(sent.start_char)
+                evidence.append(
+                    Evidence(text=sent.text, start=sent.start_char, end=sent.end_char, paragraph=_paragraph_of(sent.start_char, starts), trigger=trigger.text)
+                )
+        evidence.sort(key=lambda ev: ev.start)
         conf = _CONFIDENCE.get(best.how, 0.5)
         conf *= min(_ACTOR_CONFIDENCE.get(best.source.how, 0.8), _ACTOR_CONFIDENCE.get(best.target.how, 0.8) if best.target else 0.9)
         conf = min(1.0, conf + 0.05 * (len(evidence) - 1))
@@ -703,8 +740,26 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
                 coder_version=coder_version,
             )
         )
+    events = _share_places(events)
     events.sort(key=lambda e: (e.evidence[0].start, e.event_id))
     return events
+
+
+def _share_places(events: list[DiplomaticEvent]) -> list[DiplomaticEvent]:
+    """A meeting and its mirror image (B met A) happened in the same place."""
+    where = {
+        (e.source.code, e.target.code, e.cameo.root, str(e.event_date)): e.location
+        for e in events
+        if e.location is not None and e.target is not None
+    }
+    out = []
+    for e in events:
+        if e.location is None and e.target is not None and e.cameo.root == "04":
+            mirror = where.get((e.target.code, e.source.code, e.cameo.root, str(e.event_date)))
+            if mirror is not None:
+                e = e.model_copy(update={"location": mirror})
+        out.append(e)
+    return out
 
 
 __all__ = ["Coding", "classify", "event_id", "find_codings"]

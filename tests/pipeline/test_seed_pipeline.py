@@ -22,7 +22,7 @@ from streams.cli import main
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "wire-russia-china.txt"
 PUBLISHED = datetime(2022, 9, 20, tzinfo=timezone.utc)
-LAST_WEEK = (date(2022, 9, 12), date(2022, 9, 19))
+LAST_WEEK = (date(2022, 9, 12), date(2022, 9, 19))  # the seven days before 2022-09-20
 
 
 def _country(actor) -> str | None:
@@ -36,10 +36,9 @@ def _dyad(e: DiplomaticEvent) -> tuple[str | None, str | None]:
 
 
 def _in_last_week(e: DiplomaticEvent) -> bool:
+    """Dated by "last week": a range inside the week before publication."""
     d = e.event_date
-    if isinstance(d, DateRange):
-        return LAST_WEEK[0] <= d.start and d.end <= LAST_WEEK[1]
-    return isinstance(d, date) and LAST_WEEK[0] <= d <= LAST_WEEK[1]
+    return isinstance(d, DateRange) and LAST_WEEK[0] <= d.start and d.end <= LAST_WEEK[1]
 
 
 def _find(events, dyads, roots, *, trigger_words=(), when=None):
@@ -79,6 +78,8 @@ def test_2_patrushev_meets_guo(cli_events) -> None:
     found = _find(cli_events, BOTH, {"04"}, when=lambda e: e.event_date == date(2022, 9, 19))
     assert found
     assert any("Guo" in (e.target.text if e.target else "") or "Guo" in e.source.text for e in found)
+    # "Following the meeting in the city of Nanping" is a later mention of the same meeting
+    assert all(e.location is not None and e.location.name == "Nanping" and e.location.country == "CHN" for e in found)
 
 
 def test_3_both_sides_agree_to_expand_exchanges(cli_events) -> None:
@@ -90,7 +91,13 @@ def test_3_both_sides_agree_to_expand_exchanges(cli_events) -> None:
 def test_4_putin_meets_xi_last_week_in_uzbekistan(cli_events) -> None:
     found = _find(cli_events, BOTH, {"04"}, when=_in_last_week)
     assert found
-    assert any(e.location is not None and e.location.country == "UZB" for e in found)
+    assert all(e.location is not None and e.location.country == "UZB" for e in found), [(e.source.code, e.target.code, e.location, e.event_date) for e in found]
+
+
+def test_quotes_and_repeated_mentions(cli_events) -> None:
+    (first,) = _find(cli_events, RU_CN, {"03"}, when=lambda e: e.event_date == date(2022, 9, 20))
+    assert [ev.paragraph for ev in first.evidence] == [0, 1]  # paragraphs 1 and 2 report it
+    assert first.quote is not None and "unconditional priority" in first.quote.text
 
 
 def test_5_china_promises_support_for_moscow(cli_events) -> None:
