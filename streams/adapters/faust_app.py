@@ -178,7 +178,10 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
     async def process(stream: Any) -> Any:
         """Raw bytes → records; batches so spaCy's ``nlp.pipe`` sees many texts at once."""
         async for batch in stream.take_events(settings.nlp.batch_size, within=settings.nlp.batch_within_s):
-            yield await _process_batch(w, batch, max_bytes=max_bytes)
+            counts = await _process_batch(w, batch, max_bytes=max_bytes)
+            log.info("batch of %d: %d articles coded, %d events, %d dead letters",
+                     len(batch), counts["articles"], counts["events"], counts["dead_letters"])
+            yield counts
 
     @app.agent(w.ledger_topic, name="wirewatch.ledger")
     async def ledger(stream: Any) -> Any:

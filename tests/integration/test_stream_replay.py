@@ -66,8 +66,12 @@ def test_replaying_the_raw_topic_changes_no_table_count(kafka_bootstrap, tmp_pat
         worker = Worker(env, name="after-reset", port=worker.port).start()
         worker.wait_healthy()
         # every article coded again: each event published a second time, same ids
-        poll(lambda: (events.read() or True) and len(events.records) >= 2 * before, timeout_s=300,
-             what="the replayed events")
+        try:
+            poll(lambda: (events.read() or True) and len(events.records) >= 2 * before, timeout_s=300,
+                 what="the replayed events")
+        except AssertionError:
+            worker.dump_stacks()  # into its log, to see where the work is stuck
+            raise
         caught_up(env)
         assert event_ids(events) == expected_ids
         exact_tables(worker, expected)
