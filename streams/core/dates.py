@@ -302,6 +302,10 @@ def _rules(t: str, original: str, ref: date | None):  # noqa: C901 - one flat ta
         back = (ref.weekday() - wd) % 7
         if m["rel"] == "last" and back == 0:
             back = 7
+        if back == 6 and m["rel"] not in ("last", "past"):
+            # the day after the publication date: a time-zone skew (a Saturday-dated
+            # Washington story on "Sunday" in Pyongyang), not six days ago
+            return ref + timedelta(days=1)
         # "on Tuesday" in a Tuesday story is that day: wires report same-day events
         return ref - timedelta(days=back)
     m = _AGO.match(t)

@@ -104,3 +104,8 @@ def test_numeric_dates_go_to_dateparser():
 def test_weekday_before_a_date_is_dropped():
     assert resolve_date("Saturday, September 17", PUBLISHED) == date(2022, 9, 17)
     assert resolve_date("Monday 19 September 2022", PUBLISHED) == date(2022, 9, 19)
+
+
+def test_weekday_after_publication_is_a_time_zone_skew():
+    assert resolve_date("Wednesday", PUBLISHED) == date(2022, 9, 21)  # the story is dated Tuesday
+    assert resolve_date("last Wednesday", PUBLISHED) == date(2022, 9, 14)
