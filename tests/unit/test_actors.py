@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams.codebook.actors import (
     ActorDictionary,
@@ -264,3 +266,23 @@ def test_codeless_heads_share_the_codes_of_their_group():
 def test_underscored_names_in_running_text(d):
     found = d.find_all(["the", "People's_Republic_of_China"])
     assert [(m.start, m.end, m.entry.name) for m in found] == [(1, 2, "PEOPLE'S_REPUBLIC_OF_CHINA")]
+
+
+_LINE = st.one_of(
+    st.text(alphabet="ABCXYZ_ +#[]<>-0123456789\t!{}~/", max_size=30),
+    st.sampled_from(["RUSSIA [RUS]", "+MOSCOW", "\t[RUSGOV >20120101]", "\t[X 1-2]", "<!--", "-->", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, max_size=15))
+def test_reader_never_crashes_on_arbitrary_lines(lines):
+    problems: list[str] = []
+    try:
+        pairs = parse_actor_lines(lines, problems=problems)
+    except DictionaryFormatError:
+        return  # the one error it may raise: a synonym before any entry
+    d = ActorDictionary(pairs)
+    for _keys, entry in d.items():
+        entry.codes_at(None)
+        entry.codes_at(date(2022, 9, 20))
