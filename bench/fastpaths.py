@@ -72,8 +72,8 @@ def install_verbmatch() -> None:
 
     orig_phrase, orig_seq, orig_elements = vm._phrase_tokens, vm._match_seq, vm._match_elements
 
-    def phrase_tokens(verb):
-        before, after = orig_phrase(verb)
+    def phrase_tokens(*args, **kwargs):
+        before, after = orig_phrase(*args, **kwargs)
         return _phrase(before), _phrase(after)
 
     def match_seq(words, toks, i):
