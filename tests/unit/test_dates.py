@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas.events import DateRange
 from streams.core.dates import resolve_date
@@ -109,3 +111,35 @@ def test_weekday_before_a_date_is_dropped():
 def test_weekday_after_publication_is_a_time_zone_skew():
     assert resolve_date("Wednesday", PUBLISHED) == date(2022, 9, 21)  # the story is dated Tuesday
     assert resolve_date("last Wednesday", PUBLISHED) == date(2022, 9, 14)
+
+
+_PIECES = st.sampled_from(
+    [
+        "0",
+        "1",
+        "9",
+        "12",
+        "2022",
+        " ",
+        "-",
+        "/",
+        ".",
+        ",",
+        "Sept",
+        "May",
+        "Monday",
+        "last",
+        "week",
+        "ago",
+        "the",
+        "mid",
+        "of",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_never_raises(text):
+    value = resolve_date(text, PUBLISHED)
+    assert value is None or isinstance(value, (date, DateRange))
