@@ -44,7 +44,9 @@ class Element:
 
     alternatives: tuple[tuple[str, ...], ...]
     marker: str | None = None  # "+", "$" or "%" when the slot is an actor
-    prep: str | None = None  # the preposition when the slot sits in a "(PREP ...)" phrase, PREP_HEAD for the preposition
+    prep: str | None = (
+        None  # the preposition when the slot sits in a "(PREP ...)" phrase, PREP_HEAD for the preposition
+    )
 
     @property
     def is_marker(self) -> bool:
@@ -132,14 +134,15 @@ def parse_verb_dictionary(text: str) -> VerbDictionary:
     text = _COMMENT_XML.sub("", text)
     vd = VerbDictionary()
     lines = text.splitlines()
-    i = 0
     cur_synset: str | None = None
     syn_items: list[tuple[str, ...]] = []
     block_name: str | None = None
     block_code: tuple[str | None, str | None] = (None, None)
     verbs: list[tuple[str, tuple[str, ...], tuple[str | None, str | None]]] = []
     raw_patterns: list[str] = []
-    pending: list[tuple[str, list[tuple[str, tuple[str, ...], tuple[str | None, str | None]]], list[str]]] = []
+    pending: list[
+        tuple[str, list[tuple[str, tuple[str, ...], tuple[str | None, str | None]]], list[str]]
+    ] = []
 
     def close_synset() -> None:
         nonlocal cur_synset, syn_items
@@ -219,7 +222,9 @@ def parse_verb_dictionary(text: str) -> VerbDictionary:
     for name, block_verbs, pats in pending:
         patterns = tuple(p for p in (parse_pattern(s, vd.synsets) for s in pats) if p is not None)
         for lemma, particles, (code, rev) in block_verbs:
-            entry = VerbEntry(lemma=lemma, code=code, reverse_code=rev, block=name, particles=particles, patterns=patterns)
+            entry = VerbEntry(
+                lemma=lemma, code=code, reverse_code=rev, block=name, particles=particles, patterns=patterns
+            )
             vd.entries.setdefault(lemma, []).append(entry)
     return vd
 
@@ -292,7 +297,9 @@ def _element(piece: str, synsets: dict[str, tuple[tuple[str, ...], ...]], prep: 
 def merge_verbs(base: VerbDictionary, extra: VerbDictionary) -> VerbDictionary:
     """``extra`` on top of ``base``: a verb in both takes ``extra``'s default code, and its
     patterns are ``extra``'s followed by ``base``'s (so ours win a tie of specificity)."""
-    out = VerbDictionary(entries={k: list(v) for k, v in base.entries.items()}, synsets={**base.synsets, **extra.synsets})
+    out = VerbDictionary(
+        entries={k: list(v) for k, v in base.entries.items()}, synsets={**base.synsets, **extra.synsets}
+    )
     for lemma, new_entries in extra.entries.items():
         old = out.entries.get(lemma, [])
         merged: list[VerbEntry] = []

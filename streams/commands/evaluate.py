@@ -30,11 +30,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
@@ -111,7 +110,7 @@ def _published(value: str | None) -> datetime | None:
         return None
     for fmt in ("%Y-%m-%d", "%Y%m%d"):
         try:
-            return datetime.strptime(value, fmt).replace(tzinfo=timezone.utc)
+            return datetime.strptime(value, fmt).replace(tzinfo=UTC)
         except ValueError:
             continue
     return None
@@ -120,7 +119,10 @@ def _published(value: str | None) -> datetime | None:
 def eval_plover(path: Path, *, coder, split: str = "all") -> tuple[dict, list[tuple]]:
     records = [r for r in _load_json(path) if r.get("event") and r["event"] != "DOCUMENT" and r.get("text")]
     records = [r for k, r in enumerate(records) if _in_split(k, split)]
-    raws = [RawArticle(id=str(r.get("id", k)), title="", body=r["text"], published_at=_published(r.get("date"))) for k, r in enumerate(records)]
+    raws = [
+        RawArticle(id=str(r.get("id", k)), title="", body=r["text"], published_at=_published(r.get("date")))
+        for k, r in enumerate(records)
+    ]
     outcomes = coder.process_batch(raws)
     found = dyad_ok = emitted = correct = 0
     per_type: dict[str, Counter] = {}
@@ -137,7 +139,9 @@ def eval_plover(path: Path, *, coder, split: str = "all") -> tuple[dict, list[tu
             c["found"] += 1
         srcs = _gold_codes(rec.get("source"))
         tgts = _gold_codes(rec.get("target"))
-        if any(_actor_prefix(e.source) in srcs and (not tgts or _actor_prefix(e.target) in tgts) for e in matches):
+        if any(
+            _actor_prefix(e.source) in srcs and (not tgts or _actor_prefix(e.target) in tgts) for e in matches
+        ):
             dyad_ok += 1
             c["dyad"] += 1
     n = len(records) or 1
@@ -187,11 +191,21 @@ def parse_petrarch_records(text: str) -> list[PetrRecord]:
                 continue
             if {"sourcecode", "targetcode", "eventcode"} <= ca.keys():
                 expected.append((ca["sourcecode"], ca["targetcode"], ca["eventcode"]))
-        out.append(PetrRecord(a.get("id", ""), a.get("date", ""), " ".join(unescape(tm.group(1)).split()), tuple(expected), no_events and not expected))
+        out.append(
+            PetrRecord(
+                a.get("id", ""),
+                a.get("date", ""),
+                " ".join(unescape(tm.group(1)).split()),
+                tuple(expected),
+                no_events and not expected,
+            )
+        )
     return out
 
 
-def eval_petrarch(path: Path, *, nlp, codebook, split: str = "all", petrarch_conventions: bool = True) -> tuple[dict, list[tuple]]:
+def eval_petrarch(
+    path: Path, *, nlp, codebook, split: str = "all", petrarch_conventions: bool = True
+) -> tuple[dict, list[tuple]]:
     from streams.core.classify import find_codings
     from streams.core.clean import clean_article
     from streams.core.extract import extract
@@ -214,7 +228,9 @@ def eval_petrarch(path: Path, *, nlp, codebook, split: str = "all", petrarch_con
             mentions = extract(doc, codebook=codebook, published_at=clean.published_at)
             conv = petrarch_conventions
             for c in find_codings(doc, mentions, codebook=codebook, main_only=not conv, readings=not conv):
-                codings.add((c.source.actor.code or "", (c.target.actor.code or "") if c.target else "", c.code))
+                codings.add(
+                    (c.source.actor.code or "", (c.target.actor.code or "") if c.target else "", c.code)
+                )
         cat = per_cat.setdefault(rec.id.split("-")[0], Counter())
         if rec.expected:
             cat["records"] += 1
@@ -253,9 +269,9 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
 
 
 def _cmd_plover(args: argparse.Namespace) -> int:
+    from streams.adapters.nlp import load_nlp
     from streams.codebook import load_codebook
     from streams.core.pipeline import Coder
-    from streams.adapters.nlp import load_nlp
     from streams.settings import get_settings
 
     path = Path(args.path)
@@ -280,7 +296,11 @@ def _cmd_petrarch(args: argparse.Namespace) -> int:
         raise InputError(f"PETRARCH records file not found: {path}")
     codebook = load_codebook(Path(args.dictionaries))
     metrics, rows = eval_petrarch(
-        path, nlp=load_nlp(get_settings().nlp.model), codebook=codebook, split=args.split, petrarch_conventions=not args.wirewatch_readings
+        path,
+        nlp=load_nlp(get_settings().nlp.model),
+        codebook=codebook,
+        split=args.split,
+        petrarch_conventions=not args.wirewatch_readings,
     )
     print(_table(("category", "records", "root+dyad"), rows))
     print()
@@ -294,15 +314,20 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="eval_command", metavar="SET")
     pl = sub.add_parser("plover", help="PLOVER gold records (JSON list)")
     pl.add_argument("path", help="PLOVER_GSR_CAMEO.json")
-    pl.add_argument("--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)")
+    pl.add_argument(
+        "--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)"
+    )
     pl.set_defaults(func=_cmd_plover)
     pe = sub.add_parser("petrarch", help="PETRARCH-2 validation suite (UnitTest records XML)")
     pe.add_argument("path", help="PETR.UnitTest.records.xml")
     pe.add_argument("--dictionaries", required=True, help="folder with the PETR.Validate.* dictionaries")
-    pe.add_argument("--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)")
+    pe.add_argument(
+        "--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)"
+    )
     pe.add_argument(
         "--wirewatch-readings",
         action="store_true",
-        help="code as the stream does (main clause only; future/negated/intended acts recoded as intents, threats, refusals)",
+        help="code as the stream does (main clause only; future, negated and intended acts "
+        "recoded as intents, threats, refusals)",
     )
     pe.set_defaults(func=_cmd_petrarch)

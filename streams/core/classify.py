@@ -35,7 +35,7 @@ from schemas.events import (
     Plover,
     Quote,
 )
-from streams.core.dyads import ActorIndex, _subject_tokens, agent_only, find_dyads, nominal_dyads, np_actors
+from streams.core.dyads import ActorIndex, subject_tokens, agent_only, find_dyads, nominal_dyads, np_actors
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.verbmatch import match_verb
 
@@ -59,21 +59,90 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 # Heads of an xcomp that turn the action into an expression of intent, a refusal
 # or a threat ("agreed to expand", "ready to discuss", "refused to release").
 INTENT_HEADS = frozenset(
-    {"agree", "promise", "pledge", "vow", "offer", "plan", "intend", "ready", "willing", "prepared", "decide", "commit", "undertake", "hope", "want", "seek", "aim", "eager", "expect"}
+    {
+        "agree",
+        "promise",
+        "pledge",
+        "vow",
+        "offer",
+        "plan",
+        "intend",
+        "ready",
+        "willing",
+        "prepared",
+        "decide",
+        "commit",
+        "undertake",
+        "hope",
+        "want",
+        "seek",
+        "aim",
+        "eager",
+        "expect",
+    }
 )
 REFUSE_HEADS = frozenset({"refuse", "decline", "reject", "fail", "unwilling", "oppose"})
 THREAT_HEADS = frozenset({"threaten", "warn"})
 # Only the shallowest coded clause of a sentence becomes an event: subordinate
 # clauses ("… to help defend Saudi Arabia if it is attacked") mostly add noise.
 MAIN_EVENTS_ONLY = True
-REPORT_VERBS = frozenset({"say", "tell", "announce", "report", "declare", "state", "add", "confirm", "claim", "insist", "reiterate", "note", "quote", "reveal", "indicate", "stress", "warn"})
+REPORT_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "announce",
+        "report",
+        "declare",
+        "state",
+        "add",
+        "confirm",
+        "claim",
+        "insist",
+        "reiterate",
+        "note",
+        "quote",
+        "reveal",
+        "indicate",
+        "stress",
+        "warn",
+    }
+)
 OBLIGATION_AUX = frozenset({"must", "should"})
 # Verbs whose own default code says less than the event noun they carry
 # ("organized a general strike", "launched an attack", "continued their hunger strike").
 LIGHT_VERBS = frozenset(
-    {"organize", "organise", "stage", "hold", "launch", "begin", "start", "continue", "conduct", "mount", "call", "resume", "renew", "open", "undertake", "make", "give", "take", "issue", "announce", "declare", "step", "carry", "go", "lead", "join"}
+    {
+        "organize",
+        "organise",
+        "stage",
+        "hold",
+        "launch",
+        "begin",
+        "start",
+        "continue",
+        "conduct",
+        "mount",
+        "call",
+        "resume",
+        "renew",
+        "open",
+        "undertake",
+        "make",
+        "give",
+        "take",
+        "issue",
+        "announce",
+        "declare",
+        "step",
+        "carry",
+        "go",
+        "lead",
+        "join",
+    }
 )
-APPEAL_HEADS = frozenset({"urge", "call", "appeal", "ask", "request", "press", "plead", "demand", "insist", "invite", "encourage"})
+APPEAL_HEADS = frozenset(
+    {"urge", "call", "appeal", "ask", "request", "press", "plead", "demand", "insist", "invite", "encourage"}
+)
 
 # Event nouns that carry the code when the verb itself is not coded ("renewed
 # negotiations", "gave a warm welcome", "imposed sanctions").
@@ -137,7 +206,9 @@ def _intent_code(code: str) -> str:
         "05": "032",
         "06": {"061": "0311", "062": "0312", "063": "0313", "064": "0314"}.get(code[:3], "031"),
         "07": {"071": "0331", "072": "0332", "073": "0333", "074": "0334"}.get(code[:3], "033"),
-        "08": {"081": "0351", "084": "0353", "085": "0354", "086": "0355", "087": "0356"}.get(code[:3], "035"),
+        "08": {"081": "0351", "084": "0353", "085": "0354", "086": "0355", "087": "0356"}.get(
+            code[:3], "035"
+        ),
         "03": code,
     }.get(root, "030")
 
@@ -149,7 +220,18 @@ def _refusal_code(code: str) -> str:
 def _threat_code(code: str) -> str:
     """The threat (CAMEO 13) of carrying out a conflictual act."""
     c3, root = code[:3], int(code[:2])
-    specific = {"161": "1313", "162": "1311", "163": "1312", "164": "134", "165": "135", "166": "136", "172": "132", "174": "136", "191": "1381", "192": "1382"}
+    specific = {
+        "161": "1313",
+        "162": "1311",
+        "163": "1312",
+        "164": "134",
+        "165": "135",
+        "166": "136",
+        "172": "132",
+        "174": "136",
+        "191": "1381",
+        "192": "1382",
+    }
     if code.startswith("1724"):
         return "1324"
     if code.startswith("1723"):
@@ -216,7 +298,11 @@ def _has_future(verb: Token) -> bool:
             return True
     head = verb.head
     # "is going to restore", "plans to send"
-    return verb.dep_ == "xcomp" and head.lemma_.lower() in ("go", "plan", "intend", "prepare") and head.i != verb.i
+    return (
+        verb.dep_ == "xcomp"
+        and head.lemma_.lower() in ("go", "plan", "intend", "prepare")
+        and head.i != verb.i
+    )
 
 
 def _future_code(code: str) -> str | None:
@@ -224,9 +310,14 @@ def _future_code(code: str) -> str | None:
 
 
 def _conditional(verb: Token) -> bool:
-    """"may halt mediation if …", "would blockade unless …"."""
-    aux = any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could", "would", "will") for c in verb.children)
-    cond = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children) for c in verb.children)
+    """ "may halt mediation if …", "would blockade unless …"."""
+    aux = any(
+        c.dep_ == "aux" and c.lower_ in ("may", "might", "could", "would", "will") for c in verb.children
+    )
+    cond = any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+        for c in verb.children
+    )
     return aux and cond
 
 
@@ -262,7 +353,7 @@ def _violence_kind(code: str, verb: Token, index: ActorIndex) -> str:
     does not know who pulled the trigger."""
     if code not in ("180", "190"):
         return code
-    subj, _ = _subject_tokens(verb)
+    subj, _ = subject_tokens(verb)
     sources = [m for s in subj for m in np_actors(s, index)]
     if not sources:
         return code
@@ -278,7 +369,9 @@ def _violence_kind(code: str, verb: Token, index: ActorIndex) -> str:
     return code
 
 
-def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings: bool = True) -> list[Coding]:
+def _verb_codings(
+    verb: Token, sent: Span, index: ActorIndex, codebook, readings: bool = True
+) -> list[Coding]:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
@@ -289,7 +382,10 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
             # "is willing to send material", "offered to hand over": the intent itself (030)
             modality = _modality(verb)
             code = "030" if modality is not Modality.NEGATED else "120"
-            return [Coding(d.source, d.target, code, verb.i, sent, "intent", Modality.ASSERTED) for d in find_dyads(verb, index)]
+            return [
+                Coding(d.source, d.target, code, verb.i, sent, "intent", Modality.ASSERTED)
+                for d in find_dyads(verb, index)
+            ]
         if light or m is None or m.code is None:
             return light
     code, how = m.code, m.how
@@ -307,7 +403,12 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
     if readings and modality is Modality.NEGATED and 3 <= int(code[:2]) <= 8:
         # "will not accept refugees", "did not agree": a refusal is itself the event
         code, how, modality = _refusal_code(code), "intent", Modality.ASSERTED
-    if readings and how != "intent" and (_has_future(verb) or _conditional(verb)) and modality is not Modality.NEGATED:
+    if (
+        readings
+        and how != "intent"
+        and (_has_future(verb) or _conditional(verb))
+        and modality is not Modality.NEGATED
+    ):
         future = _future_code(code)
         if future is not None:
             code, how = future, "intent"
@@ -318,7 +419,9 @@ def _verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings
     codings = []
     symmetric = code[:2] in SYMMETRIC_ROOTS or not readings
     reverse = m.reverse_code if how in ("pattern", "verb") else None
-    for dyad in find_dyads(actor_verb, index, target_slot=target_slot, source_slot=source_slot, symmetric=symmetric):
+    for dyad in find_dyads(
+        actor_verb, index, target_slot=target_slot, source_slot=source_slot, symmetric=symmetric
+    ):
         codings.append(Coding(dyad.source, dyad.target, code, verb.i, sent, how, modality))
         if reverse and dyad.target is not None and not dyad.reversed_:
             # "[042:043]": A visits B, and B hosts A
@@ -338,7 +441,7 @@ def _unique_codings(codings: list[Coding]) -> list[Coding]:
 
 
 def _obligation_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding] | None:
-    """"X said that Y must Z": a demand (CAMEO 10) by X on Y, whatever Z is."""
+    """ "X said that Y must Z": a demand (CAMEO 10) by X on Y, whatever Z is."""
     if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
         return None
     if verb.dep_ not in ("ccomp", "xcomp", "conj", "acl") or verb.head.i == verb.i:
@@ -352,7 +455,9 @@ def _obligation_codings(verb: Token, sent: Span, index: ActorIndex, codebook) ->
     inner = m.code if m is not None and m.code else "100"
     code = "10" + {"04": "6", "05": "2", "06": "1", "07": "3", "08": "5", "03": "2"}.get(inner[:2], "0")
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    targets = [a for t in subj for a in np_actors(t, index)] or [a for a in (agent_only(t, index) for t in subj) if a is not None]
+    targets = [a for t in subj for a in np_actors(t, index)] or [
+        a for a in (agent_only(t, index) for t in subj) if a is not None
+    ]
     speakers = [d.source for d in find_dyads(head, index)]
     if not speakers or not targets:
         return None
@@ -373,7 +478,12 @@ def _unique_m(ms: list[ActorMention]) -> list[ActorMention]:
 
 
 def _intent_xcomp(verb: Token) -> bool:
-    return verb.dep_ == "xcomp" and verb.head.i != verb.i and verb.head.lemma_.lower() in INTENT_HEADS and verb.pos_ == "VERB"
+    return (
+        verb.dep_ == "xcomp"
+        and verb.head.i != verb.i
+        and verb.head.lemma_.lower() in INTENT_HEADS
+        and verb.pos_ == "VERB"
+    )
 
 
 def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: bool) -> list[Coding]:
@@ -391,7 +501,10 @@ def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: 
         modality = _modality(verb)
         if _has_future(verb) and modality is not Modality.NEGATED:
             code = _future_code(code) or code
-        return [Coding(d.source, d.target, code, verb.i, sent, "nominal", modality) for d in find_dyads(verb, index)]
+        return [
+            Coding(d.source, d.target, code, verb.i, sent, "nominal", modality)
+            for d in find_dyads(verb, index)
+        ]
     return []
 
 
@@ -431,7 +544,9 @@ def _depth(tok: Token) -> int:
         if t.head.i == t.i:
             break
         head = t.head
-        if t.dep_ not in ("xcomp", "acomp", "aux") and not (t.dep_ == "ccomp" and head.lemma_.lower() in REPORT_VERBS):
+        if t.dep_ not in ("xcomp", "acomp", "aux") and not (
+            t.dep_ == "ccomp" and head.lemma_.lower() in REPORT_VERBS
+        ):
             d += 1
         t = head
     return d
@@ -476,7 +591,12 @@ def find_codings(
         # An outlet reporting is a frame, not an event ("Al Jazeera reports that …").
         codings = [c for c in codings if not (_is_media(c.source) and _reporting(doc[c.trigger]))]
         if silenced:
-            codings = [c for c in codings if _clause_head(doc[c.trigger]).i not in silenced and _governor(doc[c.trigger]).i not in silenced]
+            codings = [
+                c
+                for c in codings
+                if _clause_head(doc[c.trigger]).i not in silenced
+                and _governor(doc[c.trigger]).i not in silenced
+            ]
         substantive = [c for c in codings if not c.code.startswith("01")]
         if substantive:
             codings = substantive
@@ -490,7 +610,13 @@ def find_codings(
 
 
 def _reporting(tok: Token) -> bool:
-    return tok.lemma_.lower() in REPORT_VERBS or tok.lemma_.lower() in ("quote", "cite", "write", "broadcast", "publish")
+    return tok.lemma_.lower() in REPORT_VERBS or tok.lemma_.lower() in (
+        "quote",
+        "cite",
+        "write",
+        "broadcast",
+        "publish",
+    )
 
 
 def _is_media(m: ActorMention) -> bool:
@@ -585,7 +711,13 @@ def _paragraph_of(offset: int, starts: Sequence[int]) -> int | None:
 
 
 _CONFIDENCE = {"pattern": 0.85, "intent": 0.75, "verb": 0.65, "nominal": 0.6}
-_ACTOR_CONFIDENCE = {"dictionary": 1.0, "context": 0.9, "nationality": 0.85, "agent": 0.85, "coreference": 0.8}
+_ACTOR_CONFIDENCE = {
+    "dictionary": 1.0,
+    "context": 0.9,
+    "nationality": 0.85,
+    "agent": 0.85,
+    "coreference": 0.8,
+}
 
 
 _BARE_MEETINGS = frozenset({"meeting", "talk", "talks", "summit"})
@@ -631,7 +763,12 @@ def _domestic_targets(groups, dates, mentions):
                     start=best.source.start,
                     end=best.source.end,
                     text=f"government of {country} (implied)",
-                    actor=Actor(text=f"government of {country} (implied)", code=f"{country}GOV", country=country, sector="GOV"),
+                    actor=Actor(
+                        text=f"government of {country} (implied)",
+                        code=f"{country}GOV",
+                        country=country,
+                        sector="GOV",
+                    ),
                     token_start=best.source.token_start,
                     token_end=best.source.token_end,
                     how="context",
@@ -645,7 +782,9 @@ def _domestic_targets(groups, dates, mentions):
     return out
 
 
-def event_id(article_id: str, source: str, target: str, code: str, event_date: str, coder_version: str) -> str:
+def event_id(
+    article_id: str, source: str, target: str, code: str, event_date: str, coder_version: str
+) -> str:
     """Deterministic: the same article, dyad, code and date under one coder version → one id."""
     key = "|".join((article_id, source, target, code, event_date, coder_version))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
@@ -662,7 +801,9 @@ def _rank(c: Coding) -> tuple:
     return (order.get(c.how, 0), len(c.code), -c.trigger)
 
 
-def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, coder_version: str) -> list[DiplomaticEvent]:
+def classify(
+    doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, coder_version: str
+) -> list[DiplomaticEvent]:
     codings = find_codings(doc, mentions, codebook=codebook)
     groups: dict[tuple[str, str, str, str], list[Coding]] = {}
     dates: dict[tuple[str, str, str, str], date | DateRange | None] = {}
@@ -711,11 +852,20 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
             if sent.start_char not in seen_sents:
                 seen_sents.add(sent.start_char)
                 evidence.append(
-                    Evidence(text=sent.text, start=sent.start_char, end=sent.end_char, paragraph=_paragraph_of(sent.start_char, starts), trigger=trigger.text)
+                    Evidence(
+                        text=sent.text,
+                        start=sent.start_char,
+                        end=sent.end_char,
+                        paragraph=_paragraph_of(sent.start_char, starts),
+                        trigger=trigger.text,
+                    )
                 )
         evidence.sort(key=lambda ev: ev.start)
         conf = _CONFIDENCE.get(best.how, 0.5)
-        conf *= min(_ACTOR_CONFIDENCE.get(best.source.how, 0.8), _ACTOR_CONFIDENCE.get(best.target.how, 0.8) if best.target else 0.9)
+        conf *= min(
+            _ACTOR_CONFIDENCE.get(best.source.how, 0.8),
+            _ACTOR_CONFIDENCE.get(best.target.how, 0.8) if best.target else 0.9,
+        )
         conf = min(1.0, conf + 0.05 * (len(evidence) - 1))
         when = dates[key]
         modality = best.modality
@@ -729,7 +879,13 @@ def classify(doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, cod
                 published_at=clean.published_at,
                 source=_actor(best.source),
                 target=_actor(best.target) if best.target is not None else None,
-                cameo=Cameo(code=code, root=entry.root, name=entry.name, goldstein=entry.goldstein, quad_class=entry.quad_class),
+                cameo=Cameo(
+                    code=code,
+                    root=entry.root,
+                    name=entry.name,
+                    goldstein=entry.goldstein,
+                    quad_class=entry.quad_class,
+                ),
                 plover=Plover(event=entry.plover.event, mode=entry.plover.mode, context=entry.plover.context),
                 modality=modality,
                 event_date=when,

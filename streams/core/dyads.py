@@ -21,14 +21,35 @@ from spacy.tokens import Doc, Token
 from schemas.events import Actor
 from streams.core.mentions import ActorMention
 
-_TARGET_PREPS = ("with", "to", "against", "on", "for", "toward", "towards", "from", "into", "at", "over", "about", "between", "by", "of", "in")
+_TARGET_PREPS = (
+    "with",
+    "to",
+    "against",
+    "on",
+    "for",
+    "toward",
+    "towards",
+    "from",
+    "into",
+    "at",
+    "over",
+    "about",
+    "between",
+    "by",
+    "of",
+    "in",
+)
 _NP_MOD_DEPS = ("compound", "poss", "amod", "nmod", "appos", "npadvmod")
 _NP_PREPS = frozenset({"of", "from", "in", "by"})
 # Prepositions that say where or when, not to whom: tried last for a target.
-_LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "along", "during", "inside", "outside", "throughout", "across"})
+_LOCATIVE_PREPS = frozenset(
+    {"in", "at", "on", "near", "along", "during", "inside", "outside", "throughout", "across"}
+)
 _PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "his", "its", "their"})
 _BOTH = frozenset({"both", "two"})
-_BOTH_NOUNS = frozenset({"side", "party", "country", "leader", "government", "nation", "delegation", "minister", "president"})
+_BOTH_NOUNS = frozenset(
+    {"side", "party", "country", "leader", "government", "nation", "delegation", "minister", "president"}
+)
 
 
 # Passive forms that describe the subject's own stance ("is opposed to", "is committed to").
@@ -45,7 +66,9 @@ class Dyad:
 class ActorIndex:
     """Actor mentions by token, with look-backs for pronouns and "both sides"."""
 
-    def __init__(self, doc: Doc, actors: Sequence[ActorMention], agents=None, *, places=(), countries=()) -> None:
+    def __init__(
+        self, doc: Doc, actors: Sequence[ActorMention], agents=None, *, places=(), countries=()
+    ) -> None:
         self.doc = doc
         self.agents = agents
         # Where an unnamed agent ("students", "police") belongs when nothing in its
@@ -77,7 +100,9 @@ class ActorIndex:
         return best
 
     def looks_person(self, m: ActorMention) -> bool:
-        return bool(m.actor.name) or any(t.ent_type_ == "PERSON" for t in self.doc[m.token_start : m.token_end])
+        return bool(m.actor.name) or any(
+            t.ent_type_ == "PERSON" for t in self.doc[m.token_start : m.token_end]
+        )
 
     def last_pair(self, i: int) -> tuple[ActorMention, ActorMention] | None:
         best = None
@@ -189,7 +214,7 @@ def _is_both(tok: Token) -> bool:
     return any(c.lower_ in _BOTH for c in tok.children) or tok.lower_ in ("both",)
 
 
-def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
+def subject_tokens(verb: Token) -> tuple[list[Token], bool]:
     """(subject heads, passive?) of ``verb``, climbing xcomp/conj/acomp chains."""
     t = verb
     for _ in range(6):
@@ -237,7 +262,10 @@ def _target_tokens(verb: Token) -> list[Token]:
                 # "expressed hopes that Osgiliath could be drawn in", "an accord to supply Gondor"
                 out.extend(x for x in c.children if x.dep_ in ("dobj", "nsubj", "nsubjpass"))
     preps = [c for c in children if c.dep_ == "prep"]
-    rank = lambda c: (c.lower_ in _LOCATIVE_PREPS, _TARGET_PREPS.index(c.lower_) if c.lower_ in _TARGET_PREPS else 99)  # noqa: E731
+
+    def rank(c: Token) -> tuple[bool, int]:
+        return c.lower_ in _LOCATIVE_PREPS, _TARGET_PREPS.index(c.lower_) if c.lower_ in _TARGET_PREPS else 99
+
     for p in sorted(preps, key=rank):
         if p.lower_ in _LOCATIVE_PREPS:
             continue
@@ -253,7 +281,9 @@ def _target_tokens(verb: Token) -> list[Token]:
         for p in x.children:
             if p.dep_ == "prep" and p.lower_ not in _LOCATIVE_PREPS:
                 out.extend(c for c in p.children if c.dep_ == "pobj")
-    for x in [c for c in children if c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)]:
+    for x in [
+        c for c in children if c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+    ]:
         # a condition names who is being pressed: "… unless Israel rescinded its annexation"
         out.extend(c for c in x.children if c.dep_ in ("nsubj", "nsubjpass"))
     for p in sorted(preps, key=rank):
@@ -262,7 +292,23 @@ def _target_tokens(verb: Token) -> list[Token]:
     return out
 
 
-_NO_DESCEND = frozenset({"conj", "cc", "ccomp", "advcl", "relcl", "parataxis", "punct", "mark", "nsubj", "nsubjpass", "csubj", "aux", "neg"})
+_NO_DESCEND = frozenset(
+    {
+        "conj",
+        "cc",
+        "ccomp",
+        "advcl",
+        "relcl",
+        "parataxis",
+        "punct",
+        "mark",
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "aux",
+        "neg",
+    }
+)
 
 
 def _deep_target(verb: Token, index: ActorIndex, sources: list[ActorMention]) -> list[ActorMention]:
@@ -272,7 +318,24 @@ def _deep_target(verb: Token, index: ActorIndex, sources: list[ActorMention]) ->
         nxt: list[Token] = []
         for tok in frontier:
             m = index.at(tok)
-            if m is not None and m not in sources and tok.dep_ in ("pobj", "dobj", "poss", "compound", "dative", "attr", "oprd", "appos", "conj", "nmod", "amod"):
+            if (
+                m is not None
+                and m not in sources
+                and tok.dep_
+                in (
+                    "pobj",
+                    "dobj",
+                    "poss",
+                    "compound",
+                    "dative",
+                    "attr",
+                    "oprd",
+                    "appos",
+                    "conj",
+                    "nmod",
+                    "amod",
+                )
+            ):
                 found = [a for a in np_actors(tok, index) if a not in sources]
                 return found or [m]
             nxt.extend(c for c in tok.children if c.dep_ not in _NO_DESCEND and c.dep_ != "relcl")
@@ -287,7 +350,13 @@ def agent_only(tok: Token, index: ActorIndex) -> ActorMention | None:
     fundamentalists", "thousands of students"): coded ``---`` + agent, as PETRARCH does."""
     if index.agents is None or tok.pos_ not in ("NOUN", "PROPN"):
         return None
-    heads = [tok] + [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+    heads = [tok] + [
+        p
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
     for h in heads:
         words = [c for c in h.children if c.dep_ in ("compound", "amod") and c.i < h.i] + [h]
         words.sort(key=lambda t: t.i)
@@ -333,11 +402,16 @@ def _code(m: ActorMention) -> str:
 
 
 def find_dyads(
-    verb: Token, index: ActorIndex, *, target_slot: Token | None = None, source_slot: Token | None = None, symmetric: bool = True
+    verb: Token,
+    index: ActorIndex,
+    *,
+    target_slot: Token | None = None,
+    source_slot: Token | None = None,
+    symmetric: bool = True,
 ) -> list[Dyad]:
     """Dyads of a verb. ``symmetric``: coordinated subjects with no other target face
     each other ("A and B agreed"), as CAMEO codes agreements and meetings."""
-    subj_toks, _passive = _subject_tokens(verb)
+    subj_toks, _passive = subject_tokens(verb)
     sources: list[ActorMention] = []
     if source_slot is not None and index.at(source_slot) is not None:
         sources = [index.at(source_slot)]  # type: ignore[list-item]
@@ -356,7 +430,11 @@ def find_dyads(
     else:
         fallback: list[ActorMention] = []
         for t in _target_tokens(verb):
-            found = [m for m in np_actors(t, index) if m not in sources and not any(_overlap(m, s) for s in sources)]
+            found = [
+                m
+                for m in np_actors(t, index)
+                if m not in sources and not any(_overlap(m, s) for s in sources)
+            ]
             other = [m for m in found if _code(m) not in {_code(s) for s in sources}]
             if other:
                 targets = other
@@ -398,7 +476,7 @@ def _governing_subjects(tok: Token, index: ActorIndex) -> list[ActorMention]:
             break
         t = t.head
         if t.pos_ in ("VERB", "AUX"):
-            subs, _ = _subject_tokens(t)
+            subs, _ = subject_tokens(t)
             found: list[ActorMention] = []
             for s in subs:
                 found.extend(np_actors(s, index))

@@ -38,7 +38,9 @@ class Outcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _code(doc: Doc, clean: CleanArticle, codebook: Codebook, now: datetime | None, timings: dict[str, float]) -> list[DiplomaticEvent]:
+def _code(
+    doc: Doc, clean: CleanArticle, codebook: Codebook, now: datetime | None, timings: dict[str, float]
+) -> list[DiplomaticEvent]:
     t0 = perf_counter()
     mentions = extract(doc, codebook=codebook, published_at=clean.published_at or now)
     t1 = perf_counter()
@@ -54,7 +56,14 @@ def _clean(raw: RawArticle, max_chars: int) -> tuple[CleanArticle, float]:
     return clean, perf_counter() - t0
 
 
-def process(raw: RawArticle, *, nlp: Language, codebook: Codebook, now: datetime | None = None, max_chars: int = 100_000) -> Outcome:
+def process(
+    raw: RawArticle,
+    *,
+    nlp: Language,
+    codebook: Codebook,
+    now: datetime | None = None,
+    max_chars: int = 100_000,
+) -> Outcome:
     """Code one article. ``now`` stands in for a missing ``published_at`` when resolving dates."""
     clean, t_clean = _clean(raw, max_chars)
     timings = {"clean": t_clean}
@@ -78,7 +87,9 @@ class Coder:
     def process(self, raw: RawArticle, *, now: datetime | None = None) -> Outcome:
         return process(raw, nlp=self.nlp, codebook=self.codebook, now=now, max_chars=self.max_chars)
 
-    def process_batch(self, raws: Iterable[RawArticle], batch_size: int = 16, *, now: datetime | None = None) -> list[Outcome]:
+    def process_batch(
+        self, raws: Iterable[RawArticle], batch_size: int = 16, *, now: datetime | None = None
+    ) -> list[Outcome]:
         """Code many articles, parsing the codable ones together with ``nlp.pipe``.
 
         Articles that are not codable (non-English, empty) skip spaCy entirely.
@@ -99,4 +110,7 @@ class Coder:
             raw, clean, timings = items[k]
             timings["parse"] = t_parse * len(clean.text) / total
             events_by[k] = _code(doc, clean, self.codebook, now, timings)
-        return [Outcome(raw=r, clean=c, events=events_by.get(k, []), timings=t) for k, (r, c, t) in enumerate(items)]
+        return [
+            Outcome(raw=r, clean=c, events=events_by.get(k, []), timings=t)
+            for k, (r, c, t) in enumerate(items)
+        ]

@@ -20,7 +20,9 @@ from spacy.tokens import Token
 from streams.codebook.verbs import PREP_HEAD, Element, VerbDictionary, VerbEntry, VerbPattern
 
 # Dependents that start another clause or event: their words are not the verb's.
-_CLAUSAL = frozenset({"conj", "cc", "ccomp", "advcl", "relcl", "parataxis", "punct", "mark", "acl", "csubj", "csubjpass"})
+_CLAUSAL = frozenset(
+    {"conj", "cc", "ccomp", "advcl", "relcl", "parataxis", "punct", "mark", "acl", "csubj", "csubjpass"}
+)
 # PETRARCH's verb phrase also holds a complement clause ("allowed that Mordor isn't a
 # really pleasant place"); wirewatch codes that clause as an event of its own.
 _CLAUSAL_WITH_CCOMP = _CLAUSAL - {"ccomp"}
@@ -103,7 +105,9 @@ def _in_pp(tok: Token, prep: str, verb: Token) -> bool:
     return False
 
 
-def _match_elements(elements: Sequence[Element], toks: Sequence[Token], is_actor, slots: dict[str, Token], verb: Token) -> bool:
+def _match_elements(
+    elements: Sequence[Element], toks: Sequence[Token], is_actor, slots: dict[str, Token], verb: Token
+) -> bool:
     pos = 0
     for el in elements:
         found = False
@@ -142,7 +146,17 @@ def _fallback_forms(verb: Token) -> list[str]:
     """Base forms to try when the lemmatizer missed ("staged" → "stag")."""
     t = verb.lower_
     out = [t]
-    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"), ("ing", ""), ("es", ""), ("s", "")):
+    for suffix, repl in (
+        ("ied", "y"),
+        ("ies", "y"),
+        ("ed", "e"),
+        ("ed", ""),
+        ("d", ""),
+        ("ing", "e"),
+        ("ing", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
         if t.endswith(suffix) and len(t) > len(suffix) + 2:
             out.append(t[: -len(suffix)] + repl)
     return out

@@ -40,7 +40,9 @@ def test_eval_plover() -> None:
 
 def test_eval_petrarch() -> None:
     folder = GOLD / "petrarch2"
-    table, metrics = _run(["eval", "petrarch", str(folder / "PETR.UnitTest.records.xml"), "--dictionaries", str(folder)])
+    table, metrics = _run(
+        ["eval", "petrarch", str(folder / "PETR.UnitTest.records.xml"), "--dictionaries", str(folder)]
+    )
     assert "COMPOUND" in table
     assert metrics["dataset"] == "petrarch" and metrics["conventions"] == "petrarch"
     assert metrics["records"] == 284

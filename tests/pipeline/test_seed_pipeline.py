@@ -9,7 +9,7 @@ the same on a second run.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from streams.adapters.nlp import load_coder
 from streams.cli import main
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "wire-russia-china.txt"
-PUBLISHED = datetime(2022, 9, 20, tzinfo=timezone.utc)
+PUBLISHED = datetime(2022, 9, 20, tzinfo=UTC)
 LAST_WEEK = (date(2022, 9, 12), date(2022, 9, 19))  # the seven days before 2022-09-20
 
 
@@ -79,7 +79,9 @@ def test_2_patrushev_meets_guo(cli_events) -> None:
     assert found
     assert any("Guo" in (e.target.text if e.target else "") or "Guo" in e.source.text for e in found)
     # "Following the meeting in the city of Nanping" is a later mention of the same meeting
-    assert all(e.location is not None and e.location.name == "Nanping" and e.location.country == "CHN" for e in found)
+    assert all(
+        e.location is not None and e.location.name == "Nanping" and e.location.country == "CHN" for e in found
+    )
 
 
 def test_3_both_sides_agree_to_expand_exchanges(cli_events) -> None:
@@ -91,7 +93,9 @@ def test_3_both_sides_agree_to_expand_exchanges(cli_events) -> None:
 def test_4_putin_meets_xi_last_week_in_uzbekistan(cli_events) -> None:
     found = _find(cli_events, BOTH, {"04"}, when=_in_last_week)
     assert found
-    assert all(e.location is not None and e.location.country == "UZB" for e in found), [(e.source.code, e.target.code, e.location, e.event_date) for e in found]
+    assert all(e.location is not None and e.location.country == "UZB" for e in found), [
+        (e.source.code, e.target.code, e.location, e.event_date) for e in found
+    ]
 
 
 def test_quotes_and_repeated_mentions(cli_events) -> None:
@@ -121,7 +125,10 @@ def test_no_al_jazeera_actor(cli_events) -> None:
 def test_no_duplicate_events(cli_events) -> None:
     ids = [e.event_id for e in cli_events]
     assert len(ids) == len(set(ids))
-    keys = [(e.source.code, e.target.code if e.target else None, e.cameo.root, str(e.event_date)) for e in cli_events]
+    keys = [
+        (e.source.code, e.target.code if e.target else None, e.cameo.root, str(e.event_date))
+        for e in cli_events
+    ]
     assert len(keys) == len(set(keys))
 
 

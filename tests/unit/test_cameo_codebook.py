@@ -78,6 +78,8 @@ def test_unknown_code_falls_back_to_ancestor(cameo: CameoCodebook) -> None:
 
 
 def test_first_line_wins_for_repeated_root_headers() -> None:
-    table = parse_plover_table("08: CONCEDE\n080: CONCEDE,   ,  # Yield\n08: RETREAT\n084: RETREAT, ,  # Return\n")
+    table = parse_plover_table(
+        "08: CONCEDE\n080: CONCEDE,   ,  # Yield\n08: RETREAT\n084: RETREAT, ,  # Return\n"
+    )
     assert table["08"].event == "CONCEDE"
     assert table["084"].event == "RETREAT"

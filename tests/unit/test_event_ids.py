@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import spacy
@@ -33,19 +33,40 @@ def _doc(sentences: list[list[tuple[str, str, str, int, str]]]) -> Doc:
             heads.append(base + head)
             deps.append(dep)
             starts.append(k == 0)
-    return Doc(spacy.blank("en").vocab, words=words, lemmas=lemmas, pos=pos, heads=heads, deps=deps, sent_starts=starts)
+    return Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        lemmas=lemmas,
+        pos=pos,
+        heads=heads,
+        deps=deps,
+        sent_starts=starts,
+    )
 
 
-MET = [("Putin", "Putin", "PROPN", 1, "nsubj"), ("met", "meet", "VERB", 1, "ROOT"), ("Xi", "Xi", "PROPN", 1, "dobj"), (".", ".", "PUNCT", 1, "punct")]
+MET = [
+    ("Putin", "Putin", "PROPN", 1, "nsubj"),
+    ("met", "meet", "VERB", 1, "ROOT"),
+    ("Xi", "Xi", "PROPN", 1, "dobj"),
+    (".", ".", "PUNCT", 1, "punct"),
+]
 
 
 def _actor(doc: Doc, i: int, code: str, country: str) -> ActorMention:
     tok = doc[i]
-    return ActorMention(tok.idx, tok.idx + len(tok), tok.text, Actor(text=tok.text, code=code, country=country), i, i + 1)
+    return ActorMention(
+        tok.idx, tok.idx + len(tok), tok.text, Actor(text=tok.text, code=code, country=country), i, i + 1
+    )
 
 
 def _clean(doc: Doc) -> CleanArticle:
-    return CleanArticle(article_id="a1", title="t", paragraphs=[doc.text], text=doc.text, published_at=datetime(2022, 9, 20, tzinfo=timezone.utc))
+    return CleanArticle(
+        article_id="a1",
+        title="t",
+        paragraphs=[doc.text],
+        text=doc.text,
+        published_at=datetime(2022, 9, 20, tzinfo=UTC),
+    )
 
 
 def test_event_id_is_a_stable_hash_of_its_parts() -> None:
@@ -81,7 +102,10 @@ def test_classify_twice_gives_the_same_ids(codebook) -> None:
 
 def test_one_event_reported_twice_is_one_event_with_two_mentions(codebook) -> None:
     doc = _doc([MET, MET])
-    actors = tuple(_actor(doc, i, code, code[:3]) for i, code in ((0, "RUSGOV"), (2, "CHNGOV"), (4, "RUSGOV"), (6, "CHNGOV")))
+    actors = tuple(
+        _actor(doc, i, code, code[:3])
+        for i, code in ((0, "RUSGOV"), (2, "CHNGOV"), (4, "RUSGOV"), (6, "CHNGOV"))
+    )
     events = classify(doc, Mentions(actors=actors), codebook=codebook, clean=_clean(doc), coder_version="v1")
     forward = [e for e in events if (e.source.code, e.target.code) == ("RUSGOV", "CHNGOV")]
     assert len(forward) == 1
@@ -91,9 +115,14 @@ def test_one_event_reported_twice_is_one_event_with_two_mentions(codebook) -> No
 
 def test_different_dates_are_different_events(codebook) -> None:
     doc = _doc([MET, MET])
-    actors = tuple(_actor(doc, i, code, code[:3]) for i, code in ((0, "RUSGOV"), (2, "CHNGOV"), (4, "RUSGOV"), (6, "CHNGOV")))
+    actors = tuple(
+        _actor(doc, i, code, code[:3])
+        for i, code in ((0, "RUSGOV"), (2, "CHNGOV"), (4, "RUSGOV"), (6, "CHNGOV"))
+    )
     dates = (DateMention(doc[5].idx, doc[5].idx + 3, "met", date(2022, 9, 1)),)
-    events = classify(doc, Mentions(actors=actors, dates=dates), codebook=codebook, clean=_clean(doc), coder_version="v1")
+    events = classify(
+        doc, Mentions(actors=actors, dates=dates), codebook=codebook, clean=_clean(doc), coder_version="v1"
+    )
     forward = sorted(str(e.event_date) for e in events if e.source.code == "RUSGOV")
     assert forward == ["2022-09-01", "2022-09-20"]
 
@@ -114,4 +143,6 @@ def test_an_outlet_reporting_is_a_frame_not_an_actor(codebook) -> None:
     events = classify(doc, Mentions(actors=actors), codebook=codebook, clean=_clean(doc), coder_version="v1")
     assert events, "the reported meeting is an event"
     assert all(e.source.code != "MED" and (e.target is None or e.target.code != "MED") for e in events)
-    assert any(e.source.code == "RUSGOV" and e.target.code == "CHNGOV" and e.cameo.root == "04" for e in events)
+    assert any(
+        e.source.code == "RUSGOV" and e.target.code == "CHNGOV" and e.cameo.root == "04" for e in events
+    )
