@@ -152,6 +152,20 @@ def _case_fits(span: Span) -> bool:
     return len(t.text) > 3 or t.text.isupper() or t.ent_type_ == "PERSON"
 
 
+def _hyphen_modifier(doc: Doc, start: int, end: int) -> bool:
+    """A name inside a modifier of something else is not an actor of its own:
+    "Iran-backed militias", "U.S.-led coalition", "NATO-member Norway", "pro-Kremlin"."""
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("pro", "anti"):
+        return True
+    first = doc[start].text
+    if "-" in first and first.split("-", 1)[0].lower() in ("pro", "anti"):
+        return True
+    last = doc[end - 1].text
+    if "-" in last and last.rsplit("-", 1)[1].islower():
+        return True  # one token: "U.S.-led"
+    return end + 1 < len(doc) and doc[end].text in ("-", "\u2010", "\u2011") and doc[end + 1].is_lower
+
+
 @dataclass(frozen=True)
 class Resolved:
     """A code found for a token span before it becomes an :class:`ActorMention`."""
@@ -187,7 +201,7 @@ class ActorContext:
             sentence: list[Resolved] = []
             for m in self.actors.find_all([t.text for t in toks]):
                 start, end = toks[m.start].i, toks[m.end - 1].i + 1
-                if not _case_fits(self.doc[start:end]):
+                if not _case_fits(self.doc[start:end]) or _hyphen_modifier(self.doc, start, end):
                     continue
                 codes = m.entry.codes_at(self.when)
                 if not codes:
@@ -290,7 +304,8 @@ class ActorContext:
         if not toks:
             return None
         for m in self.actors.find_all([t.text for t in toks]):
-            if not _case_fits(self.doc[toks[m.start].i : toks[m.end - 1].i + 1]):
+            a, b = toks[m.start].i, toks[m.end - 1].i + 1
+            if not _case_fits(self.doc[a:b]) or _hyphen_modifier(self.doc, a, b):
                 continue
             codes = m.entry.codes_at(self.when) or m.entry.latest_codes()
             if codes:
@@ -298,7 +313,11 @@ class ActorContext:
                 adjective = any(t.pos_ == "ADJ" or t.ent_type_ == "NORP" for t in span_toks)
                 return codes[0], "nationality" if adjective else "agent"
         for t in toks:
-            iso = self.nationalities.get(t.text.upper()) if t.text[:1].isupper() else None
+            iso = (
+                self.nationalities.get(t.text.upper())
+                if t.text[:1].isupper() and not _hyphen_modifier(self.doc, t.i, t.i + 1)
+                else None
+            )
             if iso:
                 return iso, "nationality"
         return None
