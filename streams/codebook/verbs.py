@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -61,7 +62,7 @@ class VerbPattern:
     after: tuple[Element, ...]
     text: str = ""
 
-    @property
+    @cached_property
     def words(self) -> int:
         """How specific the pattern is: the number of word slots it must match."""
         return sum(1 for e in (*self.before, *self.after) if not e.is_marker)

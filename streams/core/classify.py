@@ -35,7 +35,7 @@ from schemas.events import (
     Plover,
     Quote,
 )
-from streams.core.dyads import ActorIndex, subject_tokens, agent_only, find_dyads, nominal_dyads, np_actors
+from streams.core.dyads import ActorIndex, agent_only, find_dyads, nominal_dyads, np_actors, subject_tokens
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.verbmatch import match_verb
 
@@ -573,13 +573,14 @@ def find_codings(
     if discards is not None and discards.discards_story(doc.text):
         return []
     out: list[Coding] = []
+    discard_spans = discards.sentence_matches(doc.text) if discards is not None else []
     for sent in doc.sents:
         # A discard phrase ("years ago", "World War II", a sports cup) silences the clause
         # it stands in, not a whole sentence whose main event merely mentions the past.
         silenced = set()
-        if discards is not None:
-            for a, b in discards.sentence_matches(sent.text):
-                span = doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
+        for a, b in discard_spans:
+            if sent.start_char <= a < sent.end_char:
+                span = doc.char_span(a, b, alignment_mode="expand")
                 if span is not None:
                     silenced.add(_clause_head(span.root).i)
         codings: list[Coding] = []

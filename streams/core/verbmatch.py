@@ -65,23 +65,41 @@ def _phrase_tokens(verb: Token, with_ccomp: bool = False) -> tuple[list[Token], 
     return before, after
 
 
-def _word_forms(tok: Token) -> tuple[str, str]:
-    return tok.text.lower(), tok.lemma_.lower()
-
-
-def _match_seq(words: Sequence[str], toks: Sequence[Token], i: int) -> int | None:
-    """Match consecutive words at toks[i:]; returns the index after the match."""
+def _match_seq(words: Sequence[str], forms: Sequence[tuple[str, str, bool]], i: int) -> int | None:
+    """Match consecutive words at forms[i:] (text, lemma, is_punct); the index after the match."""
     j = i
+    n = len(forms)
     for w in words:
-        while j < len(toks) and toks[j].is_punct:
+        while j < n and forms[j][2]:
             j += 1
-        if j >= len(toks):
+        if j >= n:
             return None
-        text, lemma = _word_forms(toks[j])
+        text, lemma, _ = forms[j]
         if w != text and w != lemma and w.rstrip("s") != lemma:
             return None
         j += 1
     return j
+
+
+def _forms(toks: Sequence[Token]) -> list[tuple[str, str, bool]]:
+    return [(t.lower_, t.lemma_.lower(), t.is_punct) for t in toks]
+
+
+def _vocabulary(forms: Sequence[tuple[str, str, bool]]) -> set[str]:
+    out: set[str] = set()
+    for text, lemma, _ in forms:
+        out.update((text, lemma))
+    return out
+
+
+def _possible(elements: Sequence[Element], vocab: set[str]) -> bool:
+    """A cheap test before the ordered match: every word slot has a candidate word."""
+    for el in elements:
+        if el.is_marker:
+            continue
+        if not any(alt[0] in vocab or alt[0].rstrip("s") in vocab for alt in el.alternatives):
+            return False
+    return True
 
 
 _PREP_DEPS = frozenset({"prep", "agent", "dative", "prt"})
@@ -106,7 +124,12 @@ def _in_pp(tok: Token, prep: str, verb: Token) -> bool:
 
 
 def _match_elements(
-    elements: Sequence[Element], toks: Sequence[Token], is_actor, slots: dict[str, Token], verb: Token
+    elements: Sequence[Element],
+    toks: Sequence[Token],
+    is_actor,
+    slots: dict[str, Token],
+    verb: Token,
+    forms: Sequence[tuple[str, str, bool]],
 ) -> bool:
     pos = 0
     for el in elements:
@@ -123,7 +146,7 @@ def _match_elements(
                     break
                 continue
             for alt in el.alternatives:
-                end = _match_seq(alt, toks, k)
+                end = _match_seq(alt, forms, k)
                 if end is not None:
                     pos, found = end, True
                     break
@@ -178,6 +201,8 @@ def match_verb(verb: Token, verbs: VerbDictionary, is_actor, *, with_ccomp: bool
     # A multi-word verb ("clear up") beats the bare one when its particle is there.
     entries.sort(key=lambda e: -len(e.particles))
     before, after = _phrase_tokens(verb, with_ccomp)
+    before_forms, after_forms = _forms(before), _forms(after)
+    before_vocab, after_vocab = _vocabulary(before_forms), _vocabulary(after_forms)
     best: VerbMatch | None = None
     best_score = -1
     seen: set[int] = set()
@@ -188,10 +213,12 @@ def match_verb(verb: Token, verbs: VerbDictionary, is_actor, *, with_ccomp: bool
         for pat in entry.patterns:
             if pat.words <= best_score:
                 continue
-            slots: dict[str, Token] = {}
-            if not _match_elements(pat.before, before, is_actor, slots, verb):
+            if not _possible(pat.after, after_vocab) or not _possible(pat.before, before_vocab):
                 continue
-            if not _match_elements(pat.after, after, is_actor, slots, verb):
+            slots: dict[str, Token] = {}
+            if not _match_elements(pat.before, before, is_actor, slots, verb, before_forms):
+                continue
+            if not _match_elements(pat.after, after, is_actor, slots, verb, after_forms):
                 continue
             best_score = pat.words
             best = VerbMatch(entry, pat, pat.code, pat.reverse_code, slots.get("+"), slots.get("$"))
