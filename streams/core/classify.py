@@ -590,7 +590,10 @@ def find_codings(
             elif tok.pos_ in ("NOUN", "PROPN"):
                 codings.extend(_nominal_codings(tok, sent, index))
         # An outlet reporting is a frame, not an event ("Al Jazeera reports that …").
-        codings = [c for c in codings if not (_is_media(c.source) and _reporting(doc[c.trigger]))]
+        # In the stream an outlet never acts (datelines such as "AFP North Korea fired …"
+        # make it a subject); PETRARCH's suite codes media acting, so there only the
+        # reporting frame is silenced.
+        codings = [c for c in codings if not (_is_media(c.source) and (readings or _reporting(doc[c.trigger])))]
         if silenced:
             codings = [
                 c

@@ -137,6 +137,12 @@ REPORTS = [
 ]
 
 
+def test_media_never_act_in_the_stream(codebook) -> None:
+    doc = _doc([MET])
+    mentions = Mentions(actors=(_actor(doc, 0, "MED", None), _actor(doc, 2, "CHNGOV", "CHN")))
+    assert classify(doc, mentions, codebook=codebook, clean=_clean(doc), coder_version="v1") == []
+
+
 def test_an_outlet_reporting_is_a_frame_not_an_actor(codebook) -> None:
     doc = _doc([REPORTS])
     actors = (_actor(doc, 0, "MED", None), _actor(doc, 2, "RUSGOV", "RUS"), _actor(doc, 4, "CHNGOV", "CHN"))
