@@ -32,6 +32,7 @@ from typing import Any
 
 from streams.commands.bench.corpus import load_articles
 from streams.commands.bench.measure import (
+    descendants,
     machine_notes,
     percentile,
     proc_status_mb,
@@ -158,6 +159,8 @@ def run(
         threads.append(sampler)
         sampler.start()
 
+        broker_pid = broker.status().pid if broker is not None else None
+        cpu_start = _cpu_snapshot(procs, broker_pid)
         publish_s = _publish(bootstrap, topics["raw"], raws, rate, tracker)
         progress(f"published {len(raws)} articles in {publish_s:.2f} s")
 
@@ -183,10 +186,12 @@ def run(
             time.sleep(0.2)
         for w in procs:
             w.hwm_mb = _tree_hwm_mb(w.proc.pid)
+        cpu = _cpu_used(cpu_start, _cpu_snapshot(procs, broker_pid))
         stop.set()
         for t in threads:
             t.join(timeout=10)
         result = _result(raws, tracker, samples, procs, workers, partitions, rate, publish_s, ready_s, run_id)
+        result["cpu_seconds"] = cpu
         if base is not None:
             result["baseline_articles_per_s"] = base
             result["ratio_to_baseline"] = (
@@ -499,6 +504,56 @@ def _sample(
         admin.close()
 
 
+def _proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process and its live descendants (/proc/PID/stat)."""
+    total = 0
+    for p in descendants(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu_s() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+def _cpu_snapshot(procs: list[Worker], broker_pid: int | None) -> dict[str, Any]:
+    return {
+        "at": time.monotonic(),
+        "workers": [_proc_cpu_s(w.proc.pid) for w in procs],
+        "broker": _proc_cpu_s(broker_pid) if broker_pid else None,
+        "bench": _proc_cpu_s(os.getpid()),
+        "machine": _machine_cpu_s(),
+    }
+
+
+def _cpu_used(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Where the cores went during the measured window: ours vs everything else on the machine."""
+    wall = b["at"] - a["at"]
+    workers = [y - x for x, y in zip(a["workers"], b["workers"], strict=True)]
+    broker = b["broker"] - a["broker"] if a["broker"] is not None and b["broker"] is not None else None
+    bench = b["bench"] - a["bench"]
+    busy = b["machine"][0] - a["machine"][0]
+    capacity = b["machine"][1] - a["machine"][1]
+    ours = sum(workers) + (broker or 0.0) + bench
+    return {
+        "window_s": round(wall, 2),
+        "workers": [round(x, 1) for x in workers],
+        "broker": None if broker is None else round(broker, 1),
+        "bench": round(bench, 1),
+        "machine_busy": round(busy, 1),
+        "machine_capacity": round(capacity, 1),
+        "others": round(max(0.0, busy - ours), 1),
+    }
+
+
 def _tree_hwm_mb(pid: int) -> float | None:
     """The kernel's own peak RSS (VmHWM) of the worker process: catches spikes between samples."""
     return proc_status_mb(pid, "VmHWM")
@@ -611,6 +666,7 @@ def render(result: dict[str, Any]) -> str:
             if r.get("baseline_articles_per_s") is None
             else f"{r['baseline_articles_per_s']:.2f} articles/s; stream/bare {r['ratio_to_baseline']:.2f}",
         ],
+        ["CPU s in window: workers / broker / bench / others", _cpu_line(r.get("cpu_seconds"))],
         ["worker start-up (ready)", f"{r['ready_seconds']:.1f} s"],
         ["load average at end", str(r["machine"]["loadavg_1_5_15"])],
     ]
@@ -627,6 +683,17 @@ def render(result: dict[str, Any]) -> str:
             f"consumer lag over time (every ~1 s, thinned): {lag_line}",
             f"worker VmRSS MiB over time (thinned): {rss_line}",
         ]
+    )
+
+
+def _cpu_line(cpu: dict[str, Any] | None) -> str:
+    if not cpu:
+        return "-"
+    workers = "+".join(f"{x:.0f}" for x in cpu["workers"])
+    broker = "-" if cpu["broker"] is None else f"{cpu['broker']:.0f}"
+    return (
+        f"{workers} / {broker} / {cpu['bench']:.0f} / {cpu['others']:.0f} "
+        f"(of {cpu['machine_capacity']:.0f} core-s in {cpu['window_s']:.0f} s)"
     )
 
 
