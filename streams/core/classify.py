@@ -52,7 +52,12 @@ NOMINAL_TRIGGERS: dict[str, str] = {
     "phone call": "041",
     "call": "041",
 }
-PROTEST_ROOT = "14"
+# Domestic events with no named target (CAMEO's convention): dissent (demands, protests)
+# by non-state actors is aimed at their government; repression (threats, coercion) by
+# state actors at their civilians.
+DISSENT_ROOTS = frozenset({"10", "14"})
+REPRESSION_ROOTS = frozenset({"13", "17"})
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRS"})
 # Roots where "A and B did it" means they did it with each other.
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 
@@ -593,7 +598,9 @@ def find_codings(
         # In the stream an outlet never acts (datelines such as "AFP North Korea fired …"
         # make it a subject); PETRARCH's suite codes media acting, so there only the
         # reporting frame is silenced.
-        codings = [c for c in codings if not (_is_media(c.source) and (readings or _reporting(doc[c.trigger])))]
+        codings = [
+            c for c in codings if not (_is_media(c.source) and (readings or _reporting(doc[c.trigger])))
+        ]
         if silenced:
             codings = [
                 c
@@ -753,25 +760,31 @@ def _bare_meeting_mentions(doc: Doc, mentions: Mentions, groups) -> dict:
 
 
 def _domestic_targets(groups, dates, mentions):
-    """A protest with no named target is directed at the government of the country it
-    happens in (CAMEO's convention for domestic dissent): the place of the protest, else
-    the protesters' own country. The implied actor is marked as such in its text."""
+    """Domestic events with no named target get the implied party of the country they
+    happen in (the place, else the source's country): protests and demands by non-state
+    actors face the government, threats and coercion by state actors the civilians
+    (CAMEO's convention for domestic events). The implied actor says so in its text."""
     out: dict = {}
     for key, group in groups.items():
-        if key[1] == "" and key[2] == PROTEST_ROOT:
-            best = max(group, key=_rank)
+        best = max(group, key=_rank)
+        code = (best.source.actor.code or "").upper()
+        sector = (best.source.actor.sector or code[3:6]).upper()
+        implied_sector = who = None
+        if key[1] == "" and key[2] in DISSENT_ROOTS and sector not in STATE_SECTORS:
+            implied_sector, who = "GOV", "government"
+        elif key[1] == "" and key[2] in REPRESSION_ROOTS and sector in STATE_SECTORS:
+            implied_sector, who = "CVL", "civilians"
+        if implied_sector:
             place = _location_for(best.sentence, mentions)
             country = (place.country if place else None) or best.source.actor.country
             if country:
+                text = f"{who} of {country} (implied)"
                 implied = ActorMention(
                     start=best.source.start,
                     end=best.source.end,
-                    text=f"government of {country} (implied)",
+                    text=text,
                     actor=Actor(
-                        text=f"government of {country} (implied)",
-                        code=f"{country}GOV",
-                        country=country,
-                        sector="GOV",
+                        text=text, code=f"{country}{implied_sector}", country=country, sector=implied_sector
                     ),
                     token_start=best.source.token_start,
                     token_end=best.source.token_end,
