@@ -14,6 +14,10 @@ The file holds synonym sets and verb blocks::
                                      phrase, "&SYN" a synset, "+" the target, "$" the
                                      source, "%" a compound actor (both sides)
 
+Words of a pattern may be joined by ``_``, so a synset name is read up to the first
+inner ``_`` (``&TIETYPES_RELATIONS`` is ``&TIETYPES`` then ``RELATIONS``): synset names
+carry ``_`` only at their end, as in PETRARCH's files.
+
 Codes ``[a:b]`` give the code of the source→target event and of the reverse one
 (``[042:043]``: A visits B, B hosts A). Patterns and synsets are turned into plain
 word lists so that :mod:`streams.core.classify` can match them against a dependency
