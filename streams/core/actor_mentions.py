@@ -530,7 +530,7 @@ def _inside_person_np(tok: Token) -> bool:
     """A title noun modifying a name ("President" in "President Xi Jinping")."""
     h = tok
     for _ in range(4):
-        if h.dep_ not in ("compound", "amod") or h.head is h:
+        if h.dep_ not in ("compound", "amod") or h.head.i == h.i:
             return False
         h = h.head
         if h.ent_type_ == "PERSON":

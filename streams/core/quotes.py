@@ -151,11 +151,11 @@ def _reporting_subject(start: Token, inside: tuple[int, int]) -> Token | None:
         if tok.pos_ == "NOUN" and lemma in SPEECH_NOUNS:
             # "X released a statement saying": the statement's verb's subject
             gov = tok.head
-            if gov is not tok and gov.pos_ in ("VERB", "AUX"):
+            if gov.i != tok.i and gov.pos_ in ("VERB", "AUX"):
                 subj = outside(_subject(gov))
                 if subj is not None:
                     return subj
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     return None
