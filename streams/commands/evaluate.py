@@ -82,10 +82,13 @@ def _in_split(idx: int, split: str) -> bool:
     return split == "all" or (idx % 2 == 1) == (split == "odd")
 
 
-def _actor_prefix(actor) -> str:
+def _actor_keys(actor) -> set[str]:
+    """What an emitted actor can match a gold code on: its code's first three letters and its
+    ISO3 country (Phoenix codes some countries historically, e.g. SCGSRB for Serbia in
+    Serbia and Montenegro, whose country is SRB)."""
     if actor is None:
-        return ""
-    return (actor.code or actor.country or "")[:3].upper()
+        return set()
+    return {k[:3].upper() for k in (actor.code, actor.country) if k}
 
 
 def _gold_codes(actors: object) -> set[str]:
@@ -140,7 +143,7 @@ def eval_plover(path: Path, *, coder, split: str = "all") -> tuple[dict, list[tu
         srcs = _gold_codes(rec.get("source"))
         tgts = _gold_codes(rec.get("target"))
         if any(
-            _actor_prefix(e.source) in srcs and (not tgts or _actor_prefix(e.target) in tgts) for e in matches
+            _actor_keys(e.source) & srcs and (not tgts or _actor_keys(e.target) & tgts) for e in matches
         ):
             dyad_ok += 1
             c["dyad"] += 1
