@@ -21,9 +21,27 @@ def load_nlp(model: str) -> Language:
     import spacy
 
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         raise ModelError(f"spaCy model {model!r} is not installed: {exc}") from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(_PARAGRAPH_BREAKS, before="parser")
+    return nlp
+
+
+_PARAGRAPH_BREAKS = "wirewatch_paragraph_breaks"
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    from streams.core.paragraphs import mark_paragraph_starts
+
+    if not Language.has_factory(_PARAGRAPH_BREAKS):
+        Language.component(_PARAGRAPH_BREAKS, func=mark_paragraph_starts)
+
+
+_register_components()
 
 
 @lru_cache(maxsize=4)

@@ -713,6 +713,21 @@ def _paragraph_starts(clean: CleanArticle) -> list[int]:
     return starts
 
 
+def _evidence(sent, trigger: str, starts: Sequence[int]) -> Evidence:
+    """A sentence as evidence, without the white space spaCy leaves at its edges."""
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    start = sent.start_char + lead
+    return Evidence(
+        text=stripped,
+        start=start,
+        end=start + len(stripped),
+        paragraph=_paragraph_of(start, starts),
+        trigger=trigger,
+    )
+
+
 def _paragraph_of(offset: int, starts: Sequence[int]) -> int | None:
     idx = None
     for k, s in enumerate(starts):
@@ -850,15 +865,7 @@ def classify(
             if c.sentence.start_char in seen_sents:
                 continue
             seen_sents.add(c.sentence.start_char)
-            evidence.append(
-                Evidence(
-                    text=c.sentence.text,
-                    start=c.sentence.start_char,
-                    end=c.sentence.end_char,
-                    paragraph=_paragraph_of(c.sentence.start_char, starts),
-                    trigger=doc[c.trigger].text,
-                )
-            )
+            evidence.append(_evidence(c.sentence, doc[c.trigger].text, starts))
         location = None
         quote = None
         for c in sorted(group, key=lambda c: c.sentence.start_char):
@@ -868,15 +875,7 @@ def classify(
             location = location or _location_for(sent, mentions)
             if sent.start_char not in seen_sents:
                 seen_sents.add(sent.start_char)
-                evidence.append(
-                    Evidence(
-                        text=sent.text,
-                        start=sent.start_char,
-                        end=sent.end_char,
-                        paragraph=_paragraph_of(sent.start_char, starts),
-                        trigger=trigger.text,
-                    )
-                )
+                evidence.append(_evidence(sent, trigger.text, starts))
         evidence.sort(key=lambda ev: ev.start)
         conf = _CONFIDENCE.get(best.how, 0.5)
         conf *= min(

@@ -140,6 +140,9 @@ def test_every_event_is_grounded_in_the_clean_text(cli_events) -> None:
         assert e.evidence
         for ev in e.evidence:
             assert clean.text[ev.start : ev.end] == ev.text
+            # a mention is one sentence of one paragraph, starting with a word
+            assert "\n\n" not in ev.text and ev.text[:1].isalnum(), ev.text
+            assert ev.text in clean.paragraphs[ev.paragraph]
         assert 0 < e.confidence <= 1
 
 
