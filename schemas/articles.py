@@ -45,9 +45,13 @@ class CleanArticle(Emitted):
     published_at: AwareDatetime | None = None
     title: str
     paragraphs: list[str]
-    text: str = Field(description="paragraphs joined by a blank line; evidence offsets point into it")
+    text: str = Field(
+        description="paragraphs joined by a blank line; evidence offsets point into it"
+    )
     truncated: bool = False
     language: str | None = None
     codable: bool = True
-    skip_reason: str | None = Field(default=None, description="why the article is not coded, e.g. non-English")
+    skip_reason: str | None = Field(
+        default=None, description="why the article is not coded, e.g. non-English"
+    )
     removed: CleaningReport = Field(default_factory=CleaningReport)

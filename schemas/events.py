@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from schemas.base import AwareDatetime, Emitted
 
 
-class Modality(str, Enum):
+class Modality(str, Enum):  # noqa: UP042 - kept as (str, Enum): the wire schema is pinned
     ASSERTED = "asserted"
     NEGATED = "negated"
     FUTURE = "future"
@@ -33,7 +33,9 @@ class Cameo(Emitted):
     root: str = Field(pattern=r"^\d{2}$")
     name: str
     goldstein: float = Field(ge=-10, le=10)
-    quad_class: int = Field(ge=1, le=4, description="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
+    quad_class: int = Field(
+        ge=1, le=4, description="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict"
+    )
 
 
 class Plover(Emitted):
@@ -80,7 +82,9 @@ class Quote(Emitted):
 
 class DiplomaticEvent(Emitted):
     schema_id: Literal["diplomatic_event.v1"] = "diplomatic_event.v1"
-    event_id: str = Field(description="hash of article id, dyad, code, date and coder version: stable across replays")
+    event_id: str = Field(
+        description="hash of article id, dyad, code, date and coder version: stable across replays"
+    )
     article_id: str
     article_source: str = Field(default="", description="the outlet that published the article")
     published_at: AwareDatetime | None = None

@@ -70,7 +70,9 @@ class BrokerSettings(BaseModel):
     port: int = Field(default=9092, ge=1, le=65535)
     controller_port: int | None = Field(default=None, description="default: port + 1")
     home: Path = Field(default_factory=_default_home, description="jar cache lives under here")
-    data_dir: Path = Field(default_factory=lambda: Path("data") / "kafka", description="logs, pid, KRaft storage")
+    data_dir: Path = Field(
+        default_factory=lambda: Path("data") / "kafka", description="logs, pid, KRaft storage"
+    )
     heap: str = "512m"
     start_timeout_s: float = Field(default=60.0, gt=0)
 

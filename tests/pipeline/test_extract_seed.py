@@ -189,7 +189,10 @@ def test_context_resolution_beyond_the_seed(nlp, codebook, text, phrase, code):
 
 
 def test_names_inside_hyphenated_modifiers_are_not_actors(nlp, codebook):
-    text = "Iran-backed militias attacked a U.S.-led coalition base. The pro-Kremlin party met anti-Russian protesters."
+    text = (
+        "Iran-backed militias attacked a U.S.-led coalition base. "
+        "The pro-Kremlin party met anti-Russian protesters."
+    )
     m = extract(nlp(text), codebook=codebook, published_at=PUBLISHED)
     assert [a.text for a in m.actors] == []
 
