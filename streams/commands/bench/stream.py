@@ -192,6 +192,10 @@ def run(
             t.join(timeout=10)
         result = _result(raws, tracker, samples, procs, workers, partitions, rate, publish_s, ready_s, run_id)
         result["cpu_seconds"] = cpu
+        # load-independent: how much coding one worker CPU-second buys (compare bare spaCy's art/s)
+        result["articles_per_worker_cpu_s"] = (
+            len(raws) / cpu["workers_total"] if cpu["workers_total"] else None
+        )
         if base is not None:
             result["baseline_articles_per_s"] = base
             result["ratio_to_baseline"] = (
@@ -504,10 +508,10 @@ def _sample(
         admin.close()
 
 
-def _proc_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process and its live descendants (/proc/PID/stat)."""
+def _proc_cpu_s(pid: int, *, tree: bool = True) -> float:
+    """User + system CPU seconds of a process (and its live descendants) from /proc/PID/stat."""
     total = 0
-    for p in descendants(pid):
+    for p in descendants(pid) if tree else [pid]:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -529,7 +533,7 @@ def _cpu_snapshot(procs: list[Worker], broker_pid: int | None) -> dict[str, Any]
         "at": time.monotonic(),
         "workers": [_proc_cpu_s(w.proc.pid) for w in procs],
         "broker": _proc_cpu_s(broker_pid) if broker_pid else None,
-        "bench": _proc_cpu_s(os.getpid()),
+        "bench": _proc_cpu_s(os.getpid(), tree=False),  # the workers and broker are our children
         "machine": _machine_cpu_s(),
     }
 
@@ -545,6 +549,7 @@ def _cpu_used(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     ours = sum(workers) + (broker or 0.0) + bench
     return {
         "window_s": round(wall, 2),
+        "workers_total": round(sum(workers), 1),
         "workers": [round(x, 1) for x in workers],
         "broker": None if broker is None else round(broker, 1),
         "bench": round(bench, 1),
@@ -667,6 +672,7 @@ def render(result: dict[str, Any]) -> str:
             else f"{r['baseline_articles_per_s']:.2f} articles/s; stream/bare {r['ratio_to_baseline']:.2f}",
         ],
         ["CPU s in window: workers / broker / bench / others", _cpu_line(r.get("cpu_seconds"))],
+        ["articles per worker CPU-second", _num(r.get("articles_per_worker_cpu_s"))],
         ["worker start-up (ready)", f"{r['ready_seconds']:.1f} s"],
         ["load average at end", str(r["machine"]["loadavg_1_5_15"])],
     ]
@@ -695,6 +701,10 @@ def _cpu_line(cpu: dict[str, Any] | None) -> str:
         f"{workers} / {broker} / {cpu['bench']:.0f} / {cpu['others']:.0f} "
         f"(of {cpu['machine_capacity']:.0f} core-s in {cpu['window_s']:.0f} s)"
     )
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
 
 
 def _ms(r: dict[str, Any], *keys: str) -> str:
