@@ -57,6 +57,9 @@ cleanup() {
     if kill -0 "$WORKER_PID" 2>/dev/null; then
       echo "worker did not stop within 30 s; killing it"; kill -KILL "$WORKER_PID" 2>/dev/null || true
     fi
+  fi
+  if [[ -n "$WORKER_PID" ]]; then
+    # Ctrl-C in a terminal reaches the worker too (same process group): it then stops by itself.
     wait "$WORKER_PID" 2>/dev/null || true
     say "worker stopped. The Kafka broker is still running: 'make broker-stop' stops it."
   fi

@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import faust
-from faust.exceptions import SameNode
+from faust.exceptions import NotReady, SameNode
 from faust.web import Request, Response, View
 from yarl import URL
 
@@ -58,6 +58,17 @@ def _ident(url: URL) -> tuple[str, int]:
 
 
 def register(app: faust.App, w: Wiring) -> None:
+    async def routable(table: Any) -> None:
+        """Make sure the producer knows the partitions of the table's changelog topic.
+
+        faust routes a key with the producer's partitioner, which reads the producer's
+        metadata; a topic the producer has not (recently) written to is missing from it,
+        and faust's router then fails with a TypeError (seen on a fresh `make run` a few
+        minutes after start). Asking for the topic's partitions fetches it.
+        """
+        producer = app.producer._ensure_producer()  # faust's aiokafka driver: the AIOKafkaProducer
+        await producer.partitions_for(table.changelog_topic.get_topic_name())
+
     def owner(table_name: str, key: str) -> URL | None:
         """The web URL of the worker holding ``key``; None when that worker is this one."""
         url = app.router.key_store(table_name, key)
@@ -99,13 +110,14 @@ def register(app: faust.App, w: Wiring) -> None:
             mine: list[date] = []
             theirs: dict[URL, list[date]] = {}
             try:
+                await routable(w.dyads)
                 for d in days:
                     url = owner(w.dyads.name, tallies.dyad_key(src, tgt, d))
                     if url is None:
                         mine.append(d)
                     else:
                         theirs.setdefault(url, []).append(d)
-            except KeyError:
+            except (KeyError, NotReady):
                 return self.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
             series = local_days(src, tgt, mine, with_ids)
             try:
@@ -149,10 +161,11 @@ def register(app: faust.App, w: Wiring) -> None:
             except BadRequest as exc:
                 return self.error(400, str(exc))
             try:
+                await routable(w.actors)
                 return await app.router.route_req(w.actors.name, key, self.web, request)
             except SameNode:
                 pass
-            except KeyError:
+            except (KeyError, NotReady):
                 return self.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
             events = tallies.timeline(w.actors.get(key))
             return self.json({"code": key, "count": len(events), "events": events})
