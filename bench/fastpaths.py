@@ -110,6 +110,12 @@ def install_verbmatch() -> None:
 class FastDiscards:
     sentence: re.Pattern[str] | None
     story: re.Pattern[str] | None
+    original: object | None = None  # anything else the module's DiscardList offers
+
+    def __getattr__(self, name: str):
+        if self.original is None:
+            raise AttributeError(name)
+        return getattr(self.original, name)
 
     def discards_sentence(self, text: str) -> bool:
         return bool(self.sentence and self.sentence.search(text.lower()))
@@ -128,7 +134,7 @@ def _fast_compile(phrases: list[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")") if parts else None
 
 
-def fast_discards(path: Path | None = None) -> FastDiscards:
+def fast_discards(path: Path | None = None, original: object | None = None) -> FastDiscards:
     from streams.codebook import discards as d
 
     text = (path or d.DISCARDS_FILE).read_text(encoding="utf-8", errors="replace")
@@ -138,7 +144,7 @@ def fast_discards(path: Path | None = None) -> FastDiscards:
         if not line or line.startswith("<"):
             continue
         (story if line.startswith("+") else sentence).append(line.lstrip("+").strip())
-    return FastDiscards(_fast_compile(sentence), _fast_compile(story))
+    return FastDiscards(_fast_compile(sentence), _fast_compile(story), original)
 
 
 # --- 3. quotations ----------------------------------------------------------------------------------
@@ -191,7 +197,7 @@ def bench_pipeline(args: argparse.Namespace) -> int:
     from streams.settings import get_settings
 
     coder = load_coder(get_settings().nlp.model_copy(update={"batch_size": args.batch_size}))
-    coder.codebook = replace(coder.codebook, discards=fast_discards())
+    coder.codebook = replace(coder.codebook, discards=fast_discards(original=coder.codebook.discards))
     install_verbmatch()
     install_quotes()
     result = pipeline.run(args.input, limit=args.limit, batch_size=args.batch_size, repeat=args.repeat)
@@ -236,7 +242,7 @@ def main() -> int:
 
     code(coder.codebook)  # warm-up
     before_s, before = code(coder.codebook)
-    fast_cb = replace(coder.codebook, discards=fast_discards())
+    fast_cb = replace(coder.codebook, discards=fast_discards(original=coder.codebook.discards))
     # the discard-list change alone, then all three
     disc_s, disc = code(fast_cb)
     install_verbmatch()
