@@ -105,6 +105,21 @@ def _max_time(a: datetime | None, b: datetime | None) -> datetime | None:
     return max((t for t in (a, b) if t is not None), default=None)
 
 
+def _representative(event: DiplomaticEvent) -> dict[str, object]:
+    """The canonical fields a story takes from its representative report."""
+    return {
+        "source": event.source,
+        "target": event.target,
+        "cameo": event.cameo,
+        "plover": event.plover,
+        "event_date": event.event_date,
+        "location": event.location,
+        "representative_event_id": event.event_id,
+        "confidence": event.confidence,
+        "representative_published_at": event.published_at,
+    }
+
+
 def merge(
     canonical: CanonicalEvent | None, event: DiplomaticEvent, *, window_hours: int = 72
 ) -> CanonicalEvent:
@@ -117,15 +132,7 @@ def merge(
         return CanonicalEvent(
             story_id=story_id(key),
             story_key=key,
-            source=event.source,
-            target=event.target,
-            cameo=event.cameo,
-            plover=event.plover,
-            event_date=event.event_date,
-            location=event.location,
-            representative_event_id=event.event_id,
-            confidence=event.confidence,
-            representative_published_at=event.published_at,
+            **_representative(event),
             mention_count=1,
             sources=_union([], event.article_source),
             article_ids=[event.article_id],
@@ -151,16 +158,6 @@ def merge(
         canonical.confidence, canonical.representative_published_at, canonical.representative_event_id
     )
     if _rank(event.confidence, event.published_at, event.event_id) < current:
-        update.update(
-            source=event.source,
-            target=event.target,
-            cameo=event.cameo,
-            plover=event.plover,
-            event_date=event.event_date,
-            location=event.location,
-            representative_event_id=event.event_id,
-            confidence=event.confidence,
-            representative_published_at=event.published_at,
-        )
+        update.update(_representative(event))
     # model_validate rather than model_copy(update=...) so the result is validated like any record.
     return CanonicalEvent.model_validate({**dict(canonical), **update})
