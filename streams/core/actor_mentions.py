@@ -250,6 +250,31 @@ class ActorContext:
             found = self.country_in(_np_tokens(self.doc, obj))
             if found is not None and self.is_country_code(found[0]):
                 return found[0]
+        if any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in tok.children):
+            return self.clause_country(tok)
+        return None
+
+    def clause_country(self, tok: Token) -> str | None:
+        """The country a clause says a group is in: "ethnic Albanians demonstrated in
+        Serbia", "killed three ethnic Albanians in a gunbattle in southeastern Serbia"
+        (CAMEO codes a minority named by its ethnicity by where it lives)."""
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "NUM"):
+            tok = tok.head.head  # "hundreds of ethnic Hungarians"
+        verb = tok.head
+        if tok.dep_ not in ("nsubj", "nsubjpass", "dobj") or verb.pos_ not in ("VERB", "AUX"):
+            return None
+        frontier = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in _IN_PREPS]
+        for _ in range(3):
+            nxt = []
+            for prep in frontier:
+                for obj in prep.children:
+                    if obj.dep_ != "pobj":
+                        continue
+                    found = self.country_in(_np_tokens(self.doc, obj))
+                    if found is not None and self.is_country_code(found[0]):
+                        return found[0]
+                    nxt.extend(c for c in obj.children if c.dep_ == "prep" and c.lower_ in _IN_PREPS)
+            frontier = nxt
         return None
 
     def with_residence(self, found: Sequence[Resolved]) -> list[Resolved]:
@@ -367,6 +392,9 @@ def apply_agents(base: str, agents: Sequence, tokens: Sequence[Token] = ()) -> s
 
 
 _NOT_NP_START = frozenset({"cc", "conj", "punct", "npadvmod", "advmod", "prep", "mark", "preconj"})
+
+
+_IN_PREPS = frozenset({"in", "inside", "throughout", "across"})
 
 
 def np_start(head: Token) -> int:
@@ -598,6 +626,15 @@ def _title_code(ctx: ActorContext, title_toks: Sequence[Token]) -> str | None:
     return None if ctx.is_country_code(country[0]) else country[0]
 
 
+def _realm(ctx: ActorContext, head: Token) -> str | None:
+    """The country of "<person> of <country>" ("King Hassan of Morocco")."""
+    obj = _of_object(head, ("of",))
+    if obj is None:
+        return None
+    found = ctx.country_in(_np_tokens(ctx.doc, obj))
+    return found[0] if found is not None and ctx.is_country_code(found[0]) else None
+
+
 def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[list[Resolved], list[Span]]:
     """People resolved from the dictionary or context, and the PERSON spans left over."""
     doc = ctx.doc
@@ -639,6 +676,14 @@ def resolve_people(ctx: ActorContext, dictionary: Sequence[Resolved]) -> tuple[l
                 # role the 2014 dictionary still holds open: "UK Foreign Secretary Jack
                 # Straw" in an undated story is GBRGOV, not his later GBRGOVJUD
                 code, how = titled, "context"
+            realm = _realm(ctx, head)
+            known_country = ctx.country_of(known.code)
+            if realm is not None and known_country is not None and realm != known_country:
+                # "King Hassan of Morocco": the text says whose king this is, and a
+                # namesake in the dictionary (Jordan's Prince Hassan) does not overrule it
+                agents = [a for _, _, a in ctx.agents_in(title_toks)]
+                code = apply_agents(realm, agents, title_toks) if agents else realm
+                how = "context"
             people.append(
                 Resolved(min(start, known.start), max(span.end, known.end), code, how, known.name or name)
             )

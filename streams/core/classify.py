@@ -35,7 +35,19 @@ from schemas.events import (
     Plover,
     Quote,
 )
-from streams.core.dyads import ActorIndex, agent_only, find_dyads, nominal_dyads, np_actors, subject_tokens
+from streams.core.dyads import (
+    ActorIndex,
+    Dyad,
+    agent_only,
+    bombing_code,
+    find_dyads,
+    is_locative,
+    nominal_dyads,
+    np_actors,
+    place_target,
+    subject_tokens,
+    unknown_attacker,
+)
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.verbmatch import match_verb
 
@@ -60,6 +72,8 @@ REPRESSION_ROOTS = frozenset({"13", "17"})
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRS"})
 # Roots where "A and B did it" means they did it with each other.
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
+# Violence: attacks by no one named and attacks on a place (see dyads.unknown_attacker).
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 
 # Heads of an xcomp that turn the action into an expression of intent, a refusal
 # or a threat ("agreed to expand", "ready to discuss", "refused to release").
@@ -424,9 +438,25 @@ def _verb_codings(
     codings = []
     symmetric = code[:2] in SYMMETRIC_ROOTS or not readings
     reverse = m.reverse_code if how in ("pattern", "verb") else None
-    for dyad in find_dyads(
-        actor_verb, index, target_slot=target_slot, source_slot=source_slot, symmetric=symmetric
-    ):
+    violent = readings and code[:2] in VIOLENT_ROOTS
+    implied = unknown_attacker(actor_verb, index) if violent else None
+    if implied is not None:
+        # no one named: an unidentified attacker; a bomb as the means is CAMEO's 183x
+        code = bombing_code(actor_verb) or code
+    dyads = find_dyads(
+        actor_verb,
+        index,
+        target_slot=target_slot,
+        source_slot=source_slot,
+        symmetric=symmetric,
+        implied_source=implied,
+    )
+    if violent:
+        dyads = [
+            d if d.target is not None else Dyad(d.source, place_target(actor_verb, index), d.reversed_)
+            for d in dyads
+        ]
+    for dyad in dyads:
         codings.append(Coding(dyad.source, dyad.target, code, verb.i, sent, how, modality))
         if reverse and dyad.target is not None and not dyad.reversed_:
             # "[042:043]": A visits B, and B hosts A
@@ -664,32 +694,9 @@ def _date_key(value: date | DateRange | None) -> str:
     return value.isoformat()
 
 
-_LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
-
-
-def _locative(doc: Doc, start: int, end: int) -> bool:
-    """Whether a place is where something happened ("in Uzbekistan", "in the city of
-    Nanping"), not a party or an owner ("Beijing's concerns", "China's party")."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return False
-    t = span.root
-    for _ in range(4):
-        if t.dep_ == "poss" or t.head.i == t.i:
-            return False
-        head = t.head
-        if head.dep_ == "prep" or head.pos_ == "ADP":
-            if head.lower_ in _LOC_PREPS:
-                return True
-            if head.lower_ != "of":
-                return False
-        t = head
-    return False
-
-
 def _location_for(sent: Span, mentions: Mentions) -> Location | None:
     for p in mentions.places:
-        if sent.start_char <= p.start < sent.end_char and _locative(sent.doc, p.start, p.end):
+        if sent.start_char <= p.start < sent.end_char and is_locative(sent.doc, p.start, p.end):
             return p.location
     return None
 
@@ -743,6 +750,7 @@ _ACTOR_CONFIDENCE = {
     "nationality": 0.85,
     "agent": 0.85,
     "coreference": 0.8,
+    "implied": 0.6,  # an unidentified attacker or a place as target, from the sentence's places
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from schemas.events import Actor
 from streams.core.mentions import ActorMention
@@ -53,7 +53,7 @@ _BOTH_NOUNS = frozenset(
 
 
 # Passive forms that describe the subject's own stance ("is opposed to", "is committed to").
-STATIVE_PASSIVES = frozenset({"oppose", "commit", "determine", "dedicate", "devote"})
+STATIVE_PASSIVES = frozenset({"oppose", "commit", "determine", "dedicate", "devote", "engage"})
 
 
 @dataclass(frozen=True)
@@ -345,7 +345,7 @@ def _deep_target(verb: Token, index: ActorIndex, sources: list[ActorMention]) ->
     return []
 
 
-def agent_only(tok: Token, index: ActorIndex) -> ActorMention | None:
+def agent_only(tok: Token, index: ActorIndex, *, strict: bool = False) -> ActorMention | None:
     """A subject no dictionary names but whose noun is a known agent ("Islamic
     fundamentalists", "thousands of students"): coded ``---`` + agent, as PETRARCH does."""
     if index.agents is None or tok.pos_ not in ("NOUN", "PROPN"):
@@ -366,7 +366,16 @@ def agent_only(tok: Token, index: ActorIndex) -> ActorMention | None:
                 agent = matches[-1].agent
                 lo = min(t.i for t in tok.subtree if t.i <= h.i)
                 span = index.doc[lo : h.i + 1]
-                country = _context_country(tok, index)
+                # an organisation in the phrase that no dictionary knows ("EC truce
+                # monitors") says whose agents these are: then the context does not
+                named = h.pos_ == "NOUN" and any(
+                    c.pos_ == "PROPN"
+                    and c.dep_ in ("compound", "nmod")
+                    and c.i < h.i
+                    and (c.ent_type_ == "ORG" or (c.is_upper and len(c.text) >= 2))
+                    for c in h.children
+                )
+                country = None if named else _context_country(tok, index, strict=strict)
                 base = country or "---"
                 code = agent.apply(base) if not agent.prefix else agent.code + base
                 return ActorMention(
@@ -381,12 +390,176 @@ def agent_only(tok: Token, index: ActorIndex) -> ActorMention | None:
     return None
 
 
-def _context_country(tok: Token, index: ActorIndex) -> str | None:
+def _context_country(tok: Token, index: ActorIndex, *, strict: bool = False) -> str | None:
+    """Where an unnamed agent belongs: the place the sentence says things happen ("police
+    in Nairobi", "killed in Beirut"), else any place the sentence names, else the
+    article's main country (``strict``: only when the article names one country). None
+    under PETRARCH's conventions (no countries given)."""
+    if not index.countries:
+        return None
     sent = tok.sent
+    where = locations(sent, index)
+    if where:
+        return where[0][1]
     for p in index.places:
         if sent.start_char <= p.start < sent.end_char and p.location.country:
             return p.location.country
-    return index.countries[0] if index.countries else None
+    if strict and len(index.countries) > 1:
+        return None
+    return index.countries[0]
+
+
+# Prepositions that say where something happened.
+LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout"})
+
+
+def is_locative(doc: Doc, start: int, end: int) -> bool:
+    """Whether a place is where something happened ("in Uzbekistan", "in the city of
+    Nanping", "outside of the Iraqi city of Basra"), not a party or an owner ("Beijing's
+    concerns", "China's party")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span.root
+    for _ in range(5):
+        if t.dep_ == "poss" or t.head.i == t.i:
+            return False
+        head = t.head
+        if head.dep_ == "prep" or head.pos_ == "ADP":
+            if head.lower_ in LOC_PREPS:
+                return True
+            if head.lower_ != "of":
+                return False
+        t = head
+    return False
+
+
+def locations(sent: Span, index: ActorIndex) -> list[tuple[int, str, str]]:
+    """(character offset, ISO3 country, text) of the places a sentence says things happen
+    in, in text order: gazetteer places and bare country/city actors ("near the town of
+    Samarra") in a locative phrase."""
+    doc = index.doc
+    out: dict[int, tuple[int, str, str]] = {}
+    for p in index.places:
+        if sent.start_char <= p.start < sent.end_char and p.location.country:
+            if is_locative(doc, p.start, p.end):
+                out.setdefault(p.start, (p.start, p.location.country, p.text))
+    for m in index.mentions:
+        a = m.actor
+        if sent.start_char <= m.start < sent.end_char and a.country and not a.sector and not a.name:
+            root = doc[m.token_start : m.token_end].root
+            if root.pos_ in ("PROPN", "NOUN") and is_locative(doc, m.start, m.end):
+                out.setdefault(m.start, (m.start, a.country, m.text))
+    return sorted(out.values())
+
+
+# Nouns naming an attack or its means, not who carried it out ("a roadside bombing
+# killed …", "killed by an improvised explosive device").
+ATTACK_NOUNS = frozenset(
+    {
+        "attack",
+        "ambush",
+        "bomb",
+        "bombing",
+        "blast",
+        "explosion",
+        "device",
+        "explosive",
+        "ied",
+        "grenade",
+        "mine",
+        "landmine",
+        "rocket",
+        "missile",
+        "mortar",
+        "shell",
+        "shelling",
+        "gunfire",
+        "airstrike",
+        "crossfire",
+    }
+)
+BOMB_NOUNS = frozenset({"bomb", "bombing", "blast", "explosion", "device", "explosive", "ied"})
+
+
+def _attack_noun(tok: Token) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in ATTACK_NOUNS
+
+
+def unknown_attacker(verb: Token, index: ActorIndex) -> ActorMention | None:
+    """The unidentified perpetrator of an act of violence whose text names no one: an
+    agentless passive ("a journalist has been killed in Beirut") or an attack as the
+    subject ("a roadside bombing near Samarra killed …"). Placed in the country where it
+    happened, as ICEWS/PLOVER coders do, and marked as implied; None when the sentence
+    does not say where."""
+    subj, passive = subject_tokens(verb)
+    if subj and not all(_attack_noun(s) for s in subj):
+        return None
+    if not subj and not (passive or any(c.dep_ == "nsubjpass" for c in verb.children)):
+        return None
+    where = locations(verb.sent, index)
+    if not where or not index.countries:
+        return None
+    start, country, place = where[0]
+    anchor = subj[0] if subj else verb
+    text = f"unidentified perpetrator in {place} (implied)"
+    return ActorMention(
+        start=anchor.idx,
+        end=anchor.idx + len(anchor.text),
+        text=text,
+        actor=Actor(text=text, code=country, country=country),
+        token_start=anchor.i,
+        token_end=anchor.i + 1,
+        how="implied",
+    )
+
+
+def bombing_code(verb: Token) -> str | None:
+    """CAMEO 183x when a bomb is the means of the act (subject, ``by`` agent or ``in``
+    phrase of the verb): 1831 suicide, 1832 car, 1833 roadside, else 183."""
+    cands = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    for c in verb.children:
+        if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in"):
+            cands.extend(p for p in c.children if p.dep_ == "pobj")
+    for c in cands:
+        if c.dep_ == "nsubjpass" or c.lemma_.lower() not in BOMB_NOUNS:
+            continue
+        mods = {m.lower_ for m in c.children if m.dep_ in ("compound", "amod")}
+        mods |= {m.lower_ for x in c.children if x.dep_ in ("compound", "amod") for m in x.children}
+        if "suicide" in mods:
+            return "1831"
+        if mods & {"car", "truck", "vehicle"}:
+            return "1832"
+        if "roadside" in mods:
+            return "1833"
+        return "183"
+    return None
+
+
+def place_target(verb: Token, index: ActorIndex) -> ActorMention | None:
+    """The place an attack with no named victim was aimed at, when the verb's own phrase
+    says where ("fired shells at targets in Jericho"): coded as the place's country (the
+    CAMEO convention for attacks on a location), marked as implied."""
+    if not index.countries:
+        return None
+    lo, hi = verb.left_edge.i, verb.right_edge.i
+    for start, country, place in locations(verb.sent, index):
+        span = index.doc.char_span(start, start + len(place), alignment_mode="expand")
+        if span is None or not (lo <= span.start and span.end - 1 <= hi):
+            continue
+        if not any(a.i == verb.i for a in span.root.ancestors):
+            continue
+        text = f"{place} (implied: where the attack took place)"
+        return ActorMention(
+            start=span.start_char,
+            end=span.end_char,
+            text=text,
+            actor=Actor(text=text, code=country, country=country),
+            token_start=span.start,
+            token_end=span.end,
+            how="implied",
+        )
+    return None
 
 
 def _unique(ms: Iterable[ActorMention]) -> list[ActorMention]:
@@ -401,6 +574,21 @@ def _code(m: ActorMention) -> str:
     return m.actor.code or m.actor.country or m.text
 
 
+def _locative_slot(tok: Token, verb: Token) -> bool:
+    """ "in Beirut" of "was killed in Beirut": where the verb happened, not to whom."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS and tok.head.head.i == verb.i
+
+
+def _agent_target(
+    cands: Sequence[Token], index: ActorIndex, sources: list[ActorMention]
+) -> list[ActorMention]:
+    for t in cands:
+        found = agent_only(t, index, strict=True)
+        if found is not None and not any(_overlap(found, s) for s in sources):
+            return [found]
+    return []
+
+
 def find_dyads(
     verb: Token,
     index: ActorIndex,
@@ -408,9 +596,11 @@ def find_dyads(
     target_slot: Token | None = None,
     source_slot: Token | None = None,
     symmetric: bool = True,
+    implied_source: ActorMention | None = None,
 ) -> list[Dyad]:
     """Dyads of a verb. ``symmetric``: coordinated subjects with no other target face
-    each other ("A and B agreed"), as CAMEO codes agreements and meetings."""
+    each other ("A and B agreed"), as CAMEO codes agreements and meetings.
+    ``implied_source``: the source when the text names none (:func:`unknown_attacker`)."""
     subj_toks, _passive = subject_tokens(verb)
     sources: list[ActorMention] = []
     if source_slot is not None and index.at(source_slot) is not None:
@@ -422,6 +612,8 @@ def find_dyads(
     sources = _unique(sources)
     if not sources:
         sources = [m for m in (agent_only(s, index) for s in subj_toks) if m is not None]
+    if not sources and implied_source is not None:
+        sources = [implied_source]
     if not sources:
         return []
     targets: list[ActorMention] = []
@@ -429,7 +621,17 @@ def find_dyads(
         targets = np_actors(target_slot, index) or [index.at(target_slot)]  # type: ignore[list-item]
     else:
         fallback: list[ActorMention] = []
-        for t in _target_tokens(verb):
+        cands = _target_tokens(verb)
+        # an unnamed agent in a target position ("to disperse demonstrators", "demands
+        # from Shona rebels", "a journalist was killed in Beirut"), placed by context; it
+        # beats the place the verb happened in, not a named actor
+        agents_ok = bool(index.countries) and not (symmetric and len(sources) >= 2)
+        for k, t in enumerate(cands):
+            if agents_ok and not fallback and _locative_slot(t, verb):
+                agents_ok = False
+                targets = _agent_target(cands[:k], index, sources)
+                if targets:
+                    break
             found = [
                 m
                 for m in np_actors(t, index)
@@ -445,10 +647,8 @@ def find_dyads(
             deep = _deep_target(verb, index, sources)
             other = [m for m in deep if _code(m) not in {_code(s) for s in sources}]
             targets = other or fallback or deep
-        if not targets and index.countries:
-            # an unnamed agent as the object ("to disperse demonstrators"), placed by context
-            objs = [c for c in verb.children if c.dep_ == "dobj"]
-            targets = [m for m in (agent_only(o, index) for o in objs) if m is not None]
+        if not targets and agents_ok:
+            targets = _agent_target(cands, index, sources)
     targets = _unique(targets)
     dyads: list[Dyad] = []
     if targets:

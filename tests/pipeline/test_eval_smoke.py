@@ -32,9 +32,9 @@ def test_eval_plover() -> None:
     assert "AGREE" in table and "event_recall" in table
     assert metrics["dataset"] == "plover"
     assert metrics["records"] == 322  # the DOCUMENT record is skipped
-    assert metrics["event_recall"] >= 0.70 - MARGIN
+    assert metrics["event_recall"] >= 0.72 - MARGIN
     assert metrics["precision"] >= 0.80 - MARGIN
-    assert metrics["event_dyad"] >= 0.57 - MARGIN
+    assert metrics["event_dyad"] >= 0.62 - MARGIN
     assert metrics["emitted"] > 0
 
 
