@@ -153,6 +153,7 @@ def create_app(
         coder_timeout_s=coder_timeout_s,
     )
     app.wiring = wiring  # type: ignore[attr-defined]
+    drain_producer_buffer_before_commit(app)
     _define_agents(app, wiring)
 
     from streams.adapters import views  # views import faust_app's Wiring, not the other way round
@@ -161,6 +162,43 @@ def create_app(
     for fn in attach:
         fn(app, settings=settings, events_topic=wiring.events)
     return app
+
+
+def drain_producer_buffer_before_commit(app: faust.App) -> None:
+    """Make the commit's producer flush wait for *every* buffered table write.
+
+    faust writes table changes to their changelog through a buffer (``send_soon``) and
+    flushes it before committing the source offsets, so a crash never commits an update
+    whose changelog record is lost. But faust-streaming 0.15.3's ``ProducerBuffer.flush``
+    gives up as soon as one send takes longer than 0.1 s (``flush_atmost``'s timeout), which
+    happens on a busy event loop; the commit then went ahead with writes still buffered,
+    and a SIGKILL right after lost them: table counts short after a restart (seen in the
+    crash test). Here the flush waits until the buffer is empty *and* the message its
+    sender took last has been handed to the Kafka producer, whose own flush follows.
+    """
+    buffer = app.producer.buffer
+    flush_atmost = buffer.flush_atmost
+    send_pending = buffer._send_pending
+    in_flight = 0
+
+    async def counted_send(fut: Any) -> None:
+        nonlocal in_flight
+        in_flight += 1
+        try:
+            await send_pending(fut)
+        finally:
+            in_flight -= 1
+
+    async def flush() -> None:
+        while buffer.size or in_flight:
+            if buffer.size:
+                await flush_atmost(None)
+            else:
+                await asyncio.sleep(0.001)
+
+    # The sender task looks ``_send_pending`` up when it starts, after this (the app is unstarted).
+    buffer._send_pending = counted_send  # type: ignore[method-assign]
+    buffer.flush = flush  # type: ignore[method-assign]
 
 
 def wiring_of(app: faust.App) -> Wiring:
@@ -179,8 +217,8 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
         """Raw bytes → records; batches so spaCy's ``nlp.pipe`` sees many texts at once."""
         async for batch in stream.take_events(settings.nlp.batch_size, within=settings.nlp.batch_within_s):
             counts = await _process_batch(w, batch, max_bytes=max_bytes)
-            log.info("batch of %d: %d articles coded, %d events, %d dead letters",
-                     len(batch), counts["articles"], counts["events"], counts["dead_letters"])
+            log.info("batch of %d (%s): %d articles coded, %d events, %d dead letters",
+                     len(batch), _offsets(batch), counts["articles"], counts["events"], counts["dead_letters"])
             yield counts
 
     @app.agent(w.ledger_topic, name="wirewatch.ledger")
@@ -231,6 +269,14 @@ async def _process_batch(w: Wiring, batch: Sequence[EventT], *, max_bytes: int) 
         events_out += await _emit(w, raw, outcome)
     return {"articles": len(good) - sum(isinstance(o, BaseException) for o in outcomes),
             "events": events_out, "dead_letters": dead}
+
+
+def _offsets(batch: Sequence[EventT]) -> str:
+    """Where a batch came from, e.g. ``p0@12-27 p3@40-40``: for tracing a record through a restart."""
+    spans: dict[int, list[int]] = {}
+    for event in batch:
+        spans.setdefault(event.message.partition, []).append(event.message.offset)
+    return " ".join(f"p{p}@{min(o)}-{max(o)}" for p, o in sorted(spans.items()))
 
 
 class CoderTimeout(Exception):

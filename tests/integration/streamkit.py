@@ -232,6 +232,41 @@ def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
         admin.close()
 
 
+def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
+    """partition → the group's committed offset on ``topic``."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        committed = admin.list_group_offsets({group: None}).get(group, {})
+    finally:
+        admin.close()
+    return {tp.partition: meta.offset for tp, meta in committed.items() if tp.topic == topic}
+
+
+def missing_report(bootstrap: str, env: StreamEnv, events: Iterable[Any], seen: set[str]) -> str:
+    """Which articles' events are missing, where those articles sit on the raw topic, what the group
+    committed: enough to tell a record never consumed from one whose output was lost."""
+    by_article: dict[str, set[str]] = {}
+    for event in events:
+        if event.event_id not in seen:
+            by_article.setdefault(event.article_id, set()).add(event.event_id)
+    raw = TopicReader(bootstrap, env.topics["raw"])
+    clean = TopicReader(bootstrap, env.topics["clean"])
+    try:
+        raw.read()
+        clean.read()
+        where = {record.key.decode(): (record.partition, record.offset) for record in raw.records}
+        cleaned = {record.key.decode() for record in clean.records}
+    finally:
+        raw.close()
+        clean.close()
+    lines = [f"{len(by_article)} articles with missing events; committed on raw: "
+             f"{committed_offsets(bootstrap, env.app_id, env.topics['raw'])}"]
+    for article, ids in sorted(by_article.items(), key=lambda item: where.get(item[0], (-1, -1))):
+        lines.append(f"  {article} raw p{where.get(article)} missing {len(ids)} events, "
+                     f"{'has' if article in cleaned else 'NO'} clean record")
+    return "\n".join(lines[:60])
+
+
 def pipeline_topics(env: StreamEnv) -> list[str]:
     """Every topic the worker's own agents consume: raw input and the two internal hops."""
     return [env.topics["raw"], f"{env.app_id}-ledger", f"{env.app_id}-tally"]

@@ -14,6 +14,7 @@ from streamkit import (
     expected_dyads,
     generated_articles,
     group_caught_up,
+    missing_report,
     pipeline_topics,
     poll,
     poll_tables,
@@ -60,9 +61,16 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tm
 
         second = Worker(env, name="second", port=first.port, extra_env=store).start()
         second.wait_healthy()
-        poll(lambda: event_ids(events) >= expected_ids, timeout_s=420, what="every expected event")
-        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)), timeout_s=120,
+        # Offsets are committed only after the producer is flushed, so once the group has caught up
+        # every event must be on the topic: wait for that, then give the reader a moment.
+        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)), timeout_s=420,
              what="the worker's group caught up on raw, ledger and tally topics")
+        try:
+            poll(lambda: event_ids(events) >= expected_ids, timeout_s=30, what="every expected event")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{missing_report(kafka_bootstrap, env, offline, event_ids(events))}\n"
+                                 f"--- first worker:\n{first.log_tail(30)}\n--- second worker:\n"
+                                 f"{second.log_tail(30)}") from None
         assert event_ids(events) == expected_ids
         got = poll_tables(second.url, expected)
         assert got == expected, table_diff(expected, got)
