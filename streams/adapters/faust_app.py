@@ -218,7 +218,8 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
         async for batch in stream.take_events(settings.nlp.batch_size, within=settings.nlp.batch_within_s):
             counts = await _process_batch(w, batch, max_bytes=max_bytes)
             log.info("batch of %d (%s): %d articles coded, %d events, %d dead letters",
-                     len(batch), _offsets(batch), counts["articles"], counts["events"], counts["dead_letters"])
+                     len(batch), _offsets(batch), counts["articles"], counts["events"],
+                     counts["dead_letters"])
             yield counts
 
     @app.agent(w.ledger_topic, name="wirewatch.ledger")

@@ -68,7 +68,8 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tm
         try:
             poll(lambda: event_ids(events) >= expected_ids, timeout_s=30, what="every expected event")
         except AssertionError as exc:
-            raise AssertionError(f"{exc}\n{missing_report(kafka_bootstrap, env, offline, event_ids(events))}\n"
+            report = missing_report(kafka_bootstrap, env, offline, event_ids(events))
+            raise AssertionError(f"{exc}\n{report}\n"
                                  f"--- first worker:\n{first.log_tail(30)}\n--- second worker:\n"
                                  f"{second.log_tail(30)}") from None
         assert event_ids(events) == expected_ids
