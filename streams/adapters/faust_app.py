@@ -23,6 +23,7 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from faust.types import EventT, TopicT
 from faust.types.tables import TableT
 
 from schemas import RawArticle
-from streams.adapters import codecs, tallies
+from streams.adapters import codecs, continuity, tallies
 from streams.adapters.kafka_clients import faust_app_kwargs
 from streams.errors import DL_PROCESSING
 from streams.settings import Settings
@@ -212,11 +213,19 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
     settings = w.settings
     max_bytes = settings.nlp.max_body_chars * 8  # a generous cap on the JSON envelope, not the body
 
+    progress = Progress()
+
     @app.agent(w.raw, name="wirewatch.process")
     async def process(stream: Any) -> Any:
         """Raw bytes → records; batches so spaCy's ``nlp.pipe`` sees many texts at once."""
         async for batch in stream.take_events(settings.nlp.batch_size, within=settings.nlp.batch_within_s):
-            counts = await _process_batch(w, batch, max_bytes=max_bytes)
+            progress.busy = True
+            try:
+                await _seek_back_over_gaps(app, progress.continuity, batch)
+                counts = await _process_batch(w, batch, max_bytes=max_bytes)
+            finally:
+                progress.busy = False
+                progress.touch()
             log.info("batch of %d (%s): %d articles coded, %d events, %d dead letters",
                      len(batch), _offsets(batch), counts["articles"], counts["events"],
                      counts["dead_letters"])
@@ -231,6 +240,7 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
             w.ledger[article_id] = value
             for update in updates:
                 await w.tally_topic.send(key=update["key"], value=update)
+            progress.touch()
             yield {"article_id": article_id, "updates": len(updates)}
 
     @app.agent(w.tally_topic, name="wirewatch.tally")
@@ -243,9 +253,80 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
                 w.actors[key] = tallies.apply(w.actors.get(key), message, limit=ACTOR_TIMELINE_LIMIT)
             else:
                 log.warning("tally message for unknown table %r ignored", message.get("table"))
+            progress.touch()
             yield key
 
+    consumed = {w.raw.get_topic_name(), w.ledger_topic.get_topic_name(), w.tally_topic.get_topic_name()}
+
+    @app.timer(interval=STALL_CHECK_S)
+    async def watch_for_stalls() -> None:
+        await _rewind_if_stalled(app, progress, consumed)
+
     w.agents.update(process=process, ledger=ledger, tally=tally)
+
+
+# How long the worker may code nothing while its group's offsets are behind the end of its
+# topics before it rewinds to the committed offsets (see streams.adapters.continuity).
+STALL_CHECK_S = 10.0
+STALL_PATIENCE_S = 30.0
+
+
+@dataclass
+class Progress:
+    """What the stall and gap checks know of the agents' work."""
+
+    continuity: continuity.OffsetContinuity = field(default_factory=continuity.OffsetContinuity)
+    last: float = field(default_factory=time.monotonic)
+    busy: bool = False
+    assignment: frozenset[Any] = frozenset()
+
+    def touch(self) -> None:
+        self.last = time.monotonic()
+
+
+def _committed(app: faust.App, tp: Any) -> int | None:
+    # faust keeps no public accessor for what it last committed (0.15.3 is pinned in pyproject).
+    return app.consumer._committed_offset.get(tp)  # type: ignore[attr-defined,no-any-return]
+
+
+async def _seek_back_over_gaps(app: faust.App, tracker: continuity.OffsetContinuity,
+                               batch: Sequence[EventT]) -> None:
+    for event in batch:
+        msg = event.message
+        back = tracker.observe(msg.tp, msg.offset, generation=getattr(msg, "generation_id", 0),
+                               committed=_committed(app, msg.tp))
+        if back is not None:
+            log.warning("%s[%d]: offsets %d..%d were fetched but never reached the agent (faust); "
+                        "seeking back to %d to code them",
+                        msg.topic, msg.partition, back, msg.offset - 1, back)
+            await app.consumer.seek(msg.tp, back)
+
+
+async def _rewind_if_stalled(app: faust.App, progress: Progress, topics: set[str]) -> None:
+    if getattr(app, "rebalancing", False) or getattr(app, "in_recovery", False):
+        progress.touch()
+        return
+    consumer = app.consumer
+    tps = frozenset(tp for tp in consumer.assignment() if tp.topic in topics)
+    if tps != progress.assignment:  # a new assignment starts a new wait
+        progress.assignment = tps
+        progress.touch()
+        return
+    if not tps:
+        return
+    ends = await consumer.highwaters(*tps)
+    behind = continuity.stalled(
+        idle_s=time.monotonic() - progress.last, busy=progress.busy,
+        committed={tp: _committed(app, tp) for tp in tps}, ends=ends, patience_s=STALL_PATIENCE_S,
+    )
+    if behind:
+        log.warning("no progress for %.0f s with records left after the committed offsets of %s; "
+                    "rewinding to the committed offsets (faust dropped fetched records)",
+                    time.monotonic() - progress.last, ", ".join(sorted(f"{tp.topic}[{tp.partition}]"
+                                                                       for tp in behind)))
+        progress.continuity.forget()
+        progress.touch()
+        await consumer.perform_seek()
 
 
 async def _process_batch(w: Wiring, batch: Sequence[EventT], *, max_bytes: int) -> dict[str, int]:

@@ -1,0 +1,67 @@
+"""The gap and stall checks the worker uses against records faust fetched but never delivered."""
+
+from __future__ import annotations
+
+from streams.adapters.continuity import OffsetContinuity, stalled
+
+
+def test_contiguous_offsets_need_no_seek() -> None:
+    tracker = OffsetContinuity()
+    assert [tracker.observe("p0", n, generation=1, committed=None) for n in range(5)] == [None] * 5
+
+
+def test_a_jump_asks_once_for_the_first_missing_offset() -> None:
+    tracker = OffsetContinuity()
+    for n in range(3):
+        tracker.observe("p0", n, generation=1, committed=None)
+    assert tracker.observe("p0", 7, generation=1, committed=3) == 3
+    # the records after the gap in the same batch do not ask again
+    assert tracker.observe("p0", 8, generation=1, committed=3) is None
+    # the re-delivered records are duplicates of nothing: accepted
+    assert [tracker.observe("p0", n, generation=1, committed=3) for n in range(3, 9)] == [None] * 6
+    assert tracker.observe("p0", 9, generation=1, committed=3) is None
+
+
+def test_a_gap_still_there_after_the_seek_is_accepted() -> None:
+    """Offsets that do not exist (transaction markers, compaction): one seek, then go on."""
+    tracker = OffsetContinuity()
+    tracker.observe("p0", 0, generation=1, committed=None)
+    assert tracker.observe("p0", 2, generation=1, committed=None) == 1
+    assert tracker.observe("p0", 2, generation=1, committed=None) is None
+    assert tracker.observe("p0", 3, generation=1, committed=None) is None
+
+
+def test_the_first_record_after_an_assignment_is_checked_against_the_committed_offset() -> None:
+    tracker = OffsetContinuity()
+    assert tracker.observe("p1", 41, generation=2, committed=40) == 40
+    # a new generation starts again from its own committed offset
+    assert tracker.observe("p1", 50, generation=3, committed=50) is None
+    # records before the committed offset are stale duplicates, not gaps
+    assert tracker.observe("p1", 45, generation=3, committed=50) is None
+
+
+def test_partitions_are_independent() -> None:
+    tracker = OffsetContinuity()
+    tracker.observe("p0", 0, generation=1, committed=None)
+    tracker.observe("p1", 10, generation=1, committed=None)
+    assert tracker.observe("p0", 1, generation=1, committed=None) is None
+    assert tracker.observe("p1", 12, generation=1, committed=None) == 11
+
+
+def test_forget_starts_over_from_the_committed_offsets() -> None:
+    tracker = OffsetContinuity()
+    tracker.observe("p0", 0, generation=1, committed=None)
+    tracker.forget()
+    assert tracker.observe("p0", 5, generation=1, committed=3) == 3
+
+
+def test_stalled_names_only_partitions_behind_after_the_patience() -> None:
+    ends = {"p0": 10, "p1": 7, "p2": 0, "p3": None}
+    committed = {"p0": 10, "p1": 5, "p2": None, "p3": None}
+    assert stalled(idle_s=31, busy=False, committed=committed, ends=ends, patience_s=30) == ["p1"]
+    assert stalled(idle_s=29, busy=False, committed=committed, ends=ends, patience_s=30) == []
+    assert stalled(idle_s=300, busy=True, committed=committed, ends=ends, patience_s=30) == []
+
+
+def test_a_group_that_never_committed_is_behind_any_record() -> None:
+    assert stalled(idle_s=60, busy=False, committed={"p0": None}, ends={"p0": 3}, patience_s=30) == ["p0"]
