@@ -299,6 +299,11 @@ async def _seek_back_over_gaps(app: faust.App, tracker: continuity.OffsetContinu
             log.warning("%s[%d]: offsets %d..%d were fetched but never reached the agent (faust); "
                         "seeking back to %d to code them",
                         msg.topic, msg.partition, back, msg.offset - 1, back)
+            # faust may have recorded the skipped offsets as a read gap (compaction), which it
+            # counts as acknowledged: take them out so no commit passes them before they are coded.
+            gaps = getattr(app.consumer, "_gap", {}).get(msg.tp)
+            if gaps:
+                gaps.chop(back, msg.offset)
             await app.consumer.seek(msg.tp, back)
 
 

@@ -77,6 +77,8 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tm
         assert got == expected, table_diff(expected, got)
     finally:
         events.close()
+        if first.proc is not None and first.proc.poll() is None:  # the test failed before the kill
+            first.kill(signal.SIGKILL)
         if second is not None:
             code = second.stop()
             assert code == 0, second.log_tail()
