@@ -393,19 +393,21 @@ def agent_only(tok: Token, index: ActorIndex, *, strict: bool = False) -> ActorM
 def _context_country(tok: Token, index: ActorIndex, *, strict: bool = False) -> str | None:
     """Where an unnamed agent belongs: the place the sentence says things happen ("police
     in Nairobi", "killed in Beirut"), else any place the sentence names, else the
-    article's main country (``strict``: only when the article names one country). None
-    under PETRARCH's conventions (no countries given)."""
+    article's main country. ``strict`` (targets): only the place things happen, else the
+    article's country when it names only one — a country named as a party ("pressure the
+    communist regime" in a sentence about the US) does not place the agent. None under
+    PETRARCH's conventions (no countries given)."""
     if not index.countries:
         return None
     sent = tok.sent
     where = locations(sent, index)
     if where:
         return where[0][1]
+    if strict:
+        return index.countries[0] if len(index.countries) == 1 else None
     for p in index.places:
         if sent.start_char <= p.start < sent.end_char and p.location.country:
             return p.location.country
-    if strict and len(index.countries) > 1:
-        return None
     return index.countries[0]
 
 
@@ -486,21 +488,96 @@ def _attack_noun(tok: Token) -> bool:
     return tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in ATTACK_NOUNS
 
 
+# Violent verbs that name a deliberate act by themselves; "kill", "wound" or "die" may be
+# an accident ("killed when a tram derailed") unless an attack is named as the means.
+DELIBERATE_VERBS = frozenset(
+    {
+        "attack",
+        "assault",
+        "assassinate",
+        "murder",
+        "shoot",
+        "gun",
+        "stab",
+        "behead",
+        "bomb",
+        "shell",
+        "ambush",
+        "abduct",
+        "kidnap",
+        "massacre",
+        "execute",
+        "torture",
+        "storm",
+        "raid",
+    }
+)
+# The dependency path from a place up to the verb stays inside the verb's own phrase:
+# objects, prepositional phrases of place and their modifiers — no other clause.
+_PHRASE_DEPS = frozenset({"pobj", "prep", "compound", "amod", "nmod", "appos", "dobj", "npadvmod", "agent"})
+_PHRASE_PREPS = frozenset(
+    {"in", "at", "near", "outside", "inside", "across", "throughout", "of", "on", "into", "against", "by"}
+)
+
+
+def _in_phrase(tok: Token, verb: Token, *, subject: bool) -> bool:
+    """Whether ``tok`` hangs from ``verb`` through its own phrase (``subject``: the
+    subject's phrase counts too: "a bombing *near Samarra* killed …")."""
+    t = tok
+    for _ in range(12):
+        if t.head.i == t.i:
+            return False
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i:
+            return subject
+        if t.dep_ not in _PHRASE_DEPS or (t.dep_ in ("prep", "agent") and t.lower_ not in _PHRASE_PREPS):
+            return False
+        t = t.head
+        if t.i == verb.i:
+            return True
+    return False
+
+
+def _phrase_location(verb: Token, index: ActorIndex, *, subject: bool) -> tuple[int, str, str, Span] | None:
+    for start, country, place in locations(verb.sent, index):
+        span = index.doc.char_span(start, start + len(place), alignment_mode="expand")
+        if span is not None and _in_phrase(span.root, verb, subject=subject):
+            return start, country, place, span
+    return None
+
+
+def _means(verb: Token) -> list[Token]:
+    """What a violent act was done with or by: its subject and ``by``/``in`` phrases."""
+    out = [c for c in verb.children if c.dep_ == "nsubj"]
+    for c in verb.children:
+        if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in"):
+            out.extend(p for p in c.children if p.dep_ == "pobj")
+    return out
+
+
 def unknown_attacker(verb: Token, index: ActorIndex) -> ActorMention | None:
-    """The unidentified perpetrator of an act of violence whose text names no one: an
-    agentless passive ("a journalist has been killed in Beirut") or an attack as the
-    subject ("a roadside bombing near Samarra killed …"). Placed in the country where it
-    happened, as ICEWS/PLOVER coders do, and marked as implied; None when the sentence
-    does not say where."""
+    """The unidentified perpetrator of an attack whose text names no one: an agentless
+    passive of a deliberate act ("was assassinated in Beirut"; "killed in a car bomb
+    explosion in Beirut") or an attack as the subject ("a roadside bombing near Samarra
+    killed …"). Placed in the country of the place the verb's own phrase names (the
+    PLOVER gold's convention), marked as implied; None when the phrase says nowhere, when
+    the victim is itself a weapon ("the missile was fired from Sunan") or when nothing
+    says the act was an attack ("killed when a tram derailed near London")."""
+    if not index.countries:
+        return None
     subj, passive = subject_tokens(verb)
+    victims = [c for c in verb.children if c.dep_ == "nsubjpass"]
     if subj and not all(_attack_noun(s) for s in subj):
         return None
-    if not subj and not (passive or any(c.dep_ == "nsubjpass" for c in verb.children)):
+    if not subj and not (passive or victims):
         return None
-    where = locations(verb.sent, index)
-    if not where or not index.countries:
+    if any(_attack_noun(v) for v in victims):
+        return None  # a weapon launched, not a victim attacked
+    if verb.lemma_.lower() not in DELIBERATE_VERBS and not any(_attack_noun(m) for m in _means(verb)):
         return None
-    start, country, place = where[0]
+    found = _phrase_location(verb, index, subject=True)
+    if found is None:
+        return None
+    _, country, place, _span = found
     anchor = subj[0] if subj else verb
     text = f"unidentified perpetrator in {place} (implied)"
     return ActorMention(
@@ -522,10 +599,10 @@ def bombing_code(verb: Token) -> str | None:
         if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in"):
             cands.extend(p for p in c.children if p.dep_ == "pobj")
     for c in cands:
-        if c.dep_ == "nsubjpass" or c.lemma_.lower() not in BOMB_NOUNS:
-            continue
         mods = {m.lower_ for m in c.children if m.dep_ in ("compound", "amod")}
         mods |= {m.lower_ for x in c.children if x.dep_ in ("compound", "amod") for m in x.children}
+        if c.dep_ == "nsubjpass" or not ({c.lemma_.lower()} | mods) & BOMB_NOUNS:
+            continue  # neither a bomb nor a bomb attack ("killed in a bomb attack")
         if "suicide" in mods:
             return "1831"
         if mods & {"car", "truck", "vehicle"}:
@@ -538,28 +615,25 @@ def bombing_code(verb: Token) -> str | None:
 
 def place_target(verb: Token, index: ActorIndex) -> ActorMention | None:
     """The place an attack with no named victim was aimed at, when the verb's own phrase
-    says where ("fired shells at targets in Jericho"): coded as the place's country (the
-    CAMEO convention for attacks on a location), marked as implied."""
+    says where ("fired shells at targets in Khan Yunis"; not the subject's phrase, "police
+    in Seattle", nor another clause): coded as the place's country (the CAMEO convention
+    for attacks on a location), marked as implied."""
     if not index.countries:
         return None
-    lo, hi = verb.left_edge.i, verb.right_edge.i
-    for start, country, place in locations(verb.sent, index):
-        span = index.doc.char_span(start, start + len(place), alignment_mode="expand")
-        if span is None or not (lo <= span.start and span.end - 1 <= hi):
-            continue
-        if not any(a.i == verb.i for a in span.root.ancestors):
-            continue
-        text = f"{place} (implied: where the attack took place)"
-        return ActorMention(
-            start=span.start_char,
-            end=span.end_char,
-            text=text,
-            actor=Actor(text=text, code=country, country=country),
-            token_start=span.start,
-            token_end=span.end,
-            how="implied",
-        )
-    return None
+    found = _phrase_location(verb, index, subject=False)
+    if found is None:
+        return None
+    _, country, place, span = found
+    text = f"{place} (implied: where the attack took place)"
+    return ActorMention(
+        start=span.start_char,
+        end=span.end_char,
+        text=text,
+        actor=Actor(text=text, code=country, country=country),
+        token_start=span.start,
+        token_end=span.end,
+        how="implied",
+    )
 
 
 def _unique(ms: Iterable[ActorMention]) -> list[ActorMention]:
@@ -582,9 +656,12 @@ def _locative_slot(tok: Token, verb: Token) -> bool:
 def _agent_target(
     cands: Sequence[Token], index: ActorIndex, sources: list[ActorMention]
 ) -> list[ActorMention]:
+    """An unnamed agent as the target, only when the context gives it a country: a bare
+    "---" target says nothing a missing one does not (and would block the implied
+    domestic target)."""
     for t in cands:
         found = agent_only(t, index, strict=True)
-        if found is not None and not any(_overlap(found, s) for s in sources):
+        if found is not None and found.actor.country and not any(_overlap(found, s) for s in sources):
             return [found]
     return []
 
@@ -622,16 +699,9 @@ def find_dyads(
     else:
         fallback: list[ActorMention] = []
         cands = _target_tokens(verb)
-        # an unnamed agent in a target position ("to disperse demonstrators", "demands
-        # from Shona rebels", "a journalist was killed in Beirut"), placed by context; it
-        # beats the place the verb happened in, not a named actor
-        agents_ok = bool(index.countries) and not (symmetric and len(sources) >= 2)
-        for k, t in enumerate(cands):
-            if agents_ok and not fallback and _locative_slot(t, verb):
-                agents_ok = False
-                targets = _agent_target(cands[:k], index, sources)
-                if targets:
-                    break
+        where_only = False  # the target found is only where the verb happened ("in Beirut")
+        fallback_where = False
+        for t in cands:
             found = [
                 m
                 for m in np_actors(t, index)
@@ -640,15 +710,22 @@ def find_dyads(
             other = [m for m in found if _code(m) not in {_code(s) for s in sources}]
             if other:
                 targets = other
+                where_only = _locative_slot(t, verb)
                 break
             if found and not fallback:
                 fallback = found  # same code as the source: a domestic event, kept if nothing better
+                fallback_where = _locative_slot(t, verb)
         if not targets:
             deep = _deep_target(verb, index, sources)
             other = [m for m in deep if _code(m) not in {_code(s) for s in sources}]
             targets = other or fallback or deep
-        if not targets and agents_ok:
-            targets = _agent_target(cands, index, sources)
+            where_only = not other and bool(fallback) and fallback_where
+        if (not targets or where_only) and index.countries and not (symmetric and len(sources) >= 2):
+            # an unnamed agent in a target position ("to disperse demonstrators", "demands
+            # from Shona rebels", the victim of "a journalist was killed in Beirut"), placed
+            # by context; it beats the place the verb happened in, not a named actor
+            agents = _agent_target([t for t in cands if not _locative_slot(t, verb)], index, sources)
+            targets = agents or targets
     targets = _unique(targets)
     dyads: list[Dyad] = []
     if targets:

