@@ -26,11 +26,18 @@ from dataclasses import dataclass, field
 
 @dataclass
 class OffsetContinuity:
-    """The next expected offset per partition, within one consumer generation."""
+    """The next expected offset per partition, within one consumer generation.
+
+    Call ``settle()`` when a batch starts (the previous batch is acknowledged by then),
+    then ``observe()`` for each of its records.
+    """
 
     _next: dict[Hashable, int] = field(default_factory=dict)
     _generation: dict[Hashable, int] = field(default_factory=dict)
     _sought: dict[Hashable, int] = field(default_factory=dict)
+    _holes: dict[Hashable, int] = field(default_factory=dict)
+    _highest: dict[Hashable, int] = field(default_factory=dict)
+    _filled: set[Hashable] = field(default_factory=set)
 
     def observe(self, tp: Hashable, offset: int, *, generation: int, committed: int | None) -> int | None:
         """Record that ``offset`` of ``tp`` reached the agent; return an offset to seek back to, if any.
@@ -41,19 +48,53 @@ class OffsetContinuity:
         if self._generation.get(tp) != generation:
             self._generation[tp] = generation
             self._next[tp] = committed if committed is not None else offset
-            self._sought.pop(tp, None)
+            for seen in (self._sought, self._holes, self._highest):
+                seen.pop(tp, None)
+            self._filled.discard(tp)
+        hole = self._holes.get(tp)
+        # Records from before the seek back still arrive first; a step backwards means the
+        # re-read has begun, and its first record is the hole's (or shows it does not exist).
+        if hole is not None and offset <= self._highest[tp] and offset >= hole:
+            self._filled.add(tp)
         expected = self._next[tp]
+        self._highest[tp] = max(self._highest.get(tp, offset), offset)
         if offset > expected and self._sought.get(tp) != expected:
             self._sought[tp] = expected
+            self._holes[tp] = expected
+            self._filled.discard(tp)
             return expected
         self._next[tp] = max(expected, offset + 1)
         return None
 
+    def settle(self) -> None:
+        """Forget the holes whose records came again in a batch that is acknowledged now."""
+        for tp in self._filled:
+            self._holes.pop(tp, None)
+        self._filled.clear()
+
+    def hole(self, tp: Hashable) -> int | None:
+        """The first offset of ``tp`` known to be skipped and not yet coded."""
+        return self._holes.get(tp)
+
     def forget(self) -> None:
         """Start over (after a rewind to the committed offsets)."""
-        self._next.clear()
-        self._generation.clear()
-        self._sought.clear()
+        for seen in (self._next, self._generation, self._sought, self._holes, self._highest):
+            seen.clear()
+        self._filled.clear()
+
+
+def commit_cap(offset: int | None, *, hole: int | None, committed: int | None) -> int | None:
+    """The offset faust may commit, given one it computed and a known hole.
+
+    faust commits past a one-record gap at the head of its acknowledged offsets (#606); a
+    hole the worker has sought back over must not be committed past until it is seen again.
+    None: commit nothing now.
+    """
+    if offset is None or hole is None or offset <= hole:
+        return offset
+    if committed is not None and hole <= committed:
+        return None
+    return hole
 
 
 def stalled(

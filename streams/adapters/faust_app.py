@@ -221,6 +221,8 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
         async for batch in stream.take_events(settings.nlp.batch_size, within=settings.nlp.batch_within_s):
             progress.busy = True
             try:
+                _guard_commits(app, progress.continuity)
+                progress.continuity.settle()
                 await _seek_back_over_gaps(app, progress.continuity, batch)
                 counts = await _process_batch(w, batch, max_bytes=max_bytes)
             finally:
@@ -287,6 +289,20 @@ class Progress:
 def _committed(app: faust.App, tp: Any) -> int | None:
     # faust keeps no public accessor for what it last committed (0.15.3 is pinned in pyproject).
     return app.consumer._committed_offset.get(tp)  # type: ignore[attr-defined,no-any-return]
+
+
+def _guard_commits(app: faust.App, tracker: continuity.OffsetContinuity) -> None:
+    """Cap faust's next commit at a hole the worker has sought back over (see ``commit_cap``)."""
+    consumer = app.consumer
+    if getattr(consumer, "_wirewatch_guarded", False):
+        return
+    compute = consumer._new_offset  # type: ignore[attr-defined]
+
+    def new_offset(tp: Any) -> int | None:
+        return continuity.commit_cap(compute(tp), hole=tracker.hole(tp), committed=_committed(app, tp))
+
+    consumer._new_offset = new_offset  # type: ignore[attr-defined]
+    consumer._wirewatch_guarded = True  # type: ignore[attr-defined]
 
 
 async def _seek_back_over_gaps(app: faust.App, tracker: continuity.OffsetContinuity,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.adapters.continuity import OffsetContinuity, stalled
+from streams.adapters.continuity import OffsetContinuity, commit_cap, stalled
 
 
 def test_contiguous_offsets_need_no_seek() -> None:
@@ -65,3 +65,40 @@ def test_stalled_names_only_partitions_behind_after_the_patience() -> None:
 
 def test_a_group_that_never_committed_is_behind_any_record() -> None:
     assert stalled(idle_s=60, busy=False, committed={"p0": None}, ends={"p0": 3}, patience_s=30) == ["p0"]
+
+
+def test_a_hole_is_known_until_its_record_comes_again_and_that_batch_is_acknowledged() -> None:
+    tracker = OffsetContinuity()
+    for n in (12, 13, 14, 15):
+        tracker.observe("p0", n, generation=2, committed=12)
+    tracker.settle()
+    assert tracker.observe("p0", 18, generation=2, committed=16) == 16
+    for n in (19, 20, 21):
+        tracker.observe("p0", n, generation=2, committed=16)
+    tracker.settle()
+    assert tracker.hole("p0") == 16, "records before the re-read do not fill the hole"
+    tracker.observe("p0", 16, generation=2, committed=16)  # the re-read begins
+    assert tracker.hole("p0") == 16, "still held while the batch holding 16 is being coded"
+    tracker.settle()
+    assert tracker.hole("p0") is None
+
+
+def test_a_hole_that_does_not_exist_is_released_by_the_re_read() -> None:
+    """A transaction marker at 16: the re-read starts at 17."""
+    tracker = OffsetContinuity()
+    tracker.observe("p0", 15, generation=1, committed=None)
+    assert tracker.observe("p0", 17, generation=1, committed=None) == 16
+    tracker.observe("p0", 18, generation=1, committed=None)
+    tracker.settle()
+    tracker.observe("p0", 17, generation=1, committed=None)
+    tracker.settle()
+    assert tracker.hole("p0") is None
+
+
+def test_commit_cap_never_passes_a_known_hole() -> None:
+    # faust's own #606 case: committed 16, 16 skipped, 17-21 acknowledged → it would commit 22
+    assert commit_cap(22, hole=16, committed=16) is None
+    assert commit_cap(22, hole=18, committed=16) == 18
+    assert commit_cap(22, hole=None, committed=16) == 22
+    assert commit_cap(15, hole=16, committed=12) == 15
+    assert commit_cap(None, hole=16, committed=12) is None
