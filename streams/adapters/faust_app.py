@@ -269,8 +269,8 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
 
 # How long the worker may code nothing while its group's offsets are behind the end of its
 # topics before it rewinds to the committed offsets (see streams.adapters.continuity).
-STALL_CHECK_S = 10.0
-STALL_PATIENCE_S = 30.0
+STALL_CHECK_S = 5.0
+STALL_PATIENCE_S = 15.0
 
 
 @dataclass
