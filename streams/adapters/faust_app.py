@@ -264,6 +264,10 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
     async def watch_for_stalls() -> None:
         await _rewind_if_stalled(app, progress, consumed)
 
+    @app.timer(interval=PRODUCER_CHECK_S)
+    async def watch_the_producer() -> None:
+        _log_leaderless_batches(app)
+
     w.agents.update(process=process, ledger=ledger, tally=tally)
 
 
@@ -271,6 +275,30 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
 # topics before it rewinds to the committed offsets (see streams.adapters.continuity).
 STALL_CHECK_S = 5.0
 STALL_PATIENCE_S = 15.0
+
+
+PRODUCER_CHECK_S = 30.0
+
+
+def _log_leaderless_batches(app: faust.App) -> None:
+    """Warn when the Kafka producer holds records for partitions it knows no leader of.
+
+    Diagnostics for a hang seen once (docs/streaming.md): a worker's producer kept such
+    records for minutes and every commit waited on them. aiokafka internals, hence defensive.
+    """
+    try:
+        inner = app.producer._producer  # type: ignore[attr-defined]
+        waiting = inner._message_accumulator._batches
+        cluster = inner.client.cluster
+        stuck = sorted(f"{tp.topic}[{tp.partition}]" for tp, batches in list(waiting.items())
+                       if batches and cluster.leader_for_partition(tp) in (None, -1))
+        if stuck:
+            topics = {name.rsplit("[", 1)[0] for name in stuck}
+            log.warning("producer: records waiting for %s with no known leader; brokers known: %s; "
+                        "partitions known: %s", ", ".join(stuck[:8]), len(cluster.brokers()),
+                        {topic: sorted(cluster.partitions_for_topic(topic) or ()) for topic in topics})
+    except Exception:  # noqa: BLE001 - diagnostics must never stop the worker
+        log.debug("producer check failed", exc_info=True)
 
 
 @dataclass

@@ -50,3 +50,30 @@ def test_flush_returns_only_once_every_buffered_write_is_handed_to_the_producer(
     assert left_by_faust > 0, "faust-streaming's flush no longer gives up early: the wrapper may be obsolete"
     assert left == 0
     assert sent_at_return == list(range(6))
+
+
+class FakeCluster:
+    def leader_for_partition(self, tp: Any) -> int | None:
+        return None if tp.partition == 3 else 1
+
+    def brokers(self) -> set[int]:
+        return {1}
+
+    def partitions_for_topic(self, topic: str) -> set[int]:
+        return {0}
+
+
+def test_records_waiting_for_a_leaderless_partition_are_reported(caplog: Any) -> None:
+    from faust.types import TP
+
+    from streams.adapters.faust_app import _log_leaderless_batches
+
+    waiting = {TP("t-changelog", 3): ["batch"], TP("t-changelog", 0): ["batch"], TP("other", 3): []}
+    inner = SimpleNamespace(_message_accumulator=SimpleNamespace(_batches=waiting),
+                            client=SimpleNamespace(cluster=FakeCluster()))
+    app = SimpleNamespace(producer=SimpleNamespace(_producer=inner))
+    with caplog.at_level("WARNING"):
+        _log_leaderless_batches(app)  # type: ignore[arg-type]
+    assert "t-changelog[3] with no known leader" in caplog.text
+    assert "{'t-changelog': [0]}" in caplog.text
+    assert "other" not in caplog.text
