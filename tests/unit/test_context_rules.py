@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import spacy
+from hand_parsed import hand_parsed
 from spacy.tokens import Doc
 
 from schemas.articles import RawArticle
@@ -227,31 +227,8 @@ TRAM_DERAILED = [
 
 
 def _doc(*sentences) -> Doc:
-    words, lemmas, pos, tags, heads, deps, ents, starts = [], [], [], [], [], [], [], []
-    for sent in sentences:
-        base = len(words)
-        for k, (w, lemma, p, tag, head, dep, ent) in enumerate(sent):
-            words.append(w)
-            lemmas.append(lemma)
-            pos.append(p)
-            tags.append(tag)
-            heads.append(base + head)
-            deps.append(dep)
-            ents.append(ent)
-            starts.append(k == 0)
-    spaces = [i + 1 < len(words) and words[i + 1] not in (".", ",", "'s") for i in range(len(words))]
-    return Doc(
-        spacy.blank("en").vocab,
-        words=words,
-        spaces=spaces,
-        lemmas=lemmas,
-        pos=pos,
-        tags=tags,
-        heads=heads,
-        deps=deps,
-        ents=ents,
-        sent_starts=starts,
-    )
+    return hand_parsed(sentences, ("word", "lemma", "pos", "tag", "head", "dep", "ent"),
+                       tight_punctuation=True)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-import spacy
+from hand_parsed import hand_parsed
 from spacy.tokens import Doc
 
 from schemas.articles import CleanArticle
@@ -23,25 +23,7 @@ def codebook():
 
 def _doc(sentences: list[list[tuple[str, str, str, int, str]]]) -> Doc:
     """Sentences of (word, lemma, pos, head offset within the sentence, dep)."""
-    words, lemmas, pos, heads, deps, starts = [], [], [], [], [], []
-    for sent in sentences:
-        base = len(words)
-        for k, (w, lemma, p, head, dep) in enumerate(sent):
-            words.append(w)
-            lemmas.append(lemma)
-            pos.append(p)
-            heads.append(base + head)
-            deps.append(dep)
-            starts.append(k == 0)
-    return Doc(
-        spacy.blank("en").vocab,
-        words=words,
-        lemmas=lemmas,
-        pos=pos,
-        heads=heads,
-        deps=deps,
-        sent_starts=starts,
-    )
+    return hand_parsed(sentences, ("word", "lemma", "pos", "head", "dep"))
 
 
 MET = [
