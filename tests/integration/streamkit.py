@@ -216,30 +216,28 @@ class TopicReader:
         self.consumer.close()
 
 
-def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
-    """True when the group has committed offsets at the end of every partition of ``topics``."""
+def group_offsets(bootstrap: str, group: str) -> dict[TopicPartition, int]:
+    """Every offset ``group`` has committed."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     try:
         committed = admin.list_group_offsets({group: None}).get(group, {})
+    finally:
+        admin.close()
+    return {tp: meta.offset for tp, meta in committed.items()}
+
+
+def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
+    """True when the group has committed offsets at the end of every partition of ``topics``."""
+    committed = group_offsets(bootstrap, group)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
         tps = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
         if not tps:
             return False
         ends = consumer.end_offsets(tps)
-        return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
+        return all(end == 0 or (tp in committed and committed[tp] >= end) for tp, end in ends.items())
     finally:
         consumer.close()
-        admin.close()
-
-
-def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
-    """partition → the group's committed offset on ``topic``."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        committed = admin.list_group_offsets({group: None}).get(group, {})
-    finally:
-        admin.close()
-    return {tp.partition: meta.offset for tp, meta in committed.items() if tp.topic == topic}
 
 
 def missing_report(bootstrap: str, env: StreamEnv, events: Iterable[Any], seen: set[str]) -> str:
@@ -259,8 +257,9 @@ def missing_report(bootstrap: str, env: StreamEnv, events: Iterable[Any], seen: 
     finally:
         raw.close()
         clean.close()
-    lines = [f"{len(by_article)} articles with missing events; committed on raw: "
-             f"{committed_offsets(bootstrap, env.app_id, env.topics['raw'])}"]
+    committed = {tp.partition: offset for tp, offset in group_offsets(bootstrap, env.app_id).items()
+                 if tp.topic == env.topics["raw"]}
+    lines = [f"{len(by_article)} articles with missing events; committed on raw: {committed}"]
     for article, ids in sorted(by_article.items(), key=lambda item: where.get(item[0], (-1, -1))):
         lines.append(f"  {article} raw p{where.get(article)} missing {len(ids)} events, "
                      f"{'has' if article in cleaned else 'NO'} clean record")
