@@ -26,6 +26,8 @@ class Actor(Emitted):
     country: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")
     sector: str | None = Field(default=None, description="CAMEO agent code such as GOV, MIL, OPP")
     name: str | None = Field(default=None, description="canonical name where known, e.g. VLADIMIR_PUTIN")
+    start: int | None = Field(default=None, ge=0, description="offset of the mention in CleanArticle.text")
+    end: int | None = Field(default=None, ge=0, description="end offset of the mention in CleanArticle.text")
 
 
 class Cameo(Emitted):

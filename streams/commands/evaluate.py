@@ -343,3 +343,9 @@ def register(subparsers) -> None:
         "recoded as intents, threats, refusals)",
     )
     pe.set_defaults(func=_cmd_petrarch)
+    from streams.commands.eval_plv import register_plv
+
+    register_plv(sub)
+    from streams.commands.eval_corpus import register_corpus
+
+    register_corpus(sub)

@@ -831,7 +831,7 @@ def event_id(
 
 
 def _actor(m: ActorMention) -> Actor:
-    return m.actor if m.actor.text == m.text else m.actor.model_copy(update={"text": m.text})
+    return m.actor.model_copy(update={"text": m.text, "start": m.start, "end": m.end})
 
 
 def _rank(c: Coding) -> tuple:
