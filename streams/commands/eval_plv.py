@@ -167,7 +167,7 @@ def eval_plv(path: Path, *, coder, split: str = "all") -> dict:
 
 def _cmd_plv(args) -> int:
     from streams.adapters.nlp import load_coder
-    from streams.commands.evaluate import _table
+    from streams.commands.tables import text_table as _table
 
     path = Path(args.path)
     if not path.is_file():

@@ -31,13 +31,13 @@ import argparse
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
 from schemas.articles import RawArticle
+from streams.commands.tables import text_table as _table
 from streams.errors import InputError
 
 SPLITS = ("all", "odd", "even")
@@ -151,9 +151,7 @@ def eval_plover(path: Path, *, coder, split: str = "all") -> tuple[dict, list[tu
             c["found"] += 1
         srcs = _gold_codes(rec.get("source"))
         tgts = _gold_codes(rec.get("target"))
-        if any(
-            _actor_keys(e.source) & srcs and (not tgts or _actor_keys(e.target) & tgts) for e in matches
-        ):
+        if any(_actor_keys(e.source) & srcs and (not tgts or _actor_keys(e.target) & tgts) for e in matches):
             dyad_ok += 1
             c["dyad"] += 1
     n = len(records) or 1
@@ -270,14 +268,6 @@ def eval_petrarch(
     }
     rows = [(cat, c["records"], c["root_dyad"]) for cat, c in sorted(per_cat.items()) if c["records"]]
     return metrics, rows
-
-
-def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
-    header = list(header)
-    rows = [[str(x) for x in r] for r in rows]
-    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
-    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
 def _cmd_plover(args: argparse.Namespace) -> int:
