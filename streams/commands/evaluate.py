@@ -216,8 +216,8 @@ def parse_petrarch_records(text: str) -> list[PetrRecord]:
 def eval_petrarch(
     path: Path, *, nlp, codebook, split: str = "all", petrarch_conventions: bool = True
 ) -> tuple[dict, list[tuple]]:
-    from streams.core.classify import find_codings
     from streams.core.clean import clean_article
+    from streams.core.codings import find_codings
     from streams.core.extract import extract
 
     try:

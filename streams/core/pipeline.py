@@ -59,7 +59,7 @@ def _clean(raw: RawArticle, max_chars: int) -> tuple[CleanArticle, float]:
 def _eventless(clean: CleanArticle, codebook: Codebook) -> bool:
     """Nothing to parse: not codable, empty, or ruled out by a story-level discard phrase.
 
-    bench (issue 5): ``classify.find_codings`` returns no coding for a story whose text
+    bench (issue 5): ``codings.find_codings`` returns no coding for a story whose text
     holds a story-level discard phrase (sports, entertainment ...), so its spaCy parse,
     extract and classify are skipped with the same (empty) result: 10-13 % of the
     news_cluster and bbc articles. ``tests/pipeline/test_story_discard_skip.py`` pins it.

@@ -27,8 +27,9 @@ from spacy.tokens import Doc
 from schemas.articles import RawArticle
 from streams.codebook import load_codebook
 from streams.commands.evaluate import _gold_codes
-from streams.core.classify import classify, find_codings
+from streams.core.classify import classify
 from streams.core.clean import clean_article
+from streams.core.codings import find_codings
 from streams.core.extract import extract
 from streams.core.mentions import Mentions
 

@@ -206,7 +206,7 @@ def test_quote_spans():
 
 
 def test_short_dictionary_words_must_be_acronyms():
-    from streams.core.actor_mentions import _case_fits
+    from streams.core.actor_context import _case_fits
 
     doc = English()("the Un Certain Regard jury and the UN and Xi")
     assert not _case_fits(doc[0:2])  # "the Un"
@@ -217,7 +217,7 @@ def test_short_dictionary_words_must_be_acronyms():
 
 
 def test_dictionary_names_must_be_capitalised():
-    from streams.core.actor_mentions import _case_fits
+    from streams.core.actor_context import _case_fits
 
     doc = English()("a male athlete flew to Male")
     assert not _case_fits(doc[1:2])

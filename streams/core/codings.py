@@ -1,0 +1,155 @@
+"""Every coded reading of every sentence of an article, before events are built.
+
+For every sentence not silenced by a discard phrase, every verb and event noun is read
+(:mod:`streams.core.triggers`); reporting frames ("Al Jazeera reports that …") are not
+events, statements (CAMEO 01) only count when nothing better is coded and they name a
+target, and only the shallowest coded clause of a sentence is kept.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from streams.core.actor_index import ActorIndex
+from streams.core.mentions import ActorMention, Mentions
+from streams.core.triggers import Coding, nominal_codings, verb_codings
+
+# Only the shallowest coded clause of a sentence becomes an event: subordinate
+# clauses ("… to help defend Saudi Arabia if it is attacked") mostly add noise.
+MAIN_EVENTS_ONLY = True
+
+
+REPORT_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "announce",
+        "report",
+        "declare",
+        "state",
+        "add",
+        "confirm",
+        "claim",
+        "insist",
+        "reiterate",
+        "note",
+        "quote",
+        "reveal",
+        "indicate",
+        "stress",
+        "warn",
+    }
+)
+
+
+def _clause_head(tok: Token) -> Token:
+    t = tok
+    for _ in range(20):
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+            return t
+        t = t.head
+    return t
+
+
+def _governor(tok: Token) -> Token:
+    """The verb an xcomp chain hangs from ("agreed to expand" → agreed)."""
+    t = tok
+    while t.dep_ == "xcomp" and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def _depth(tok: Token) -> int:
+    """Clause depth of a trigger: xcomp chains ("agreed to expand") and reporting
+    frames ("said that …") do not count, so the main event of a sentence is at 0."""
+    d = 0
+    t = tok
+    for _ in range(20):
+        if t.head.i == t.i:
+            break
+        head = t.head
+        if t.dep_ not in ("xcomp", "acomp", "aux") and not (
+            t.dep_ == "ccomp" and head.lemma_.lower() in REPORT_VERBS
+        ):
+            d += 1
+        t = head
+    return d
+
+
+def find_codings(
+    doc: Doc, mentions: Mentions, *, codebook, main_only: bool = MAIN_EVENTS_ONLY, readings: bool = True
+) -> list[Coding]:
+    """Every coded reading of every sentence, unmerged (also used by the PETRARCH evaluation).
+
+    ``readings=False`` and ``main_only=False`` give PETRARCH-2's own conventions: every
+    coded clause, and no recoding of future/negated/intended acts into CAMEO's intent,
+    threat, refusal and demand codes (which the CAMEO manual asks for and PETRARCH-2's
+    validation suite does not expect).
+    """
+    index = ActorIndex(
+        doc,
+        mentions.actors,
+        getattr(codebook, "agents", None),
+        places=mentions.places if readings else (),
+        countries=mentions.countries if readings else (),
+    )
+    discards = getattr(codebook, "discards", None)
+    if discards is not None and discards.discards_story(doc.text):
+        return []
+    out: list[Coding] = []
+    discard_spans = discards.sentence_matches(doc.text) if discards is not None else []
+    for sent in doc.sents:
+        # A discard phrase ("years ago", "World War II", a sports cup) silences the clause
+        # it stands in, not a whole sentence whose main event merely mentions the past.
+        silenced = set()
+        for a, b in discard_spans:
+            if sent.start_char <= a < sent.end_char:
+                span = doc.char_span(a, b, alignment_mode="expand")
+                if span is not None:
+                    silenced.add(_clause_head(span.root).i)
+        codings: list[Coding] = []
+        for tok in sent:
+            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.dep_ in ("ROOT", "conj", "ccomp")):
+                codings.extend(verb_codings(tok, sent, index, codebook, readings))
+            elif tok.pos_ in ("NOUN", "PROPN"):
+                codings.extend(nominal_codings(tok, sent, index))
+        # An outlet reporting is a frame, not an event ("Al Jazeera reports that …").
+        # In the stream an outlet never acts (datelines such as "AFP North Korea fired …"
+        # make it a subject); PETRARCH's suite codes media acting, so there only the
+        # reporting frame is silenced.
+        codings = [
+            c for c in codings if not (_is_media(c.source) and (readings or _reporting(doc[c.trigger])))
+        ]
+        if silenced:
+            codings = [
+                c
+                for c in codings
+                if _clause_head(doc[c.trigger]).i not in silenced
+                and _governor(doc[c.trigger]).i not in silenced
+            ]
+        substantive = [c for c in codings if not c.code.startswith("01")]
+        if substantive:
+            codings = substantive
+        else:
+            codings = [c for c in codings if c.target is not None]
+        if main_only and codings:
+            top = min(_depth(doc[c.trigger]) for c in codings)
+            codings = [c for c in codings if _depth(doc[c.trigger]) == top]
+        out.extend(codings)
+    return out
+
+
+def _reporting(tok: Token) -> bool:
+    return tok.lemma_.lower() in REPORT_VERBS or tok.lemma_.lower() in (
+        "quote",
+        "cite",
+        "write",
+        "broadcast",
+        "publish",
+    )
+
+
+def _is_media(m: ActorMention) -> bool:
+    sector = (m.actor.sector or "").upper()
+    code = (m.actor.code or "").upper()
+    return sector.startswith("MED") or code.endswith("MED")
