@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from schemas.events import Actor
-from streams.core.locative import locations
+from streams.core.locative import is_locative
 from streams.core.mentions import ActorMention
 
 _NP_MOD_DEPS = ("compound", "poss", "amod", "nmod", "appos", "npadvmod")
@@ -84,6 +84,24 @@ class ActorIndex:
 
     def note_pair(self, i: int, a: ActorMention, b: ActorMention) -> None:
         self.pairs.append((i, a, b))
+
+    def locations(self, sent: Span) -> list[tuple[int, str, str]]:
+        """(character offset, ISO3 country, text) of the places a sentence says things happen
+        in, in text order: gazetteer places and bare country/city actors ("near the town of
+        Samarra") in a locative phrase."""
+        doc = self.doc
+        out: dict[int, tuple[int, str, str]] = {}
+        for p in self.places:
+            if sent.start_char <= p.start < sent.end_char and p.location.country:
+                if is_locative(doc, p.start, p.end):
+                    out.setdefault(p.start, (p.start, p.location.country, p.text))
+        for m in self.mentions:
+            a = m.actor
+            if sent.start_char <= m.start < sent.end_char and a.country and not a.sector and not a.name:
+                root = doc[m.token_start : m.token_end].root
+                if root.pos_ in ("PROPN", "NOUN") and is_locative(doc, m.start, m.end):
+                    out.setdefault(m.start, (m.start, a.country, m.text))
+        return sorted(out.values())
 
 
 def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMention]:
@@ -240,7 +258,7 @@ def _context_country(tok: Token, index: ActorIndex, *, strict: bool = False) -> 
     if not index.countries:
         return None
     sent = tok.sent
-    where = locations(sent, index)
+    where = index.locations(sent)
     if where:
         return where[0][1]
     if strict:

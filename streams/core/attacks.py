@@ -13,7 +13,6 @@ from spacy.tokens import Span, Token
 from schemas.events import Actor
 from streams.core.actor_index import ActorIndex
 from streams.core.dyads import subject_tokens
-from streams.core.locative import locations
 from streams.core.mentions import ActorMention
 
 # Nouns naming an attack or its means, not who carried it out ("a roadside bombing
@@ -105,7 +104,7 @@ def _in_phrase(tok: Token, verb: Token, *, subject: bool) -> bool:
 
 
 def _phrase_location(verb: Token, index: ActorIndex, *, subject: bool) -> tuple[int, str, str, Span] | None:
-    for start, country, place in locations(verb.sent, index):
+    for start, country, place in index.locations(verb.sent):
         span = index.doc.char_span(start, start + len(place), alignment_mode="expand")
         if span is not None and _in_phrase(span.root, verb, subject=subject):
             return start, country, place, span
