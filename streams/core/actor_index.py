@@ -10,6 +10,7 @@ mention on its head, else one on a compound/possessive/adjective/appositive or a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -50,6 +51,8 @@ class ActorIndex:
         self.mentions = sorted(actors, key=lambda m: m.token_start)
         self.by_token: dict[int, ActorMention] = {}
         for m in self.mentions:
+            if m.how == "place":
+                continue  # a city named as a place: where things happen, never a party
             for i in range(m.token_start, m.token_end):
                 self.by_token.setdefault(i, m)
         self.pairs: list[tuple[int, ActorMention, ActorMention]] = []  # (token, a, b) of compound dyads
@@ -65,7 +68,7 @@ class ActorIndex:
         for m in self.mentions:
             if m.token_end > i:
                 break
-            if person and not self.looks_person(m):
+            if m.how == "place" or (person and not self.looks_person(m)):
                 continue
             best = m
         return best
@@ -105,7 +108,13 @@ class ActorIndex:
 
 
 def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMention]:
-    """The actors a noun phrase headed by ``tok`` names (several when coordinated)."""
+    """The actors a noun phrase headed by ``tok`` names (several when coordinated).
+
+    A country that only qualifies a thing or a private person ("Chinese goods", "an American
+    student", "Iranian oil") is the phrase's actor only as a *modifier* (see
+    :func:`as_modifier`); one that qualifies an agent or a weapon ("Russian jets", "Iraqi
+    forces") acts. A phrase naming no actor may still be an agent noun ("police", "the
+    authorities"), which :func:`agent_only` codes by context where a named actor is missing."""
     if depth > 3:
         return []
     found: list[ActorMention] = []
@@ -124,7 +133,10 @@ def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMentio
         for dep in _NP_MOD_DEPS:
             for child in tok.children:
                 if child.dep_ == dep:
-                    found.extend(np_actors(child, index, depth + 1))
+                    mods = np_actors(child, index, depth + 1)
+                    if dep in _QUALIFYING_DEPS and not _acts_through(tok, index):
+                        mods = [as_modifier(m) for m in mods]
+                    found.extend(mods)
             if found:
                 break
         if not found:
@@ -132,7 +144,10 @@ def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMentio
                 if child.dep_ == "prep" and child.lower_ in _NP_PREPS:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
-                            found.extend(np_actors(pobj, index, depth + 1))
+                            mods = np_actors(pobj, index, depth + 1)
+                            if child.lower_ != "by" and not _acts_through(tok, index):
+                                mods = [as_modifier(m) for m in mods]
+                            found.extend(mods)
                 if found:
                     break
     for child in tok.children:
@@ -143,6 +158,144 @@ def np_actors(tok: Token, index: ActorIndex, depth: int = 0) -> list[ActorMentio
         if m not in out:
             out.append(m)
     return out
+
+
+# Modifiers that qualify a head rather than name a party: "Chinese goods", "a Seattle
+# resident", "the Iranian tanker" (possessives and appositions name a party: "Russia's
+# decision").
+_QUALIFYING_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+# Heads a country only qualifies: private people, companies, goods, places and things
+# ("an American student", "Chinese goods", "a Russian tanker", "the Iranian capital"). A
+# country modifying anything else — an agent, a weapon, an act, a side — is its author.
+QUALIFIED_NOUNS = frozenset(
+    {
+        # private people
+        "man",
+        "woman",
+        "boy",
+        "girl",
+        "child",
+        "teenager",
+        "student",
+        "tourist",
+        "traveler",
+        "traveller",
+        "passenger",
+        "resident",
+        "citizen",
+        "national",
+        "family",
+        "couple",
+        "fan",
+        "player",
+        "athlete",
+        "coach",
+        "singer",
+        "actor",
+        "actress",
+        "artist",
+        "star",
+        "model",
+        "scientist",
+        "researcher",
+        "author",
+        "writer",
+        "businessman",
+        "entrepreneur",
+        "billionaire",
+        "celebrity",
+        "victim",
+        "survivor",
+        "driver",
+        "pilot",
+        "doctor",
+        "nurse",
+        # companies, brands, institutions that are not the state's
+        "company",
+        "firm",
+        "business",
+        "bank",
+        "airline",
+        "carrier",
+        "brand",
+        "retailer",
+        "startup",
+        "giant",
+        "conglomerate",
+        "investor",
+        "team",
+        "club",
+        "university",
+        "school",
+        "hospital",
+        "zoo",
+        "museum",
+        "newspaper",
+        "website",
+        "broadcaster",
+        # goods, money, things
+        "goods",
+        "product",
+        "export",
+        "import",
+        "oil",
+        "gas",
+        "beef",
+        "steel",
+        "car",
+        "vehicle",
+        "tanker",
+        "ship",
+        "vessel",
+        "plane",
+        "flight",
+        "airport",
+        "market",
+        "economy",
+        "currency",
+        "stock",
+        "share",
+        "price",
+        "film",
+        "movie",
+        "song",
+        "album",
+        "show",
+        "language",
+        "culture",
+        "food",
+        "cuisine",
+        "flag",
+        # places
+        "city",
+        "town",
+        "village",
+        "capital",
+        "region",
+        "province",
+        "territory",
+        "soil",
+        "coast",
+        "waters",
+        "border",
+    }
+)
+
+
+def _acts_through(head: Token, index: ActorIndex) -> bool:
+    """Whether a country modifying ``head`` is the actor: anything but a private person,
+    a company, goods or a place (:data:`QUALIFIED_NOUNS`)."""
+    if head.pos_ == "PROPN":
+        return True
+    return head.lemma_.lower() not in QUALIFIED_NOUNS and head.lower_ not in QUALIFIED_NOUNS
+
+
+def as_modifier(m: ActorMention) -> ActorMention:
+    """A state named only to qualify something else: kept as a mention (for the target's
+    span and country) but no longer a state acting (:func:`streams.core.relevance.kind`)."""
+    if m.how in ("modifier", "implied") or m.actor.sector:
+        return m
+    return replace(m, how="modifier")
 
 
 _COORD_PATH = frozenset({"conj", "cc", "compound", "amod", "nmod", "appos", "det", "punct", "nummod"})
@@ -172,8 +325,18 @@ def overlap(a: ActorMention, b: ActorMention) -> bool:
 
 def _antecedent(pron: Token, index: ActorIndex) -> ActorMention | None:
     """A pronoun's actor: the subject of the clause it is reported in ("Putin said he
-    was ready"), else the nearest earlier subject actor, else the nearest earlier actor."""
+    was ready"), else the nearest earlier subject actor, else the nearest earlier actor of
+    this or the previous sentence. "he"/"she" take people only, "it"/"its" never do."""
     person = pron.lower_ in ("he", "she", "him", "her", "his")
+    thing = pron.lower_ in ("it", "its")
+
+    def fits(m: ActorMention) -> bool:
+        if m.how == "place":
+            return False
+        if person:
+            return index.looks_person(m)
+        return not (thing and index.looks_person(m))
+
     t = pron.head
     for _ in range(6):
         if t.dep_ in ("ccomp", "conj", "xcomp", "advcl", "acomp") and t.head.i != t.i:
@@ -181,7 +344,7 @@ def _antecedent(pron: Token, index: ActorIndex) -> ActorMention | None:
             for c in t.children:
                 if c.dep_ in ("nsubj", "nsubjpass") and c.i < pron.i:
                     m = index.at(c) or next(iter(np_actors(c, index, 3)), None)
-                    if m is not None and (not person or index.looks_person(m)):
+                    if m is not None and fits(m):
                         return m
         else:
             break
@@ -190,11 +353,14 @@ def _antecedent(pron: Token, index: ActorIndex) -> ActorMention | None:
         if m.token_end > pron.i:
             break
         head = index.doc[m.token_start : m.token_end].root
-        if head.dep_ in ("nsubj", "nsubjpass") and (not person or index.looks_person(m)):
+        if head.dep_ in ("nsubj", "nsubjpass") and fits(m):
             subj = m
     if subj is not None and pron.sent.start - 40 < subj.token_start:
         return subj
-    return index.before(pron.i, person=person)
+    sent = pron.sent
+    previous = index.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    near = [m for m in index.mentions if previous <= m.token_start and m.token_end <= pron.i and fits(m)]
+    return near[-1] if near else None
 
 
 def _is_both(tok: Token) -> bool:
@@ -219,7 +385,13 @@ def agent_only(tok: Token, index: ActorIndex, *, strict: bool = False) -> ActorM
         words = [c for c in h.children if c.dep_ in ("compound", "amod") and c.i < h.i] + [h]
         words.sort(key=lambda t: t.i)
         for cand in (words, [h]):
-            matches = index.agents.find_all([t.text for t in cand])
+            # the agent must be the head itself: "military aid" is no agent, "troops" is
+            # (or its title, when the head is a name: "Judge Alejandro Rivera")
+            matches = [
+                m
+                for m in index.agents.find_all([t.text for t in cand])
+                if m.end == len(cand) or h.pos_ == "PROPN"
+            ]
             if matches:
                 agent = matches[-1].agent
                 lo = min(t.i for t in tok.subtree if t.i <= h.i)
@@ -243,7 +415,7 @@ def agent_only(tok: Token, index: ActorIndex, *, strict: bool = False) -> ActorM
                     actor=Actor(text=span.text, code=code, country=country, sector=agent.sector),
                     token_start=span.start,
                     token_end=span.end,
-                    how="context" if country else "agent",
+                    how="generic",
                 )
     return None
 

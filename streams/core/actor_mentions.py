@@ -22,9 +22,10 @@ Layers, each allowed to replace the one before where they overlap:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from schemas.events import Actor
 from streams.core.actor_context import (
@@ -187,6 +188,50 @@ def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
     return ent is not None and ent.start <= last.head.i < ent.end and last.head.i >= r.end
 
 
+_ENTITY_LABELS = frozenset({"ORG", "NORP"})
+
+
+def _entities(ctx: ActorContext, people: list[Span]) -> list[Resolved]:
+    """People and organisations no dictionary knows (``how="entity"``): a person with a
+    title keeps the title's agent ("President Juvenal Habyariman" → ``---GOV``, placed by
+    the article's country in :func:`streams.core.extract.extract`), an organisation the
+    agent its name holds ("the Tis Hazari court" → ``---JUD``) and the country it names;
+    the rest have no code — parties to an event, never political by themselves."""
+    doc = ctx.doc
+    out: list[Resolved] = []
+    for span in people:
+        head = span.root
+        start = np_start(head)
+        title = [t for t in doc[start : span.start] if not t.is_space and t.dep_ != "det"]
+        agents = [a for _, _, a in ctx.agents_in(title)] if title else []
+        code = apply_agents("---", agents, title) if agents else None
+        name = "_".join(name_key(span)) or None
+        out.append(Resolved(start if agents else span.start, span.end, code, "entity", name))
+    for ent in ctx.ents:
+        if ent.label_ not in _ENTITY_LABELS or (ent.label_ == "NORP" and ent.root.pos_ != "PROPN"):
+            continue
+        toks = [t for t in ent if not t.is_punct and t.tag_ != "POS" and t.dep_ != "det"]
+        if not toks:
+            continue
+        agents = [a for _, _, a in ctx.agents_in(toks)]
+        country = ctx.country_in(toks)
+        base = country[0] if country is not None else "---"
+        code = apply_agents(base, agents, toks) if agents else (country[0] if country else None)
+        out.append(Resolved(toks[0].i, toks[-1].i + 1, code, "entity"))
+    return out
+
+
+def _city_only(ctx: ActorContext, r: Resolved) -> bool:
+    """A city named alone ("Seattle", "NEW YORK —"): a place (``how="place"``: where things
+    happen, never a party to them), not a state acting. Capitals stay actors ("Moscow
+    said" is Russia's government), and a city naming an agent's country ("Seattle
+    police") is read by the agent layer."""
+    if r.how != "dictionary" or not ctx.is_country_code(r.code) or ctx.gazetteer is None:
+        return False
+    city_only = getattr(ctx.gazetteer, "city_only", None)
+    return city_only is not None and city_only(ctx.doc[r.start : r.end].text)
+
+
 # --- assembly -----------------------------------------------------------------------
 
 
@@ -200,6 +245,8 @@ def iso_country(code: str | None, iso3: frozenset[str]) -> tuple[str | None, str
     if not code:
         return None, None
     head, rest = code[:3], code[3:]
+    if head == "---":
+        return None, rest[:3] or None  # an agent no context placed: "---GOV"
     if head in FEDERATIONS and rest[:3] in iso3:
         return rest[:3], rest[3:6] or None
     head = _CAMEO_TO_ISO.get(head, head)
@@ -240,20 +287,22 @@ def find_actor_mentions(doc: Doc, codebook, when: date | None) -> list[ActorMent
     people, unresolved = resolve_people(ctx, dictionary)
     phrases = agent_phrases(ctx, dictionary)
     titled = [r for r in phrases if r.name]
-    people.extend(coreference(ctx, [*people, *titled], unresolved))
+    corefs = coreference(ctx, [*people, *titled], unresolved)
+    people.extend(corefs)
+    entities = _entities(ctx, [u for u in unresolved if not any(c.start <= u.start < c.end for c in corefs)])
     chosen: list[Resolved] = []
     taken: set[int] = set()
     # people first, then role phrases, then the bare dictionary; a later layer only fills
     # tokens nothing earlier claimed
-    for layer in (people, phrases, dictionary):
+    for layer in (people, phrases, dictionary, entities):
         for r in sorted(layer, key=lambda r: (r.start, -(r.end - r.start))):
             toks = set(range(r.start, r.end))
             if toks & taken:
                 continue
             taken |= toks
-            if r.code is None or is_outlet(ctx, r) or _inside_name(ctx, r):
+            if (r.code is None and r.how != "entity") or is_outlet(ctx, r) or _inside_name(ctx, r):
                 continue
-            chosen.append(r)
+            chosen.append(replace(r, how="place") if _city_only(ctx, r) else r)
     # several codes on one span (PETRARCH's "FRO/BIL/SAM") stay as parallel mentions
     by_span = {(c.start, c.end): c for c in chosen if c.how == "dictionary"}
     chosen_ids = {id(c) for c in chosen}

@@ -38,15 +38,8 @@ from schemas.events import (
 from streams.core.codings import find_codings
 from streams.core.locative import is_locative
 from streams.core.mentions import ActorMention, Mentions
+from streams.core.relevance import DISSENT_ROOTS, REPRESSION_ROOTS, STATE_SECTORS
 from streams.core.triggers import Coding, actor_key
-
-# Domestic events with no named target (CAMEO's convention): dissent (demands, protests)
-# by non-state actors is aimed at their government; repression (threats, coercion) by
-# state actors at their civilians.
-DISSENT_ROOTS = frozenset({"10", "14"})
-REPRESSION_ROOTS = frozenset({"13", "17"})
-STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRS"})
-
 
 # --------------------------------------------------------------------------- events
 
@@ -125,6 +118,9 @@ _ACTOR_CONFIDENCE = {
     "context": 0.9,
     "nationality": 0.85,
     "agent": 0.85,
+    "generic": 0.75,  # an unnamed agent ("police", "the authorities") placed by context
+    "modifier": 0.8,  # a state that only qualifies the target ("Chinese goods")
+    "entity": 0.7,  # a person or organisation no dictionary knows
     "coreference": 0.8,
     "implied": 0.6,  # an unidentified attacker or a place as target, from the sentence's places
 }

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 
 from streams.core.actor_index import ActorIndex
 from streams.core.mentions import ActorMention, Mentions
+from streams.core.relevance import admissible
 from streams.core.triggers import Coding, nominal_codings, verb_codings
 
 # Only the shallowest coded clause of a sentence becomes an event: subordinate
@@ -127,6 +128,8 @@ def find_codings(
                 if _clause_head(doc[c.trigger]).i not in silenced
                 and _governor(doc[c.trigger]).i not in silenced
             ]
+        if readings:
+            codings = [c for c in codings if admissible(c.code[:2], c.source, c.target)]
         substantive = [c for c in codings if not c.code.startswith("01")]
         if substantive:
             codings = substantive

@@ -203,12 +203,13 @@ def _locative_slot(tok: Token, verb: Token) -> bool:
 def _agent_target(
     cands: Sequence[Token], index: ActorIndex, sources: list[ActorMention]
 ) -> list[ActorMention]:
-    """An unnamed agent as the target, only when the context gives it a country: a bare
-    "---" target says nothing a missing one does not (and would block the implied
-    domestic target)."""
+    """An unnamed agent as the target ("disperse demonstrators"), with the country the
+    context gives it; a bare "---" agent only where the article names no country at all
+    (elsewhere it would block the implied domestic target and say less than it)."""
     for t in cands:
         found = agent_only(t, index, strict=True)
-        if found is not None and found.actor.country and not any(overlap(found, s) for s in sources):
+        placed = found is not None and (found.actor.country or not index.countries)
+        if found is not None and placed and not any(overlap(found, s) for s in sources):
             return [found]
     return []
 
@@ -265,7 +266,7 @@ def find_dyads(
             other = [m for m in deep if actor_code(m) not in {actor_code(s) for s in sources}]
             targets = other or fallback or deep
             where_only = not other and bool(fallback) and fallback_where
-        if (not targets or where_only) and index.countries and not (symmetric and len(sources) >= 2):
+        if (not targets or where_only) and not (symmetric and len(sources) >= 2):
             # an unnamed agent in a target position ("to disperse demonstrators", "demands
             # from Shona rebels", the victim of "a journalist was killed in Beirut"), placed
             # by context; it beats the place the verb happened in, not a named actor

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from spacy.tokens import Doc
@@ -99,11 +100,27 @@ def _countries(actors: Sequence[ActorMention], places: Sequence[PlaceMention]) -
     return tuple(sorted(counts, key=lambda c: (-counts[c], first[c])))
 
 
+def _placed(actors: Sequence[ActorMention], countries: Sequence[str]) -> list[ActorMention]:
+    """Titled people and organisations no dictionary knows (``---GOV``, ``---JUD``) take
+    the article's main country: "President Juvenal Habyariman" in a story about Rwanda."""
+    if not countries:
+        return list(actors)
+    out = []
+    for m in actors:
+        code = m.actor.code or ""
+        if m.how == "entity" and code.startswith("---") and len(code) > 3:
+            new = countries[0] + code[3:]
+            m = replace(m, actor=m.actor.model_copy(update={"code": new, "country": countries[0]}))
+        out.append(m)
+    return out
+
+
 def extract(doc: Doc, *, codebook, published_at: datetime | date | None) -> Mentions:
     """Every actor, place, date and quotation in ``doc`` (a spaCy Doc of the clean text)."""
     when = _article_date(published_at)
     actors = find_actor_mentions(doc, codebook, when)
     actor_countries = _countries(actors, ())
+    actors = _placed(actors, actor_countries)
     places = find_places(doc, getattr(codebook, "places", None), actor_countries)
     dates = find_dates(doc, published_at)
     quotes = find_quotes(doc, actors)

@@ -20,7 +20,9 @@ class ActorMention:
     actor: Actor
     token_start: int
     token_end: int
-    how: str = "dictionary"  # dictionary | context | nationality | agent | coreference
+    # dictionary | context | nationality | agent | coreference | generic (an unnamed agent) |
+    # modifier (a state that only qualifies its head) | implied | place (a city, never a party)
+    how: str = "dictionary"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ from streams.core.readings import (
     threat_code,
     volition_code,
 )
+from streams.core.relevance import is_political, kind
+from streams.core.senses import habitual, naming, needs_parties, needs_pattern
 from streams.core.verbmatch import match_verb
 
 # Nouns that report a consultation by themselves ("a meeting with Guo", "talks
@@ -199,8 +201,12 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
+    if readings and (naming(verb) or habitual(verb)):
+        return []  # "called it a sad day", "typically reacts with anger": no act
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
-    if m is None or m.code is None or (m.pattern is None and verb.lemma_.lower() in LIGHT_VERBS):
+    default = m is not None and m.pattern is None
+    senseless = readings and default and needs_pattern(verb)
+    if m is None or m.code is None or (default and verb.lemma_.lower() in LIGHT_VERBS) or senseless:
         light = _light_verb_codings(verb, sent, index, blocked=False)
         if not light and readings and (m is None or m.pattern is None) and _intent_xcomp(verb):
             # "is willing to send material", "offered to hand over": the intent itself (030)
@@ -210,7 +216,7 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
                 Coding(d.source, d.target, code, verb.i, sent, "intent", Modality.ASSERTED)
                 for d in find_dyads(verb, index)
             ]
-        if light or m is None or m.code is None:
+        if light or m is None or m.code is None or senseless:
             return light
     code, how = m.code, m.how
     actor_verb = verb
@@ -266,7 +272,24 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
         if reverse and dyad.target is not None and not dyad.reversed_:
             # "[042:043]": A visits B, and B hosts A
             codings.append(Coding(dyad.target, dyad.source, reverse, verb.i, sent, how, modality))
+    if readings and default and needs_parties(verb):
+        # "called it", "shot to fame", "beat the Texans": the default sense holds between parties
+        codings = [c for c in codings if is_political(c.source) and _party(c.target)]
     return _unique_codings(codings)
+
+
+_PARTIES = frozenset({"political", "state", "collective", "criminal"})
+
+
+def _party(m: ActorMention | None) -> bool:
+    """A party to an interaction: a political or collective actor, or a person or agent of
+    any sector ("a journalist", "a businessman"); not a state that only qualifies a thing
+    ("Chinese goods"), an unknown organisation, or nothing."""
+    if m is None:
+        return False
+    if kind(m) in _PARTIES:
+        return True
+    return m.how not in ("modifier", "entity") and (bool(m.actor.name) or bool(m.actor.sector))
 
 
 def _unique_codings(codings: list[Coding]) -> list[Coding]:

@@ -264,7 +264,7 @@ def test_an_agentless_attack_is_placed_and_its_victim_is_the_target(codebook):
     assert (c.source.actor.code, c.source.how) == ("LBN", "implied")
     # the victim, an unnamed agent, beats the place as the target and is placed there
     assert c.target.text == "A journalist"
-    assert (c.target.actor.country, c.target.how) == ("LBN", "context")
+    assert (c.target.actor.country, c.target.how) == ("LBN", "generic")
 
 
 def test_a_killing_with_no_attack_named_gets_no_perpetrator(codebook):

@@ -1,0 +1,133 @@
+"""Whether there is political action to code: the actors' side of the relevance gate.
+
+A coded reading becomes an event only when it involves a political actor — a state, its
+government or forces, a party, an IGO or NGO, an armed group, or a collective acting
+politically (CAMEO's actor definition; PETRARCH-2 defaulted to ``require_dyad`` for the
+same reason) — and names its target unless its type is complete without one. Companies,
+products, clubs, hospitals and private people do not make an event by themselves.
+
+Pure functions of actor codes and roots; the parse-level tests (which mention is only a
+place, which verb sense is meant) live in :mod:`streams.core.senses`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from streams.core.mentions import ActorMention
+
+# Sectors that make an actor political by themselves (CAMEO/Phoenix agent codes).
+POLITICAL_SECTORS = frozenset(
+    {
+        "GOV",  # government
+        "MIL",  # military
+        "COP",  # police
+        "JUD",  # judiciary
+        "LEG",  # legislature
+        "SPY",  # intelligence
+        "PTY",  # political party
+        "OPP",  # opposition, dissidents, activists
+        "REB",  # rebels
+        "INS",  # insurgents
+        "SEP",  # separatists
+        "UAF",  # unidentified armed forces
+        "ELI",  # elites, former office-holders
+        "HRI",  # human-rights bodies
+        "RAD",  # radicals
+        "IGO",
+        "NGO",
+        "NGM",
+        "IMG",  # international militarised group
+        "PRS",  # prisoners (of the state)
+    }
+)
+# Collectives that act politically when they protest, demand, reject or threaten, and
+# that are political targets of violence and repression (civilians, workers, students).
+COLLECTIVE_SECTORS = frozenset({"CVL", "LAB", "EDU", "REL", "REF", "PPL", "AGR", "MUS", "CHR", "JEW"})
+CRIMINAL_SECTORS = frozenset({"CRM"})
+# Roots whose acting side may be a collective: demand, disapprove, reject, threaten, protest.
+COLLECTIVE_ROOTS = frozenset({"10", "11", "12", "13", "14"})
+# Types complete without a target: a concession or retreat ("lifted the curfew",
+# "withdrew its troops"), an investigation, a protest (aimed at its own government when
+# unnamed, see classify's domestic targets), a show of force, repression ("imposed a
+# curfew"); and violence, whose victims may go unnamed.
+TARGETLESS_ROOTS = frozenset({"08", "09", "14", "15", "17"})
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+# Domestic events with no named target (CAMEO's convention; classify adds the implied
+# target): dissent by non-state actors faces their government, repression by the state
+# its civilians.
+DISSENT_ROOTS = frozenset({"10", "14"})
+REPRESSION_ROOTS = frozenset({"13", "17"})
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRS"})
+
+
+def sectors(code: str | None) -> list[str]:
+    """The 3-letter parts of an actor code: ``USAGOVMIL`` → [USA, GOV, MIL];
+    ``NGOUSAHRI`` → [NGO, USA, HRI]; ``---COP`` → [---, COP]."""
+    if not code:
+        return []
+    return [code[k : k + 3].upper() for k in range(0, len(code) - len(code) % 3, 3)]
+
+
+def _parts(m: ActorMention) -> list[str]:
+    return sectors(m.actor.code) or ([m.actor.country] if m.actor.country else [])
+
+
+def is_state(m: ActorMention) -> bool:
+    """A country with no sector (a state named by its name, its capital, or its people;
+    ``SCGSRB``, Serbia within Serbia and Montenegro, is one too)."""
+    return m.actor.country is not None and not m.actor.sector
+
+
+def kind(m: ActorMention | None) -> str:
+    """``political`` | ``collective`` | ``criminal`` | ``state`` | ``other`` | ``none``."""
+    if m is None:
+        return "none"
+    parts = _parts(m)
+    if any(p in POLITICAL_SECTORS for p in parts):
+        return "political"
+    if is_state(m):
+        return "other" if m.how == "modifier" else "state"
+    if any(p in CRIMINAL_SECTORS for p in parts):
+        return "criminal"
+    if any(p in COLLECTIVE_SECTORS for p in parts):
+        return "collective"
+    return "other"
+
+
+def state_actor(m: ActorMention) -> bool:
+    """An organ of a state: its government, forces, police, courts, legislature."""
+    return (m.actor.sector or "") in STATE_SECTORS
+
+
+def is_political(m: ActorMention | None) -> bool:
+    return kind(m) in ("political", "state")
+
+
+def admissible(root: str, source: ActorMention, target: ActorMention | None) -> bool:
+    """Whether a reading of this root between these actors is a political event.
+
+    Violence counts when it has an author (political, criminal, collective or implied) and
+    a victim or place; the other roots need a political actor on one side, a collective
+    may act only in the roots of dissent, and a target unless the root is complete
+    without one.
+    """
+    src, tgt = kind(source), kind(target)
+    if root in VIOLENT_ROOTS:
+        return src != "other" and (tgt != "none" or source.how == "implied")
+    if target is None:
+        if root in DISSENT_ROOTS and not state_actor(source):
+            return src in ("political", "state", "collective")  # aimed at its own government
+        if root in REPRESSION_ROOTS and state_actor(source):
+            return True  # aimed at its civilians
+        return root in TARGETLESS_ROOTS and src in ("political", "state")
+    if src in ("political", "state"):
+        return True
+    if src == "collective":
+        return root in COLLECTIVE_ROOTS or tgt in ("political", "state")
+    # a company, a person of no known role, a club: only when the other side is political
+    return tgt in ("political", "state")
+
+
+def any_political(mentions: Iterable[ActorMention]) -> bool:
+    return any(is_political(m) for m in mentions)

@@ -1,0 +1,97 @@
+"""Verb sense: when a verb's reading is the event its code names, and when it is not.
+
+PETRARCH's dictionary gives every verb a default code, the code of its synonym set:
+"take" is 171 (seize), "think" and "face" 040 (consult), "go" 040, "buy" 061. Read
+literally, these turn "takes a picture", "faces questions" or "went home" into events.
+A verb here is read by its default code only as far as its sense allows:
+
+* :data:`PATTERN_ONLY` — common verbs whose default code is almost never what they mean:
+  they code an event only through a pattern of the dictionary that names the context
+  ("take part in talks", "take control of", "go to war");
+* :data:`DYAD_ONLY` — verbs of interaction and force whose default reading holds between
+  parties ("Putin called Xi", "troops shot protesters") and not of things or metaphors
+  ("called it a sad day", "shot to fame", "beat the Texans"): a political source and a
+  target that is a party (not a thing, an idiom or a bare place).
+
+And some uses of any verb are not asserted events: naming ("called it a revenge attack",
+"described it as"), habitual or generic statements ("typically reacts with anger",
+"tends to"), and analysis ("could face sanctions" is already hypothetical, see
+:mod:`streams.core.readings`).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+PATTERN_ONLY = frozenset(
+    """
+    take tell go come want expect need help give plan think claim buy sell face seek pay
+    leave argue suggest prepare mean join travel see hit decide reveal gather serve steal
+    introduce lead admit hear monitor determine increase learn tend encourage intend break
+    ensure rule note boost control speak aim benefit check establish trade unveil affect clear
+    dig announce prevent interact appreciate link catch describe search compete push
+    overtake pass step recognise recognize expose enlarge expand explain stock predict recommend
+    watch struggle overcome weigh protect head damage dominate attend guard direct enable apply
+    cry persuade inspire manage conduct regret examine kick pull study get oversee hope
+    correlate bother enlist refer notify find hold keep put set bring turn move try run open
+    receive work show start begin continue raise carry make do have be become remain stay
+    live die fall rise drop grow lose win spend save cost
+    """.split()
+)
+DYAD_ONLY = frozenset(
+    """
+    meet visit call ask urge warn accuse blame criticise criticize praise hail back invite
+    attack shoot kill injure wound beat strike stab assault release arrest detain charge
+    welcome thank congratulate host phone contact approach press pressure threaten target
+    allow arrive
+    """.split()
+)
+# Verbs that name or qualify their object ("called it a sad day", "labelled them terrorists").
+NAMING_VERBS = frozenset({"call", "name", "label", "brand", "dub", "describe", "term", "consider", "deem"})
+HABITUAL_ADVERBS = frozenset(
+    {"typically", "usually", "often", "generally", "always", "normally", "frequently", "sometimes", "rarely"}
+)
+HABITUAL_HEADS = frozenset({"tend", "use"})  # "tends to react", "used to attack"
+
+
+def lemma(verb: Token) -> str:
+    return verb.lemma_.lower()
+
+
+def needs_pattern(verb: Token) -> bool:
+    return lemma(verb) in PATTERN_ONLY
+
+
+def needs_parties(verb: Token) -> bool:
+    return lemma(verb) in DYAD_ONLY
+
+
+def naming(verb: Token) -> bool:
+    """ "called it a revenge attack", "described the deal as": the verb names or judges its
+    object (an object predicate, or "as" after a naming verb), no act between parties."""
+    if lemma(verb) not in NAMING_VERBS:
+        return False
+    for c in verb.children:
+        if c.dep_ in ("oprd", "xcomp", "ccomp") and c.pos_ in ("NOUN", "PROPN", "ADJ", "PRON"):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "as":
+            return True
+        if c.dep_ == "dobj" and any(g.dep_ in ("oprd", "attr", "appos") for g in c.children):
+            return True
+    return False
+
+
+def habitual(verb: Token) -> bool:
+    """A generic or habitual statement, not an event: "typically reacts", "tends to"."""
+    chain = [verb]
+    t = verb
+    while t.dep_ in ("xcomp", "conj") and t.head.i != t.i:
+        t = t.head
+        chain.append(t)
+    for v in chain:
+        if v is not verb and lemma(v) in HABITUAL_HEADS and verb.dep_ == "xcomp":
+            return True
+        if any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children):
+            # present tense: "often meets" is a habit; "often met" may report a series
+            return v.tag_ in ("VBZ", "VBP")
+    return False
