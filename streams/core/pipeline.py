@@ -19,6 +19,7 @@ from schemas.events import DiplomaticEvent
 from streams.core.classify import classify
 from streams.core.clean import clean_article
 from streams.core.extract import extract
+from streams.core.topic import score as topic_score
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -56,6 +57,14 @@ def _clean(raw: RawArticle, max_chars: int) -> tuple[CleanArticle, float]:
     return clean, perf_counter() - t0
 
 
+def _off_topic(clean: CleanArticle, nlp: Language) -> bool:
+    """The story-level gate (:mod:`streams.core.topic`), on the tokenizer's words of the
+    title and text: sport, business, technology, science, entertainment and accident
+    stories where politics is thin yield no events."""
+    words = [t.text for t in nlp.tokenizer(clean.title)] * 2 + [t.text for t in nlp.tokenizer(clean.text)]
+    return not topic_score(words).political
+
+
 def _eventless(clean: CleanArticle, codebook: Codebook) -> bool:
     """Nothing to parse: not codable, empty, or ruled out by a story-level discard phrase.
 
@@ -81,7 +90,7 @@ def process(
     """Code one article. ``now`` stands in for a missing ``published_at`` when resolving dates."""
     clean, t_clean = _clean(raw, max_chars)
     timings = {"clean": t_clean}
-    if _eventless(clean, codebook):
+    if _eventless(clean, codebook) or _off_topic(clean, nlp):
         return Outcome(raw=raw, clean=clean, events=[], timings=timings)
     t0 = perf_counter()
     doc = nlp(clean.text)
@@ -114,7 +123,11 @@ class Coder:
         for raw in raws:
             clean, t_clean = _clean(raw, self.max_chars)
             items.append((raw, clean, {"clean": t_clean}))
-        codable = [k for k, (_, c, _) in enumerate(items) if not _eventless(c, self.codebook)]
+        codable = [
+            k
+            for k, (_, c, _) in enumerate(items)
+            if not _eventless(c, self.codebook) and not _off_topic(c, self.nlp)
+        ]
         texts = [items[k][1].text for k in codable]
         t0 = perf_counter()
         docs: Sequence[Any] = list(self.nlp.pipe(texts, batch_size=batch_size))
