@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 from streams.core.actor_index import ActorIndex
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import admissible
+from streams.core.senses import needs_parties, needs_pattern
 from streams.core.triggers import Coding, nominal_codings, verb_codings
 
 # Only the shallowest coded clause of a sentence becomes an event: subordinate
@@ -129,7 +130,9 @@ def find_codings(
                 and _governor(doc[c.trigger]).i not in silenced
             ]
         if readings:
-            codings = [c for c in codings if admissible(c.code[:2], c.source, c.target)]
+            codings = [
+                c for c in codings if admissible(c.code[:2], c.source, c.target, reliable=_reliable(c))
+            ]
         substantive = [c for c in codings if not c.code.startswith("01")]
         if substantive:
             codings = substantive
@@ -140,6 +143,15 @@ def find_codings(
             codings = [c for c in codings if _depth(doc[c.trigger]) == top]
         out.extend(codings)
     return out
+
+
+def _reliable(c: Coding) -> bool:
+    """A reading that says what happened by itself: a pattern or intent frame, or the default
+    code of a verb whose sense needs no context ("condemned", "rejected", "invaded")."""
+    if c.how in ("pattern", "intent"):
+        return True
+    verb = c.sentence.doc[c.trigger]
+    return c.how == "verb" and not (needs_pattern(verb) or needs_parties(verb))
 
 
 def _reporting(tok: Token) -> bool:

@@ -104,13 +104,16 @@ def is_political(m: ActorMention | None) -> bool:
     return kind(m) in ("political", "state")
 
 
-def admissible(root: str, source: ActorMention, target: ActorMention | None) -> bool:
+def admissible(
+    root: str, source: ActorMention, target: ActorMention | None, *, reliable: bool = False
+) -> bool:
     """Whether a reading of this root between these actors is a political event.
 
     Violence counts when it has an author (political, criminal, collective or implied) and
     a victim or place; the other roots need a political actor on one side, a collective
     may act only in the roots of dissent, and a target unless the root is complete
-    without one.
+    without one or a named political actor acts by a ``reliable`` reading (a pattern of
+    the dictionary, or a verb whose sense needs no context: :mod:`streams.core.senses`).
     """
     src, tgt = kind(source), kind(target)
     if root in VIOLENT_ROOTS:
@@ -120,7 +123,11 @@ def admissible(root: str, source: ActorMention, target: ActorMention | None) -> 
             return src in ("political", "state", "collective")  # aimed at its own government
         if root in REPRESSION_ROOTS and state_actor(source):
             return True  # aimed at its civilians
-        return root in TARGETLESS_ROOTS and src in ("political", "state")
+        if src not in ("political", "state") or source.how in ("generic", "entity"):
+            return False
+        # a named political actor doing what a reliable reading says ("China agreed to lift
+        # the ban", "Baghdad rejected the referendum"), when the text names no recipient
+        return root in TARGETLESS_ROOTS or reliable
     if src in ("political", "state"):
         return True
     if src == "collective":
