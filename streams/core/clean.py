@@ -30,6 +30,7 @@ import regex
 
 from schemas import CleanArticle, CleaningReport, RawArticle
 from streams.core.language import is_english, language_of
+from streams.core.wirecopy import split_dateline, strip_credits
 
 # --- data -------------------------------------------------------------------
 
@@ -482,6 +483,30 @@ def _cap(paragraphs: list[str], max_chars: int, report: _Report) -> tuple[list[s
 # --- entry point ------------------------------------------------------------
 
 
+def _furniture(
+    paragraphs: list[str], fixes: list[dict[str, int]], report: _Report
+) -> tuple[list[str], list[dict[str, int]], str | None]:
+    """Photo credits and gallery captions out of every paragraph; the dateline out of the
+    first paragraph that opens with one (among the first three), kept apart."""
+    out: list[str] = []
+    out_fixes: list[dict[str, int]] = []
+    dateline = None
+    for k, (para, found) in enumerate(zip(paragraphs, fixes, strict=True)):
+        text, n = strip_credits(para)
+        if n:
+            report.add("artefacts_fixed", f"photo credit or caption removed ({n}x) in {_snip(para)}", n)
+        if dateline is None and k < 3:
+            line, rest = split_dateline(text)
+            if line is not None:
+                dateline = line.text
+                report.add("artefacts_fixed", f"dateline {line.text!r} kept apart")
+                text = rest
+        if text:
+            out.append(text)
+            out_fixes.append(found)
+    return out, out_fixes, dateline
+
+
 def _clean_title(title: str, report: _Report) -> str:
     for _ in range(3):
         before = title
@@ -515,6 +540,7 @@ def clean_article(raw: RawArticle, *, max_chars: int = 100_000) -> CleanArticle:
         paragraphs.append(fixed)
         fixes.append(found)
 
+    paragraphs, fixes, dateline = _furniture(paragraphs, fixes, report)
     keep = _deduplicate(paragraphs, report)
     for i in keep:  # fixes are counted once per paragraph kept, not once per duplicate copy
         for name, n in fixes[i].items():
@@ -541,6 +567,7 @@ def clean_article(raw: RawArticle, *, max_chars: int = 100_000) -> CleanArticle:
         paragraphs=paragraphs,
         text=text,
         truncated=truncated,
+        dateline=dateline,
         language=language,
         codable=codable,
         skip_reason=skip_reason,

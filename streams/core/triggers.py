@@ -201,11 +201,12 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
-    if readings and (naming(verb) or habitual(verb)):
-        return []  # "called it a sad day", "typically reacts with anger": no act
+    if readings and habitual(verb):
+        return []  # "typically reacts with anger": no act
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     default = m is not None and m.pattern is None
-    senseless = readings and default and needs_pattern(verb)
+    # "called it a sad day" names; "takes a picture" is no seizure: only a pattern says more
+    senseless = readings and default and (needs_pattern(verb) or naming(verb))
     if m is None or m.code is None or (default and verb.lemma_.lower() in LIGHT_VERBS) or senseless:
         light = _light_verb_codings(verb, sent, index, blocked=False)
         if not light and readings and (m is None or m.pattern is None) and _intent_xcomp(verb):

@@ -163,8 +163,9 @@ def test_surname_coreference(mentions):
     assert by_text(mentions)["Patrushev"] == ("RUSGOV", "coreference")
 
 
-def test_unknown_person_without_context_is_not_an_actor(mentions):
-    assert "Guo Shengkun" not in by_text(mentions)
+def test_unknown_person_without_context_is_an_uncoded_entity(mentions):
+    # a party to events (span and text), but with no code and no country: never political alone
+    assert by_text(mentions)["Guo Shengkun"] == (None, "entity")
 
 
 def test_outlet_is_dropped_and_nationality_agent_phrase_kept(mentions):
