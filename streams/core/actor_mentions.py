@@ -190,6 +190,28 @@ def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
 
 
 _ENTITY_LABELS = frozenset({"ORG"})
+# Words that make an organisation's name an outlet's.
+_MEDIA_WORDS = frozenset(
+    {
+        "news",
+        "times",
+        "post",
+        "journal",
+        "herald",
+        "tribune",
+        "gazette",
+        "daily",
+        "press",
+        "tv",
+        "television",
+        "radio",
+        "broadcasting",
+        "zeitung",
+        "telegraph",
+        "guardian",
+        "magazine",
+    }
+)
 
 
 def _entities(ctx: ActorContext, people: list[Span]) -> list[Resolved]:
@@ -222,6 +244,8 @@ def _entities(ctx: ActorContext, people: list[Span]) -> list[Resolved]:
         country = ctx.country_in(toks)
         base = country[0] if country is not None else "---"
         code = apply_agents(base, agents, toks) if agents else (country[0] if country else None)
+        if any(t.lower_ in _MEDIA_WORDS for t in toks):
+            code = base + "MED"  # "Bloomberg News", "the Moscow Times": an outlet, which never acts
         out.append(Resolved(toks[0].i, toks[-1].i + 1, code, "entity"))
     return out
 

@@ -73,6 +73,7 @@ BOILERPLATE_PREFIXES: tuple[str, ...] = (
     "read more at",
     "also read:",
     "related:",
+    "a version of this article appears in print",
     "©",
     "copyright ©",
     "copyright (c)",

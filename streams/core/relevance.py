@@ -53,6 +53,7 @@ COLLECTIVE_ROOTS = frozenset({"10", "11", "12", "13", "14"})
 # curfew"); and violence, whose victims may go unnamed.
 TARGETLESS_ROOTS = frozenset({"08", "09", "14", "15", "17"})
 VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_MEETING_ROOTS = frozenset({"04"})
 # Domestic events with no named target (CAMEO's convention; classify adds the implied
 # target): dissent by non-state actors faces their government, repression by the state
 # its civilians.
@@ -104,6 +105,34 @@ def is_political(m: ActorMention | None) -> bool:
     return kind(m) in ("political", "state")
 
 
+def _norm(text: str) -> str:
+    words = text.lower().replace("’s", "").replace("'s", "").split()
+    return " ".join(w for w in words if w not in ("the", "a", "an"))
+
+
+def self_dyad(source: ActorMention, target: ActorMention | None, root: str = "") -> bool:
+    """One party on both sides: the same person, body or state (not merely the same code:
+    "the White House defended Trump" is USAGOV on both sides and an event), or, for
+    meetings and visits, a state and an organ of that same state ("Hollande returned to
+    Paris" is no visit)."""
+    if target is None:
+        return False
+    a, b = source.actor, target.actor
+    if a.name and a.name == b.name:
+        return True  # one person
+    if _norm(source.text) == _norm(target.text) or (
+        is_state(source) and is_state(target) and a.country == b.country
+    ):
+        return source.how != "implied" and target.how != "implied"  # one body, one state
+    if a.country and a.country == b.country and root in _MEETING_ROOTS:
+        # a state meeting or visiting itself: "Hollande returned to Paris" is no visit (domestic
+        # events keep their place: "lifted the curfew in Darfur", "a curfew in Algiers")
+        return (is_state(source) and source.how != "implied") or (
+            is_state(target) and target.how != "implied"
+        )
+    return False
+
+
 def admissible(
     root: str, source: ActorMention, target: ActorMention | None, *, reliable: bool = False
 ) -> bool:
@@ -116,6 +145,12 @@ def admissible(
     the dictionary, or a verb whose sense needs no context: :mod:`streams.core.senses`).
     """
     src, tgt = kind(source), kind(target)
+    if self_dyad(source, target, root):
+        return False
+    if source.how == "entity" and not source.actor.code and root not in VIOLENT_ROOTS:
+        # a person or body of no known role acts politically only on a political target, by a
+        # reading that says what was done ("Micheletti declared a state of siege")
+        return reliable and tgt in ("political", "state")
     if root in VIOLENT_ROOTS:
         return src != "other" and (tgt != "none" or source.how == "implied")
     if target is None:

@@ -48,6 +48,9 @@ DYAD_ONLY = frozenset(
 )
 # Verbs that name or qualify their object ("called it a sad day", "labelled them terrorists").
 NAMING_VERBS = frozenset({"call", "name", "label", "brand", "dub", "describe", "term", "consider", "deem"})
+# Verbs that are the event only without an object: "protesters demonstrated" is a protest,
+# "the attack demonstrated the power of" shows; "workers struck" is a strike.
+INTRANSITIVE_ONLY = frozenset({"demonstrate", "rally", "march", "protest"})
 HABITUAL_ADVERBS = frozenset(
     {"typically", "usually", "often", "generally", "always", "normally", "frequently", "sometimes", "rarely"}
 )
@@ -81,6 +84,12 @@ def naming(verb: Token) -> bool:
     return False
 
 
+def transitive_other_sense(verb: Token) -> bool:
+    """ "demonstrated the devastating power", "rallied support": with a direct object these
+    verbs mean showing or gathering, not protesting."""
+    return lemma(verb) in INTRANSITIVE_ONLY and any(c.dep_ == "dobj" for c in verb.children)
+
+
 def habitual(verb: Token) -> bool:
     """A generic or habitual statement, not an event: "typically reacts", "tends to"."""
     chain = [verb]
@@ -91,6 +100,8 @@ def habitual(verb: Token) -> bool:
     for v in chain:
         if v is not verb and lemma(v) in HABITUAL_HEADS and verb.dep_ == "xcomp":
             return True
+        if any(c.dep_ == "advmod" and c.lower_ == "always" for c in v.children):
+            return True  # "has always been willing to": a stance, not an act
         if any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children):
             # present tense: "often meets" is a habit; "often met" may report a series
             return v.tag_ in ("VBZ", "VBP")
