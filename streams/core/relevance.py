@@ -54,6 +54,8 @@ COLLECTIVE_ROOTS = frozenset({"10", "11", "12", "13", "14"})
 TARGETLESS_ROOTS = frozenset({"08", "09", "14", "15", "17"})
 VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _MEETING_ROOTS = frozenset({"04"})
+_COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07"})
+_COLLECTIVE_TARGETLESS = frozenset({"10", "12", "14"})
 # Domestic events with no named target (CAMEO's convention; classify adds the implied
 # target): dissent by non-state actors faces their government, repression by the state
 # its civilians.
@@ -158,11 +160,16 @@ def admissible(
             return src in ("political", "state", "collective")  # aimed at its own government
         if root in REPRESSION_ROOTS and state_actor(source):
             return True  # aimed at its civilians
-        if src not in ("political", "state") or source.how in ("generic", "entity"):
+        if src == "collective":
+            # workers, students, residents: "will not end the strike", "demanded pay rises"
+            return root in _COLLECTIVE_TARGETLESS
+        if src not in ("political", "state"):
             return False
+        if root in TARGETLESS_ROOTS:
+            return True  # "police opened an investigation", "lifted the curfew"
         # a named political actor doing what a reliable reading says ("China agreed to lift
         # the ban", "Baghdad rejected the referendum"), when the text names no recipient
-        return root in TARGETLESS_ROOTS or reliable
+        return reliable and source.how not in ("generic", "entity")
     if src in ("political", "state"):
         return True
     if src == "collective":

@@ -220,6 +220,8 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
         if light or m is None or m.code is None or senseless:
             return light
     code, how = m.code, m.how
+    if readings:
+        code = _purpose_code(verb, code, index, codebook)
     actor_verb = verb
     if verb.dep_ == "xcomp" and verb.head.i != verb.i and readings:
         reading = _xcomp_reading(verb, code, index, codebook)
@@ -291,6 +293,23 @@ def _party(m: ActorMention | None) -> bool:
     if kind(m) in _PARTIES:
         return True
     return m.how not in ("modifier", "entity") and (bool(m.actor.name) or bool(m.actor.sector))
+
+
+# Verbs whose act is its purpose: "summoned the ambassador to complain about" is a complaint.
+_PURPOSE_FRAMED = frozenset({"summon", "convene", "call"})
+
+
+def _purpose_code(verb: Token, code: str, index: ActorIndex, codebook) -> str:
+    """The code of a purpose clause that says what a summons was for, when it is verbal
+    conflict (11) or protest (14): "summoned the Chinese ambassador to complain" (111)."""
+    if verb.lemma_.lower() not in _PURPOSE_FRAMED:
+        return code
+    for c in verb.children:
+        if c.dep_ in ("advcl", "xcomp") and any(m.lower_ == "to" for m in c.children) and c.pos_ == "VERB":
+            purpose = match_verb(c, codebook.verbs, index.is_actor)
+            if purpose is not None and purpose.code and purpose.code[:2] in ("11", "14"):
+                return purpose.code
+    return code
 
 
 def _unique_codings(codings: list[Coding]) -> list[Coding]:

@@ -27,7 +27,7 @@ _DAY = r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.
 _SEP = r"\s*(?:—|–|--|-|:)\s+"
 DATELINE = re.compile(
     r"^(?P<dateline>"
-    rf"(?P<caps>{_CAPS_PLACE}){_REGION}{_DAY}\s*(?:\((?P<agency>{_AGENCY})\))?{_SEP}"
+    rf"(?P<caps>{_CAPS_PLACE}){_REGION}{_DAY}\s*(?:\((?P<agency>[A-Z][\w .&'’-]{{1,30}})\))?{_SEP}"
     r"|"
     rf"(?P<title>{_TITLE_PLACE}){_REGION}{_DAY}\s*\((?P<agency2>{_AGENCY})\){_SEP}"
     r"|"
