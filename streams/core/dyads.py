@@ -49,7 +49,8 @@ _TARGET_PREPS = (
 )
 # Prepositions that say where or when, not to whom: tried last for a target.
 _LOCATIVE_PREPS = frozenset(
-    {"in", "at", "on", "near", "along", "during", "inside", "outside", "throughout", "across"}
+    # ("on" is not among them: "opened fire on protesters", "sanctions on Russia" name a target)
+    {"in", "at", "near", "along", "during", "inside", "outside", "throughout", "across"}
 )
 
 
