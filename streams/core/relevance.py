@@ -122,9 +122,8 @@ def self_dyad(source: ActorMention, target: ActorMention | None, root: str = "")
     a, b = source.actor, target.actor
     if a.name and a.name == b.name:
         return True  # one person
-    if _norm(source.text) == _norm(target.text) or (
-        is_state(source) and is_state(target) and a.country == b.country
-    ):
+    same_state = is_state(source) and is_state(target) and a.country == b.country
+    if _norm(source.text) == _norm(target.text) or (same_state and root in _COOPERATIVE_ROOTS):
         return source.how != "implied" and target.how != "implied"  # one body, one state
     if a.country and a.country == b.country and root in _MEETING_ROOTS:
         # a state meeting or visiting itself: "Hollande returned to Paris" is no visit (domestic
@@ -154,7 +153,13 @@ def admissible(
         # reading that says what was done ("Micheletti declared a state of siege")
         return reliable and tgt in ("political", "state")
     if root in VIOLENT_ROOTS:
-        return src != "other" and (tgt != "none" or source.how == "implied")
+        # an author and a victim or a place; or a named armed author by a deliberate act
+        # ("militiamen attacked the camp, killing 156 people")
+        return src != "other" and (
+            tgt != "none"
+            or source.how == "implied"
+            or (reliable and src in ("political", "state", "criminal") and source.how != "entity")
+        )
     if target is None:
         if root in DISSENT_ROOTS and not state_actor(source):
             return src in ("political", "state", "collective")  # aimed at its own government

@@ -29,7 +29,7 @@ PATTERN_ONLY = frozenset(
     leave argue suggest prepare mean join travel see hit decide reveal gather serve steal
     introduce lead admit hear monitor determine increase learn tend encourage intend break
     ensure rule note boost control speak aim benefit check establish trade unveil affect clear
-    dig announce prevent interact appreciate link catch describe search compete push
+    dig announce interact appreciate link catch describe search compete push
     overtake pass step recognise recognize expose enlarge expand explain stock predict recommend
     watch struggle overcome weigh protect head damage dominate attend guard direct enable apply
     cry persuade inspire manage conduct regret examine kick pull study get oversee hope

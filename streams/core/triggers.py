@@ -250,6 +250,7 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     code, how = m.code, m.how
     if readings:
         code = _purpose_code(verb, code, index, codebook)
+    base_root = code[:2]  # before an intent, refusal or threat reading recodes it
     actor_verb = verb
     if verb.dep_ == "xcomp" and verb.head.i != verb.i and readings:
         reading = _xcomp_reading(verb, code, index, codebook)
@@ -278,7 +279,8 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     target_slot = m.target_slot if actor_verb.i == verb.i else None
     source_slot = m.source_slot if actor_verb.i == verb.i else None
     codings = []
-    symmetric = code[:2] in SYMMETRIC_ROOTS or not readings
+    # "A and B agreed", "A and B failed to reach agreement": with each other
+    symmetric = code[:2] in SYMMETRIC_ROOTS or base_root in SYMMETRIC_ROOTS or not readings
     reverse = m.reverse_code if how in ("pattern", "verb") else None
     violent = readings and code[:2] in VIOLENT_ROOTS
     implied = unknown_attacker(actor_verb, index) if violent else None
