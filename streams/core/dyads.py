@@ -215,6 +215,10 @@ def _agent_target(
     return []
 
 
+def _uncoded(m: ActorMention) -> bool:
+    return m.how == "entity" and not m.actor.code
+
+
 def find_dyads(
     verb: Token,
     index: ActorIndex,
@@ -247,6 +251,7 @@ def find_dyads(
         targets = np_actors(target_slot, index) or [index.at(target_slot)]  # type: ignore[list-item]
     else:
         fallback: list[ActorMention] = []
+        uncoded: list[ActorMention] = []
         cands = _target_tokens(verb)
         where_only = False  # the target found is only where the verb happened ("in Beirut")
         fallback_where = False
@@ -255,6 +260,11 @@ def find_dyads(
                 m for m in np_actors(t, index) if m not in sources and not any(overlap(m, s) for s in sources)
             ]
             other = [m for m in found if actor_code(m) not in {actor_code(s) for s in sources}]
+            if other and all(_uncoded(m) for m in other):
+                # a person or body no dictionary knows ("Paul Nitze", "UCF"): a target only
+                # when no coded actor follows ("to the U.S.", "in central Iran")
+                uncoded = uncoded or other
+                continue
             if other:
                 targets = other
                 where_only = _locative_slot(t, verb)
@@ -265,8 +275,9 @@ def find_dyads(
         if not targets:
             deep = _deep_target(verb, index, sources)
             other = [m for m in deep if actor_code(m) not in {actor_code(s) for s in sources}]
-            targets = other or fallback or deep
-            where_only = not other and bool(fallback) and fallback_where
+            coded = [m for m in other if not _uncoded(m)]
+            targets = coded or uncoded or other or fallback or deep
+            where_only = not coded and not uncoded and not other and bool(fallback) and fallback_where
         if (not targets or where_only) and not (symmetric and len(sources) >= 2):
             # an unnamed agent in a target position ("to disperse demonstrators", "demands
             # from Shona rebels", the victim of "a journalist was killed in Beirut"), placed
