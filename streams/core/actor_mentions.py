@@ -190,6 +190,30 @@ def _inside_name(ctx: ActorContext, r: Resolved) -> bool:
 
 
 _ENTITY_LABELS = frozenset({"ORG"})
+# Words that make an unknown organisation's name a civil-society body's (CAMEO's NGO).
+_CIVIL_SOCIETY_WORDS = frozenset(
+    {
+        "association",
+        "forum",
+        "federation",
+        "foundation",
+        "league",
+        "movement",
+        "society",
+        "coalition",
+        "alliance",
+        "front",
+        "network",
+        "watch",
+        "committee",
+        "council",
+        "congress",
+        "organization",
+        "organisation",
+        "union",
+        "campaign",
+    }
+)
 # Words that make an organisation's name an outlet's.
 _MEDIA_WORDS = frozenset(
     {
@@ -244,6 +268,8 @@ def _entities(ctx: ActorContext, people: list[Span]) -> list[Resolved]:
         country = ctx.country_in(toks)
         base = country[0] if country is not None else "---"
         code = apply_agents(base, agents, toks) if agents else (country[0] if country else None)
+        if code is None and any(t.lower_ in _CIVIL_SOCIETY_WORDS for t in toks):
+            code = "NGO" + (country[0] if country else "")  # "the Association of African Jurists"
         if any(t.lower_ in _MEDIA_WORDS for t in toks):
             code = base + "MED"  # "Bloomberg News", "the Moscow Times": an outlet, which never acts
         out.append(Resolved(toks[0].i, toks[-1].i + 1, code, "entity"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from schemas.events import Modality
 from streams.core.actor_index import ActorIndex
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import admissible
@@ -133,6 +134,9 @@ def find_codings(
             codings = [
                 c for c in codings if admissible(c.code[:2], c.source, c.target, reliable=_reliable(c))
             ]
+        if readings:
+            # "would be classed as marketing if parties telephoned": not an act that happened
+            codings = [c for c in codings if c.modality is not Modality.HYPOTHETICAL]
         substantive = [c for c in codings if not c.code.startswith("01")]
         if substantive:
             codings = substantive

@@ -122,6 +122,35 @@ def volition_code(code: str) -> str | None:
     return None
 
 
+_REPORTING = frozenset(
+    {
+        "say",
+        "announce",
+        "confirm",
+        "tell",
+        "state",
+        "declare",
+        "add",
+        "report",
+        "insist",
+        "warn",
+        "promise",
+        "pledge",
+        "vow",
+        "indicate",
+        "reveal",
+        "agree",
+        "decide",
+    }
+)
+
+
+def _reported(verb: Token) -> bool:
+    """A clause reported after a past reporting verb: "said that X would", the future in the past."""
+    head = verb.head
+    return verb.dep_ in ("ccomp", "xcomp") and head.i != verb.i and head.lemma_.lower() in _REPORTING
+
+
 def modality_of(verb: Token) -> Modality:
     chain = [verb]
     t = verb
@@ -136,6 +165,10 @@ def modality_of(verb: Token) -> Modality:
         for c in v.children:
             if c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS:
                 return Modality.HYPOTHETICAL
+    for v in chain:
+        for c in v.children:
+            if c.dep_ == "aux" and c.lower_ == "would" and _reported(v):
+                return Modality.FUTURE  # "NATO confirmed it would tighten the blockade"
             if c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX:
                 return Modality.HYPOTHETICAL
     for v in chain:

@@ -148,10 +148,6 @@ def admissible(
     src, tgt = kind(source), kind(target)
     if self_dyad(source, target, root):
         return False
-    if source.how == "entity" and not source.actor.code and root not in VIOLENT_ROOTS:
-        # a person or body of no known role acts politically only on a political target, by a
-        # reading that says what was done ("Micheletti declared a state of siege")
-        return reliable and tgt in ("political", "state")
     if root in VIOLENT_ROOTS:
         # an author and a victim or a place; or a named armed author by a deliberate act
         # ("militiamen attacked the camp, killing 156 people")
@@ -179,8 +175,12 @@ def admissible(
         return True
     if src == "collective":
         return root in COLLECTIVE_ROOTS or tgt in ("political", "state")
-    # a company, a person of no known role, a club: only when the other side is political
-    return tgt in ("political", "state")
+    # a company, an analyst, a hospital, a club: not a political actor, whoever the target —
+    # except when it takes a state or its organs to court or accuses them (11)
+    if source.how in ("entity", "modifier"):
+        return False
+    # ... and aid delivered by whoever delivers it ("Swiss doctors handed over medicine")
+    return (root == "11" and tgt in ("political", "state")) or (root == "07" and bool(source.actor.sector))
 
 
 def any_political(mentions: Iterable[ActorMention]) -> bool:
