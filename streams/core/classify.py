@@ -38,7 +38,7 @@ from schemas.events import (
 from streams.core.codings import find_codings
 from streams.core.locative import is_locative
 from streams.core.mentions import ActorMention, Mentions
-from streams.core.relevance import DISSENT_ROOTS, REPRESSION_ROOTS, STATE_SECTORS
+from streams.core.relevance import DISSENT_ROOTS, REPRESSION_ROOTS, STATE_SECTORS, is_political
 from streams.core.triggers import Coding, actor_key
 
 # --------------------------------------------------------------------------- events
@@ -206,6 +206,23 @@ def _actor(m: ActorMention) -> Actor:
     return m.actor.model_copy(update={"text": m.text, "start": m.start, "end": m.end})
 
 
+def _confidence(best: Coding, mentions: int) -> float:
+    """How far the reading can be trusted, from what it rests on: the kind of reading
+    (a dictionary pattern over a verb's default), how each actor was found (a dictionary
+    name over a context guess), whether both sides are political actors and the target is
+    named, and how many sentences report it."""
+    conf = _CONFIDENCE.get(best.how, 0.5)
+    conf *= min(
+        _ACTOR_CONFIDENCE.get(best.source.how, 0.8),
+        _ACTOR_CONFIDENCE.get(best.target.how, 0.8) if best.target else 1.0,
+    )
+    if best.target is None:
+        conf *= 0.85  # one side only: a recipient may have been missed
+    elif not (is_political(best.source) and is_political(best.target)):
+        conf *= 0.9  # a political actor and a private party
+    return round(min(1.0, conf + 0.05 * (mentions - 1)), 3)
+
+
 def _rank(c: Coding) -> tuple:
     # The most informative reading of one (dyad, root, date): pattern > intent > verb > nominal,
     # then the longer (more specific) code, then the earliest mention.
@@ -257,12 +274,7 @@ def classify(
                 seen_sents.add(sent.start_char)
                 evidence.append(_evidence(sent, trigger.text, starts))
         evidence.sort(key=lambda ev: ev.start)
-        conf = _CONFIDENCE.get(best.how, 0.5)
-        conf *= min(
-            _ACTOR_CONFIDENCE.get(best.source.how, 0.8),
-            _ACTOR_CONFIDENCE.get(best.target.how, 0.8) if best.target else 0.9,
-        )
-        conf = min(1.0, conf + 0.05 * (len(evidence) - 1))
+        conf = _confidence(best, len(evidence))
         when = dates[key]
         modality = best.modality
         if any(c.modality is Modality.ASSERTED for c in group):
@@ -288,7 +300,7 @@ def classify(
                 location=location,
                 evidence=evidence,
                 quote=quote,
-                confidence=round(conf, 3),
+                confidence=conf,
                 coder_version=coder_version,
             )
         )

@@ -57,6 +57,21 @@ HABITUAL_ADVERBS = frozenset(
 HABITUAL_HEADS = frozenset({"tend", "use"})  # "tends to react", "used to attack"
 
 
+def generic_present(verb: Token) -> bool:
+    """A bare present tense after the lead ("Police and welfare officers patrol hotspots",
+    a caption's "Police cordon off the area"): news reports what happened in the past or
+    perfect tense, and the lead itself may be written as a headline ("U.S. military gives
+    medical equipment to Nicaragua"). Only a verb's default reading is held to this; a
+    pattern names a stance that holds now ("Moscow considers ties a priority")."""
+    if verb.tag_ not in ("VBZ", "VBP") or verb.dep_ not in ("ROOT", "conj") or verb.sent.start == 0:
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False  # "has agreed", "is meeting", "will"
+    if any(t.ent_type_ in ("DATE", "TIME") for t in verb.sent):
+        return False  # "meets on Tuesday": a dated act
+    return lemma(verb) not in ("say", "tell", "claim", "insist", "warn", "accuse")
+
+
 def lemma(verb: Token) -> str:
     return verb.lemma_.lower()
 

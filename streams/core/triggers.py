@@ -32,7 +32,14 @@ from streams.core.readings import (
     volition_code,
 )
 from streams.core.relevance import is_political, kind
-from streams.core.senses import habitual, naming, needs_parties, needs_pattern, transitive_other_sense
+from streams.core.senses import (
+    generic_present,
+    habitual,
+    naming,
+    needs_parties,
+    needs_pattern,
+    transitive_other_sense,
+)
 from streams.core.verbmatch import match_verb
 
 # Nouns that report a consultation by themselves ("a meeting with Guo", "talks
@@ -234,7 +241,11 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     default = m is not None and m.pattern is None
     # "called it a sad day" names; "takes a picture" is no seizure: only a pattern says more
-    senseless = readings and default and (needs_pattern(verb) or naming(verb) or transitive_other_sense(verb))
+    senseless = (
+        readings
+        and default
+        and (needs_pattern(verb) or naming(verb) or transitive_other_sense(verb) or generic_present(verb))
+    )
     if m is None or m.code is None or (default and verb.lemma_.lower() in LIGHT_VERBS) or senseless:
         light = _light_verb_codings(verb, sent, index, blocked=False)
         if not light and readings and (m is None or m.pattern is None) and _intent_xcomp(verb):
