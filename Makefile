@@ -9,7 +9,7 @@ INSTALL_STAMP := $(VENV)/.install-stamp
 EXTRAS := dev,rocksdb
 
 .DEFAULT_GOAL := help
-.PHONY: help install broker broker-stop broker-status test run lint check-python
+.PHONY: help install broker broker-stop broker-status test run lint check-python browser
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,7 +36,7 @@ broker-stop: install ## stop the local broker
 broker-status: install ## is the local broker running and answering?
 	$(BIN)/wirewatch broker status
 
-test: install ## everything: install, broker jars, a throw-away broker on a free port, all tests, stop
+test: install browser ## everything: install, browser, broker jars, a throw-away broker on a free port, all tests, stop
 	deploy/test.sh
 
 run: install ## the main job: local broker (if none answers) + the streaming worker
@@ -44,3 +44,19 @@ run: install ## the main job: local broker (if none answers) + the streaming wor
 
 lint: install ## ruff
 	$(BIN)/ruff check .
+
+# The live page is tested in a real browser: Debian's chromium and its matching chromedriver.
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM CHROMEDRIVER
+browser: ## headless Chromium + chromedriver for the live-page test (apt-get install when root; else says how)
+	@if [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "==> installing chromium and chromium-driver (apt-get) for the live-page test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+	    || { echo "apt-get could not install chromium chromium-driver" >&2; exit 1; }; \
+	else \
+	  echo "the live-page test needs $(CHROMIUM) and $(CHROMEDRIVER): as root run 'apt-get install chromium chromium-driver'" \
+	       "(Debian/Ubuntu), or give CHROMIUM=... CHROMEDRIVER=... paths" >&2; \
+	  exit 1; \
+	fi

@@ -89,6 +89,8 @@ class DiplomaticEvent(Emitted):
     )
     article_id: str
     article_source: str = Field(default="", description="the outlet that published the article")
+    article_url: str | None = Field(default=None, description="the article's URL, as the feed gave it")
+    article_title: str | None = Field(default=None, description="the article's (cleaned) headline")
     published_at: AwareDatetime | None = None
     source: Actor
     target: Actor | None = None

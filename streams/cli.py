@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "evaluate",
     "stream",
     "ops",
+    "export",
     "bench",
 )
 

@@ -53,6 +53,9 @@ class NlpSettings(BaseModel):
 class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=6066, ge=1, le=65535)
+    internal_views: bool = Field(
+        default=False, description="also serve faust's /router/, /table/, statistics and /graph views"
+    )
 
 
 class AppSettings(BaseModel):

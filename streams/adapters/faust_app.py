@@ -7,7 +7,7 @@ tests, robinhood/faust#331); the one module-level app for ``faust -A`` lives in
     raw bytes ──process──▶ clean topic, events topic, dead-letter topic
                     └────▶ ledger topic (key = article id)
     ledger ──ledger agent──▶ tally topic (key = table key: upserts and retractions)
-    tally  ──tally agent───▶ dyad × day table, actor timeline table
+    tally  ──tally agent───▶ dyad × day table, actor timeline table, events table
 
 Every table is written only by the agent that consumes a topic keyed by that
 table's key, so a table partition and its changelog partition always match the
@@ -35,7 +35,7 @@ from faust.types import EventT, TopicT
 from faust.types.tables import TableT
 
 from schemas import RawArticle
-from streams.adapters import codecs, continuity, tallies
+from streams.adapters import codecs, continuity, event_feed, tallies, web_setup
 from streams.adapters.kafka_clients import faust_app_kwargs
 from streams.errors import DL_PROCESSING
 from streams.settings import Settings
@@ -78,9 +78,11 @@ class Wiring:
     ledger: TableT
     dyads: TableT
     actors: TableT
+    event_rows: TableT
     agents: dict[str, Any] = field(default_factory=dict)
     executor: Executor | None = None
     coder_timeout_s: float = CODER_TIMEOUT_S
+    recent: event_feed.RecentEvents = field(default_factory=event_feed.RecentEvents)
 
 
 def create_app(
@@ -116,6 +118,7 @@ def create_app(
         web_port=settings.web.port,
         web_in_thread=False,
         table_standby_replicas=standby_replicas,
+        **web_setup.faust_web_options(settings.web),
         # Nothing reads faust's own JSON from our topics: each one carries raw bytes we encode.
         key_serializer="raw",
         value_serializer="raw",
@@ -150,6 +153,7 @@ def create_app(
         ledger=table("ledger"),
         dyads=table("dyads"),
         actors=table("actors"),
+        event_rows=table("events"),
         executor=executor or DaemonThreadExecutor(),
         coder_timeout_s=coder_timeout_s,
     )
@@ -253,6 +257,8 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
                 w.dyads[key] = tallies.apply(w.dyads.get(key), message)
             elif message["table"] == tallies.ACTOR:
                 w.actors[key] = tallies.apply(w.actors.get(key), message, limit=ACTOR_TIMELINE_LIMIT)
+            elif message["table"] == tallies.EVENT:
+                event_feed.apply(w.event_rows, key, message, w.recent)
             else:
                 log.warning("tally message for unknown table %r ignored", message.get("table"))
             progress.touch()

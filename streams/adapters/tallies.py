@@ -17,6 +17,8 @@ Three tables:
 * ``dyads`` — ``SRC|TGT|YYYY-MM-DD`` → {event id: contribution}. One key per
   dyad-day keeps every value small; a date range is gathered across keys.
 * ``actors`` — actor code → {event id: summary}, the latest ``limit`` events.
+* ``events`` — ``YYYY-MM-DD|event id`` → the event's flat row (``streams.adapters.columns``),
+  one key per event so an export of a date range reads only the keys of its days.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from schemas.events import DateRange
 
 DYAD = "dyad"
 ACTOR = "actor"
+EVENT = "event"
+UNDATED = "undated"
 UPSERT = "upsert"
 RETRACT = "retract"
 
@@ -63,6 +67,17 @@ def event_day(event: DiplomaticEvent) -> date | None:
 def dyad_key(source: str, target: str, day: date | str) -> str:
     day_text = day.isoformat() if isinstance(day, date) else day
     return f"{source.upper()}|{target.upper()}|{day_text}"
+
+
+def event_key(event: DiplomaticEvent) -> str:
+    """``YYYY-MM-DD|event id`` (``undated|…`` without any date): the events table's key."""
+    day = event_day(event)
+    return f"{day.isoformat() if day else UNDATED}|{event.event_id}"
+
+
+def event_key_day(key: str) -> str:
+    """The day part of an events-table key (``undated`` for an undated event)."""
+    return key.split("|", 1)[0]
 
 
 def actor_codes(event: DiplomaticEvent) -> list[str]:
@@ -106,6 +121,7 @@ def summary(event: DiplomaticEvent) -> dict[str, Any]:
         "quad": event.cameo.quad_class,
         "goldstein": event.cameo.goldstein,
         "plover": event.plover.event,
+        "url": event.article_url,
         "evidence": evidence[:EVIDENCE_CHARS],
     }
 
@@ -119,6 +135,9 @@ def table_entries(event: DiplomaticEvent) -> list[tuple[str, str, dict[str, Any]
     brief = summary(event)
     for code in actor_codes(event):
         entries.append((ACTOR, code, brief))
+    from streams.adapters.columns import event_row  # columns reads event_day from here
+
+    entries.append((EVENT, event_key(event), event_row(event)))
     return entries
 
 

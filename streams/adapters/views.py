@@ -11,7 +11,6 @@ through ``/dyads/{source}/{target}/local``.
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -20,37 +19,18 @@ from faust.exceptions import NotReady, SameNode
 from faust.web import Request, Response, View
 from yarl import URL
 
-from streams.adapters import tallies
+from streams.adapters import columns, page, scans, tallies, web_setup
+from streams.adapters import http_query as q
+from streams.adapters.http_query import MAX_RANGE_DAYS, BadRequest
 
 if TYPE_CHECKING:
     from streams.adapters.faust_app import Wiring
 
-MAX_RANGE_DAYS = 366
-_CODE = re.compile(r"^[A-Za-z0-9]{2,30}$")
+__all__ = ["MAX_RANGE_DAYS", "BadRequest", "register"]
+
 _PEER_TIMEOUT_S = 10.0
-
-
-class BadRequest(Exception):
-    pass
-
-
-def _code(value: str, what: str) -> str:
-    if not _CODE.match(value):
-        raise BadRequest(f"{what} must be an actor code of 2-30 letters or digits, got {value!r}")
-    return value.upper()
-
-
-def _day(value: str | None, what: str) -> date:
-    if not value:
-        raise BadRequest(f"query parameter {what!r} is required (YYYY-MM-DD)")
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise BadRequest(f"{what}={value!r} is not a date (YYYY-MM-DD)") from exc
-
-
-def _flag(request: Request, name: str) -> bool:
-    return request.query.get(name, "").lower() in {"1", "true", "yes"}
+# The actor table keeps this many events per code (faust_app.ACTOR_TIMELINE_LIMIT).
+ACTOR_LIMIT = 50
 
 
 def _ident(url: URL) -> tuple[str, int]:
@@ -58,6 +38,8 @@ def _ident(url: URL) -> tuple[str, int]:
 
 
 def register(app: faust.App, w: Wiring) -> None:
+    web_setup.install(app, w.settings.web)
+
     async def routable(table: Any) -> None:
         """Make sure the producer knows the partitions of the table's changelog topic.
 
@@ -92,21 +74,20 @@ def register(app: faust.App, w: Wiring) -> None:
 
     @app.page("/dyads/{source}/{target}")
     class DyadSeries(View):
-        """``GET /dyads/RUS/CHN?from=2022-09-19&to=2022-09-20[&ids=1]``: the daily series of a dyad."""
+        """``GET /dyads/RUS/CHN?from=2022-09-19&to=2022-09-20[&ids=1][&format=csv]``: a daily series."""
 
         async def get(self, request: Request, source: str, target: str) -> Response:
             try:
-                src, tgt = _code(source, "source"), _code(target, "target")
-                start = _day(request.query.get("from"), "from")
-                end = _day(request.query.get("to") or request.query.get("from"), "to")
-                if end < start:
-                    raise BadRequest("'to' is before 'from'")
+                q.unknown_parameters(request.query, {"from", "to", "ids", "format"})
+                src, tgt = q.code(source, "source"), q.code(target, "target")
+                span = q.date_range(request.query, required=True)
+                assert span is not None
+                start, end = span.start, span.end
                 days = tallies.days_between(start, end)
-                if len(days) > MAX_RANGE_DAYS:
-                    raise BadRequest(f"a range covers at most {MAX_RANGE_DAYS} days, asked {len(days)}")
+                fmt = q.output_format(request.query)
             except BadRequest as exc:
                 return self.error(400, str(exc))
-            with_ids = _flag(request, "ids")
+            with_ids = q.flag(request.query, "ids")
             mine: list[date] = []
             theirs: dict[URL, list[date]] = {}
             try:
@@ -128,14 +109,15 @@ def register(app: faust.App, w: Wiring) -> None:
             for part in parts:
                 series.extend(part)
             series.sort(key=lambda point: point["date"])
-            return self.json({
+            rows = [columns.dyad_day_row(src, tgt, point) for point in series]
+            return q.answer(self, fmt, {
                 "source": src,
                 "target": tgt,
                 "from": start.isoformat(),
                 "to": end.isoformat(),
                 "total_events": sum(point["events"] for point in series),
                 "days": series,
-            })
+            }, rows, columns.DYAD_DAY_COLUMNS)
 
     @app.page("/dyads/{source}/{target}/local")
     class DyadLocalDays(View):
@@ -143,21 +125,29 @@ def register(app: faust.App, w: Wiring) -> None:
 
         async def get(self, request: Request, source: str, target: str) -> Response:
             try:
-                src, tgt = _code(source, "source"), _code(target, "target")
-                days = [_day(text, "days") for text in request.query.get("days", "").split(",") if text]
+                src, tgt = q.code(source, "source"), q.code(target, "target")
+                days = [q.day(text, "days") for text in request.query.get("days", "").split(",") if text]
                 if len(days) > MAX_RANGE_DAYS:
                     raise BadRequest(f"at most {MAX_RANGE_DAYS} days")
             except BadRequest as exc:
                 return self.error(400, str(exc))
-            return self.json({"days": local_days(src, tgt, days, _flag(request, "ids"))})
+            return self.json({"days": local_days(src, tgt, days, q.flag(request.query, "ids"))})
 
     @app.page("/actors/{code}/events")
     class ActorTimeline(View):
-        """``GET /actors/RUS/events``: the latest events of an actor code, latest first."""
+        """``GET /actors/RUS/events[?limit=N][&from=…&to=…][&format=csv]``: an actor's latest events.
+
+        The actor table keeps the latest 50 events per code; ``/events?from=…`` has them all.
+        A code nothing was ever filed under is a 404 that says so.
+        """
 
         async def get(self, request: Request, code: str) -> Response:
             try:
-                key = _code(code, "code")
+                q.unknown_parameters(request.query, {"limit", "from", "to", "format"})
+                key = q.code(code, "code")
+                span = q.date_range(request.query, required=False)
+                count = q.limit(request.query, default=ACTOR_LIMIT, maximum=ACTOR_LIMIT)
+                fmt = q.output_format(request.query)
             except BadRequest as exc:
                 return self.error(400, str(exc))
             try:
@@ -167,8 +157,19 @@ def register(app: faust.App, w: Wiring) -> None:
                 pass
             except (KeyError, NotReady):
                 return self.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
-            events = tallies.timeline(w.actors.get(key))
-            return self.json({"code": key, "count": len(events), "events": events})
+            value = w.actors.get(key)
+            if value is None:
+                return self.error(404, f"unknown actor code {key!r}: no event has been filed under it "
+                                       "(codes are CAMEO actor codes such as RUSGOV, or countries "
+                                       "such as RUS)", code=key)
+            events = tallies.timeline(value)
+            if span is not None:
+                first, last = span.start.isoformat(), span.end.isoformat()
+                events = [e for e in events if e.get("date") and first <= e["date"] <= last]
+            events = events[:count]
+            rows = [columns.actor_timeline_row(e) for e in events]
+            return q.answer(self, fmt, {"code": key, "count": len(events), "events": events},
+                            rows, columns.ACTOR_TIMELINE_COLUMNS)
 
     @app.page("/healthz")
     class Health(View):
@@ -192,6 +193,9 @@ def register(app: faust.App, w: Wiring) -> None:
             }
             return self.json(body, status=200 if ready else 503)
 
+
+    scans.register(app, w)
+    page.register(app, w)
 
 def _coder_version() -> str | None:
     try:

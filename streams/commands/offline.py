@@ -1,8 +1,10 @@
 """``wirewatch clean`` and ``wirewatch code``: the pipeline on files, no broker.
 
 Both read raw articles from ``.jsonl`` files, ``.txt`` files or ``-`` (stdin; the
-default when no path is given) and write one JSON object per line to stdout:
-``CleanArticle`` records for ``clean``, ``DiplomaticEvent`` records for ``code``.
+default when no path is given) and write to stdout (or ``--output``): one
+``CleanArticle`` JSON per line for ``clean``; for ``code`` one ``DiplomaticEvent`` JSON
+per line, or with ``--format`` flat CSV/Parquet rows (``streams.adapters.columns``) or
+PLOVER JSON records (``streams.adapters.plover_json``).
 A line (or file) that gives no article is reported on stderr as one line,
 ``wirewatch: PATH:LINE: reason``, and the run goes on. The exit status is 0
 unless not a single article could be read (then 1).
@@ -14,10 +16,12 @@ import argparse
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, TextIO
 
-from schemas import RawArticle
+from schemas import DiplomaticEvent, RawArticle
 from streams.adapters.inputs import InputProblem, parse_published_at, read_articles
+from streams.adapters.writers import EVENT_FORMATS, EventSink
 from streams.errors import InputError
 from streams.settings import get_settings
 
@@ -84,6 +88,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     code.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
     code.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
     code.add_argument(
+        "--format",
+        choices=EVENT_FORMATS,
+        default="jsonl",
+        help="jsonl: DiplomaticEvent JSON lines (default); csv / parquet: one flat row per event, "
+        "columns named like GDELT/ICEWS/Phoenix (docs/outputs.md); plover: PLOVER JSON records",
+    )
+    code.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write here instead of stdout (parquet needs a file or a redirected stdout)",
+    )
+    code.add_argument(
         "--batch-size",
         type=_positive,
         metavar="N",
@@ -147,12 +165,30 @@ def _outcomes(
         return outcomes
 
 
+def _binary_output(path: Path | None, fmt: str) -> IO[bytes]:
+    if path is not None:
+        try:
+            return path.open("wb")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    if fmt == "parquet" and sys.stdout.isatty():
+        raise InputError("parquet is binary: give --output FILE or redirect stdout to a file")
+    sys.stdout.flush()
+    return sys.stdout.buffer
+
+
 def run_code(args: argparse.Namespace) -> int:
     from streams.adapters.nlp import load_coder
 
-    out, err = sys.stdout, sys.stderr
-    settings = get_settings().nlp
-    batch_size = args.batch_size or settings.batch_size
+    err = sys.stderr
+    settings = get_settings()
+    batch_size = args.batch_size or settings.nlp.batch_size
+    fmt = getattr(args, "format", "jsonl")
+    out = _binary_output(getattr(args, "output", None), fmt)
+    def skipped(event: DiplomaticEvent, reason: str) -> None:
+        _problem(err, event.article_id, 0, f"not written as PLOVER: {reason}")
+
+    sink = EventSink(fmt, out, window_hours=settings.app.dedup_window_hours, on_skip=skipped)
     tally = _Tally()
     coder: Coder | None = None
 
@@ -161,16 +197,19 @@ def run_code(args: argparse.Namespace) -> int:
         if not tally.pending:
             return
         if coder is None:
-            coder = load_coder(settings)  # only once there is something to code
+            coder = load_coder(settings.nlp)  # only once there is something to code
         for outcome in _outcomes(coder, tally.pending, batch_size, err):
-            for event in outcome.events:
-                out.write(event.model_dump_json() + "\n")
-        out.flush()
+            sink.write(outcome.events)
         tally.pending.clear()
 
-    for item in _articles(args, tally, err):
-        tally.pending.append(item)
-        if len(tally.pending) >= batch_size:
-            flush()
-    flush()
+    try:
+        for item in _articles(args, tally, err):
+            tally.pending.append(item)
+            if len(tally.pending) >= batch_size:
+                flush()
+        flush()
+    finally:
+        sink.close()
+        if out is not sys.stdout.buffer:
+            out.close()
     return _status(tally)

@@ -46,6 +46,9 @@ def _code(
     mentions = extract(doc, codebook=codebook, published_at=clean.published_at or now)
     t1 = perf_counter()
     events = classify(doc, mentions, codebook=codebook, clean=clean, coder_version=CODER_VERSION)
+    # Every event names its article (issue 16): outlet, URL and headline, as the cleaned article has them.
+    article = {"article_source": clean.source, "article_url": clean.url, "article_title": clean.title or None}
+    events = [event.model_copy(update=article) for event in events]
     timings["extract"] = t1 - t0
     timings["classify"] = perf_counter() - t1
     return events

@@ -26,7 +26,11 @@ def test_table_entries_file_an_event_under_its_dyad_day_and_every_actor_code() -
     assert [(table, key) for table, key, _ in cells] == [
         ("dyad", "RUS|CHN|2022-09-19"),
         ("actor", "RUSGOV"), ("actor", "RUS"), ("actor", "CHNGOV"), ("actor", "CHN"),
+        ("event", f"2022-09-19|{make_event('a').event_id}"),
     ]
+    row = cells[-1][2]
+    assert row["event_id"] == make_event("a").event_id and row["cameo_code"] == "042"
+    assert row["publisher"] == "test wire" and row["event_date"] == "2022-09-19"
 
 
 def test_applying_the_same_updates_again_changes_nothing() -> None:
