@@ -187,7 +187,7 @@ function drawTimeline(body) {
   const goldSum = days.reduce((s, p) => s + p.goldstein_sum, 0);
   $("timeline-title").textContent =
     `${body.source} → ${body.target}, ${body.from} … ${body.to}: ${body.total_events} events, Goldstein sum ${goldSum.toFixed(1)}`;
-  const W = 640, H = 250, L = 34, R = 40, T = 22, B = 28;
+  const W = 640, H = 300, L = 34, R = 40, T = 22, B = 28;
   const n = Math.max(days.length, 1);
   const innerW = W - L - R, innerH = H - T - B;
   const maxCount = Math.max(1, ...days.map((p) => p.events));
