@@ -340,3 +340,18 @@ def pandas_dtypes(columns: tuple[Column, ...]) -> dict[str, str]:
 
 def date_columns(columns: tuple[Column, ...]) -> list[str]:
     return [c.name for c in columns if c.kind in ("date", "timestamp")]
+
+
+def markdown_table(columns: tuple[Column, ...]) -> str:
+    """The columns as the Markdown table of docs/outputs.md (a test keeps the two equal)."""
+    lines = ["| column | type | meaning | GDELT 2.0 | ICEWS | Phoenix |", "|---|---|---|---|---|---|"]
+    for c in columns:
+        names = (f"`{v}`" if v else "" for v in (c.gdelt, c.icews, c.phoenix))
+        cells = [f"`{c.name}`", c.kind, c.description, *names]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m streams.adapters.columns: the tables of docs/outputs.md
+    for kind, cols in KINDS.items():
+        print(f"<!-- columns:{kind} -->\n{markdown_table(cols)}<!-- /columns:{kind} -->\n")
