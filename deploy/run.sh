@@ -98,6 +98,7 @@ say "publishing the sample wire ($SAMPLE) to $RAW_TOPIC"
 
 say "events as they arrive (Ctrl-C stops the worker):"
 cat <<EOF
+   live page:      $WEB/
    dyad view:      $WEB/dyads/RUS/CHN?from=2022-09-19&to=2022-09-20
    actor timeline: $WEB/actors/RUS/events
    health:         $WEB/healthz
