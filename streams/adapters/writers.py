@@ -138,3 +138,33 @@ class EventSink:
         if self._rows is not None:
             self._rows.close()
         self._out.flush()
+
+
+class _TextSink(io.RawIOBase):
+    """Bytes of a text format to a text-only stdout (e.g. ``contextlib.redirect_stdout(StringIO())``)."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._text.write(bytes(data).decode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        self._text.flush()
+
+
+def binary_stdout(fmt: str) -> IO[bytes]:
+    """stdout as a byte stream for ``fmt``; Parquet refuses a terminal or a text-only stdout."""
+    import sys
+
+    from streams.errors import InputError
+
+    buffer = getattr(sys.stdout, "buffer", None)
+    if fmt == "parquet" and (buffer is None or sys.stdout.isatty()):
+        raise InputError("parquet is binary: give --output FILE or redirect stdout to a file")
+    sys.stdout.flush()
+    return buffer if buffer is not None else _TextSink(sys.stdout)  # type: ignore[return-value]

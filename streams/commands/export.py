@@ -53,10 +53,9 @@ def _output(path: Path | None, fmt: str) -> IO[bytes]:
             return path.open("wb")
         except OSError as exc:
             raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    if fmt == "parquet" and sys.stdout.isatty():
-        raise InputError("parquet is binary: give --output FILE or redirect stdout to a file")
-    sys.stdout.flush()
-    return sys.stdout.buffer
+    from streams.adapters.writers import binary_stdout
+
+    return binary_stdout(fmt)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -76,7 +75,7 @@ def run_export(args: argparse.Namespace) -> int:
         writer.write(rows)
         writer.close()
     finally:
-        if out is not sys.stdout.buffer:
+        if args.output is not None:
             out.close()
     where = args.output or "stdout"
     print(f"exported {len(rows)} {args.kind} ({args.start}..{end}) from {url} to {where}", file=sys.stderr)

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, TextIO
 
 from schemas import DiplomaticEvent, RawArticle
 from streams.adapters.inputs import InputProblem, parse_published_at, read_articles
-from streams.adapters.writers import EVENT_FORMATS, EventSink
+from streams.adapters.writers import EVENT_FORMATS, EventSink, binary_stdout
 from streams.errors import InputError
 from streams.settings import get_settings
 
@@ -171,10 +171,7 @@ def _binary_output(path: Path | None, fmt: str) -> IO[bytes]:
             return path.open("wb")
         except OSError as exc:
             raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    if fmt == "parquet" and sys.stdout.isatty():
-        raise InputError("parquet is binary: give --output FILE or redirect stdout to a file")
-    sys.stdout.flush()
-    return sys.stdout.buffer
+    return binary_stdout(fmt)
 
 
 def run_code(args: argparse.Namespace) -> int:
@@ -210,6 +207,6 @@ def run_code(args: argparse.Namespace) -> int:
         flush()
     finally:
         sink.close()
-        if out is not sys.stdout.buffer:
+        if getattr(args, "output", None) is not None:
             out.close()
     return _status(tally)

@@ -202,3 +202,15 @@ def test_an_event_without_any_date_has_no_plover_record() -> None:
     undated = event("a9", when=None).model_copy(update={"published_at": None})
     with pytest.raises(ValueError, match="neither an event date nor a publication date"):
         plover_record(undated)
+
+
+def test_parquet_is_refused_on_a_text_only_stdout_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import contextlib
+
+    from streams.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        status = main(["code", "-", "--format", "parquet"])
+    assert status == 1
+    assert capsys.readouterr().err == (
+        "wirewatch: error: parquet is binary: give --output FILE or redirect stdout to a file\n")
