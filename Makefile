@@ -55,6 +55,8 @@ browser: ## headless Chromium + chromedriver for the live-page test (apt-get ins
 	  echo "==> installing chromium and chromium-driver (apt-get) for the live-page test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
 	    || { echo "apt-get could not install chromium chromium-driver" >&2; exit 1; }; \
+	  [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ] \
+	    || { echo "installed chromium, but $(CHROMIUM) or $(CHROMEDRIVER) is still missing" >&2; exit 1; }; \
 	else \
 	  echo "the live-page test needs $(CHROMIUM) and $(CHROMEDRIVER): as root run 'apt-get install chromium chromium-driver'" \
 	       "(Debian/Ubuntu), or give CHROMIUM=... CHROMEDRIVER=... paths" >&2; \
