@@ -94,13 +94,44 @@ def kind(m: ActorMention | None) -> str:
     if any(p in CRIMINAL_SECTORS for p in parts):
         return "criminal"
     if any(p in COLLECTIVE_SECTORS for p in parts):
-        return "collective"
+        # a group (workers, students, residents); one private person is not a collective
+        return "collective" if _group(m.text) else "other"
     return "other"
 
 
 def state_actor(m: ActorMention) -> bool:
     """An organ of a state: its government, forces, police, courts, legislature."""
     return (m.actor.sector or "") in STATE_SECTORS
+
+
+_GROUP_WORDS = frozenset(
+    {
+        "people",
+        "staff",
+        "crowd",
+        "mob",
+        "public",
+        "youth",
+        "workforce",
+        "police",
+        "union",
+        "movement",
+        "group",
+        "association",
+        "federation",
+        "council",
+        "committee",
+        "front",
+        "community",
+        "minority",
+    }
+)
+
+
+def _group(text: str) -> bool:
+    last = text.lower().rstrip(" .,'’").split()[-1:] or [""]
+    word = last[0]
+    return word in _GROUP_WORDS or (word.endswith("s") and not word.endswith("ss"))
 
 
 def is_political(m: ActorMention | None) -> bool:
@@ -170,6 +201,7 @@ def admissible(
             return True  # "police opened an investigation", "lifted the curfew"
         # a named political actor doing what a reliable reading says ("China agreed to lift
         # the ban", "Baghdad rejected the referendum"), when the text names no recipient
+        # (not a meeting: one party alone meets no one)
         return reliable and source.how not in ("generic", "entity")
     if src in ("political", "state"):
         return True

@@ -42,7 +42,7 @@ DYAD_ONLY = frozenset(
     """
     meet visit call ask urge warn accuse blame criticise criticize praise hail back invite
     attack shoot kill injure wound beat strike stab assault release arrest detain charge
-    welcome thank congratulate host phone contact approach press pressure threaten target
+    welcome thank congratulate host phone contact approach press pressure target
     allow arrive
     """.split()
 )

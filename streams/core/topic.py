@@ -122,12 +122,13 @@ class TopicScore:
 
     @property
     def political(self) -> bool:
-        """No other topic drowns politics (fewer than half the leading rival's words), and a
+        """No other topic drowns politics (fewer than two thirds of the leading rival's words), and a
         story of some length has politics in it: a handful of political words, at a few per
         thousand. A short item (a brief, one sentence) is given the benefit of the doubt
         unless a rival topic clearly leads."""
         _, rival = self.rival
-        if rival >= MIN_RIVAL_WORDS and self.politics * 2 < rival:
+        ratio = RIVAL_RATIO if self.words >= SHORT_ITEM_WORDS else SHORT_RIVAL_RATIO
+        if rival >= MIN_RIVAL_WORDS and self.politics * ratio < rival:
             return False
         if self.words < SHORT_ITEM_WORDS:
             return True
@@ -136,6 +137,8 @@ class TopicScore:
 
 
 MIN_RIVAL_WORDS = 2
+RIVAL_RATIO = 1.5  # politics must reach two thirds of the leading rival topic
+SHORT_RIVAL_RATIO = 2.0  # half, in a short item: one sentence says little about its story
 SHORT_ITEM_WORDS = 80
 MIN_POLITICAL_WORDS = 3
 MIN_DENSITY = 8.0  # political words per thousand

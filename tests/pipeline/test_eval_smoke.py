@@ -62,3 +62,35 @@ def test_eval_missing_file_is_one_line_error(capsys) -> None:
     assert main(["eval", "plover", str(GOLD / "nope.json")]) != 0
     err = capsys.readouterr().err
     assert "not found" in err and "Traceback" not in err
+
+
+EVAL_FIXTURES = Path(__file__).resolve().parents[1] / "data" / "eval"
+
+
+def test_eval_plv_on_sentences_written_for_the_test() -> None:
+    # six sentences in the Zero-Shot-PLOVER column layout, written for wirewatch: the command,
+    # its span-matched dyads and its metrics are tested without that data set
+    table, metrics = _run(["eval", "plv", str(EVAL_FIXTURES / "plv-format-sample.tsv")])
+    assert "confusion" in table and "type+dyad" in table
+    assert metrics["dataset"] == "plv" and metrics["records"] == 6
+    assert metrics["type_recall"] >= 5 / 6 - 0.001
+    assert metrics["type_dyad"] >= 5 / 6 - 0.001
+    assert metrics["precision"] >= 0.8
+
+
+def test_eval_plv_splits_are_a_frozen_partition() -> None:
+    from streams.commands.eval_plv import plv_split
+
+    ids = [str(k) for k in range(3000)]
+    test = [i for i in ids if plv_split(i) == "test"]
+    assert {plv_split(i) for i in ids} == {"dev", "test"}
+    assert 0.28 < len(test) / len(ids) < 0.38  # a third held out
+    assert plv_split("4") == plv_split("4")
+
+
+def test_eval_corpus_counts_events_per_category() -> None:
+    table, metrics = _run(["eval", "corpus", str(EVAL_FIXTURES / "corpus-sample.jsonl")])
+    cats = metrics["categories"]
+    assert set(cats) == {"politics", "sport", "business"}
+    assert cats["politics"]["events"] >= 1
+    assert cats["sport"]["events"] == 0 and cats["business"]["events"] == 0

@@ -1,0 +1,64 @@
+"""Datelines, photo credits and gallery captions (streams.core.wirecopy), on lines written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.core.wirecopy import split_dateline, strip_credits
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place", "agency"),
+    [
+        (
+            "TOWNVILLE, Northland — The council voted on Monday to close the bridge.",
+            "TOWNVILLE, Northland",
+            None,
+        ),
+        (
+            "CAPITAL CITY (Reuters) - The ministry said on Tuesday it would hold talks.",
+            "CAPITAL CITY",
+            "Reuters",
+        ),
+        ("PORTOVIA, Sept 20 (AP) — Police said the suspect was arrested.", "PORTOVIA", "AP"),
+        ("HARBOUR TOWN (Local Wire): The mayor resigned after the vote.", "HARBOUR TOWN", "Local Wire"),
+        ("Riverton — The governor signed the bill into law on Friday.", "Riverton", None),
+    ],
+)
+def test_datelines_are_split_off(paragraph, place, agency):
+    line, rest = split_dateline(paragraph)
+    assert line is not None and line.place == place and line.agency == agency
+    assert rest[0].isupper() and not rest.startswith(("—", "-", ":"))
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "UPDATE - The numbers have changed again today in the count.",
+        "NATO - the alliance said on Monday it would expand its force.",
+        "Leaders met in the capital and agreed to talk again next week.",
+        "President: We will not allow this to happen again, she said.",
+    ],
+)
+def test_sentences_that_only_look_like_datelines_are_kept(paragraph):
+    assert split_dateline(paragraph) == (None, paragraph)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(Jane Doe, File/Associated Press) The deal was signed.", "The deal was signed."),
+        ("Enlarge this image toggle caption John Roe/AP John Roe/AP The mayor spoke.", "The mayor spoke."),
+        ("Hide Caption 3 of 9 • The minister arrived late.", "The minister arrived late."),
+        ("The singer will tour in May (Ann Poe / City Times)", "The singer will tour in May"),
+        ("REUTERS/Sam Moe/File Photo Soldiers patrol the border.", "Soldiers patrol the border."),
+    ],
+)
+def test_credits_and_captions_are_removed(text, expected):
+    out, n = strip_credits(text)
+    assert (out, n > 0) == (expected, True)
+
+
+def test_an_ordinary_parenthesis_stays():
+    text = "The treaty (signed in 2010) still holds."
+    assert strip_credits(text) == (text, 0)
