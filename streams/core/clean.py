@@ -30,7 +30,7 @@ import regex
 
 from schemas import CleanArticle, CleaningReport, RawArticle
 from streams.core.language import is_english, language_of
-from streams.core.wirecopy import split_dateline, strip_credits
+from streams.core.wirecopy import furniture_line, split_dateline, strip_credits
 
 # --- data -------------------------------------------------------------------
 
@@ -493,6 +493,9 @@ def _furniture(
     out_fixes: list[dict[str, int]] = []
     dateline = None
     for k, (para, found) in enumerate(zip(paragraphs, fixes, strict=True)):
+        if furniture_line(para):
+            report.add("boilerplate_lines", f"caption or byline {_snip(para)}")
+            continue
         text, n = strip_credits(para)
         if n:
             report.add("artefacts_fixed", f"photo credit or caption removed ({n}x) in {_snip(para)}", n)

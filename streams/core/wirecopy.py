@@ -81,6 +81,24 @@ def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
     return Dateline(text=raw, place=place, agency=agency), rest
 
 
+CAPTION_LINE = re.compile(
+    r"^(?:(?:Image|Picture|Photo|Video) (?:copyright|caption|credit)|Photo:|Photograph:|Caption:)\s",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(
+    r"^By [A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,3}(?:,? (?:and|&) [A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,3})?"
+    r"(?:,? [A-Z][\w ]{0,40})?$"
+)
+
+
+def furniture_line(paragraph: str) -> bool:
+    """A whole paragraph that is a caption line ("Image caption ...", "Photo: ...") or a
+    byline ("By Jane Doe, Reuters")."""
+    if len(paragraph.split()) > 40:
+        return False
+    return bool(CAPTION_LINE.match(paragraph) or BYLINE.match(paragraph))
+
+
 def strip_credits(text: str) -> tuple[str, int]:
     """Photo credits and gallery captions taken out of a paragraph, and how many."""
     out, n = CREDITS.subn(" ", text)
@@ -91,4 +109,4 @@ def strip_credits(text: str) -> tuple[str, int]:
     return out, n
 
 
-__all__ = ["CREDITS", "DATELINE", "Dateline", "split_dateline", "strip_credits"]
+__all__ = ["CREDITS", "DATELINE", "Dateline", "furniture_line", "split_dateline", "strip_credits"]

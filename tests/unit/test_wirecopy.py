@@ -62,3 +62,21 @@ def test_credits_and_captions_are_removed(text, expected):
 def test_an_ordinary_parenthesis_stays():
     text = "The treaty (signed in 2010) still holds."
     assert strip_credits(text) == (text, 0)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("Image caption The minister left the building on Monday", True),
+        ("Image copyright Agency Name", True),
+        ("Photo: The delegates arrive for the talks.", True),
+        ("By Jane Doe, Reuters", True),
+        ("By Jane Doe and John Roe", True),
+        ("By the end of the week the talks had collapsed and both sides left.", False),
+        ("The image caption was wrong, the ministry said.", False),
+    ],
+)
+def test_caption_lines_and_bylines(paragraph, expected):
+    from streams.core.wirecopy import furniture_line
+
+    assert furniture_line(paragraph) is expected
