@@ -488,7 +488,8 @@ def _furniture(
     paragraphs: list[str], fixes: list[dict[str, int]], report: _Report
 ) -> tuple[list[str], list[dict[str, int]], str | None]:
     """Photo credits and gallery captions out of every paragraph; the dateline out of the
-    first paragraph that opens with one (among the first three), kept apart."""
+    first paragraph that opens with one (web copy often puts a gallery or a standfirst
+    before it), kept apart."""
     out: list[str] = []
     out_fixes: list[dict[str, int]] = []
     dateline = None
@@ -499,7 +500,7 @@ def _furniture(
         text, n = strip_credits(para)
         if n:
             report.add("artefacts_fixed", f"photo credit or caption removed ({n}x) in {_snip(para)}", n)
-        if dateline is None and k < 3:
+        if dateline is None:
             line, rest = split_dateline(text)
             if line is not None:
                 dateline = line.text
