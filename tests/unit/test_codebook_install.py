@@ -321,12 +321,12 @@ def test_a_bad_manifest_is_one_clear_error(text, complaint):
 
 def test_the_project_manifest_matches_what_the_loaders_ask_for():
     from streams.codebook import actors, agents, cameo, discards, verbs
-    from streams.commands import evaluate
+    from streams.commands import eval_plv, evaluate
 
     wanted = {
         *actors.PHOENIX_ACTORS, agents.PHOENIX_AGENTS, agents.NATIONALITIES, cameo.CAMEO_CSV,
         cameo.PLOVER_TABLE, discards.DISCARDS_FILE, verbs.VERBS_FILE, evaluate.PLOVER_GOLD,
-        evaluate.PETRARCH_RECORDS,
+        evaluate.PETRARCH_RECORDS, eval_plv.PLV_GOLD,
     }  # fmt: skip
     assert wanted <= {s.path for s in MANIFEST}
     plv = MANIFEST.get("gold/plv/PLV_train.tsv")
