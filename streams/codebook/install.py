@@ -151,7 +151,7 @@ class Origin:
 def origin_for(settings: CodebookSettings, mirror: Path | None = None) -> Origin:
     mirror = mirror if mirror is not None else settings.mirror
     if mirror is not None:
-        mirror = Path(mirror).expanduser()
+        mirror = Path(os.path.abspath(Path(mirror).expanduser()))  # the record names where it came from
         if not mirror.is_dir():
             raise CodebookInstallError(f"mirror {mirror} is not a directory")
     return Origin(mirror=mirror, base_url=settings.base_url, timeout_s=settings.timeout_s)
