@@ -7,9 +7,13 @@ BIN := $(VENV)/bin
 INSTALL_STAMP := $(VENV)/.install-stamp
 # rocksdb: the worker's production table store, exercised by the crash/restart integration test
 EXTRAS := dev,rocksdb
+# the third-party codebook (streams/codebook/sources.toml) is copied from this local mirror when it
+# exists (CI and the developers' machines, which have no route to the upstream hosts), and fetched
+# from the upstream repositories otherwise. `make install CODEBOOK_MIRROR=` forces the fetch.
+CODEBOOK_MIRROR ?= $(wildcard ../shared)
 
 .DEFAULT_GOAL := help
-.PHONY: help install broker broker-stop broker-status test run lint check-python browser
+.PHONY: help install codebook broker broker-stop broker-status test run lint check-python browser
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,7 +29,10 @@ $(INSTALL_STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
 	@touch $@
 
-install: $(INSTALL_STAMP) ## create .venv (if missing) and install wirewatch with its dev and rocksdb extras
+install: $(INSTALL_STAMP) codebook ## create .venv (if missing), install wirewatch (dev, rocksdb extras) and its codebook
+
+codebook: $(INSTALL_STAMP) ## install the pinned third-party dictionaries and gold sets (from ../shared/ if present)
+	$(BIN)/wirewatch codebook install $(if $(CODEBOOK_MIRROR),--from $(CODEBOOK_MIRROR))
 
 broker: install ## start the local Apache Kafka broker (127.0.0.1:9092, data in data/kafka)
 	$(BIN)/wirewatch broker start

@@ -137,7 +137,7 @@ def _fast_compile(phrases: list[str]) -> re.Pattern[str] | None:
 def fast_discards(path: Path | None = None, original: object | None = None) -> FastDiscards:
     from streams.codebook import discards as d
 
-    text = (path or d.DISCARDS_FILE).read_text(encoding="utf-8", errors="replace")
+    text = (path or d.discards_file()).read_text(encoding="utf-8", errors="replace")
     sentence, story = [], []
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()

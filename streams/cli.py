@@ -18,6 +18,7 @@ from streams.errors import WirewatchError
 # Modules under streams.commands, each adding its sub-commands.
 COMMAND_MODULES = (
     "broker",
+    "codebook",
     "config",
     "offline",
     "evaluate",

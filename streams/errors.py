@@ -47,6 +47,18 @@ class ModelError(WirewatchError):
     code = "WW400"
 
 
+class CodebookMissingError(ModelError):
+    """The third-party codebook (``wirewatch codebook install``) is not installed, or lacks a file."""
+
+    code = "WW410"
+
+
+class CodebookInstallError(WirewatchError):
+    """``wirewatch codebook install`` could not fetch, copy or verify a file."""
+
+    code = "WW420"
+
+
 # Stable codes for dead-letter records (stage-independent).
 DL_UNDECODABLE = "DL001"  # bytes are not UTF-8 / not JSON
 DL_INVALID = "DL002"  # JSON does not validate against the input schema

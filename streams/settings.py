@@ -80,6 +80,27 @@ class BrokerSettings(BaseModel):
     start_timeout_s: float = Field(default=60.0, gt=0)
 
 
+class CodebookSettings(BaseModel):
+    """The third-party dictionaries, code tables and gold sets (``streams/codebook/sources.toml``).
+
+    ``wirewatch codebook install`` puts them in ``<home>/codebook/<manifest hash>/``; the loaders
+    read that directory, or ``dir`` when it is set.
+    """
+
+    home: Path = Field(default_factory=_default_home, description="installs go to <home>/codebook/<hash>/")
+    dir: Path | None = Field(
+        default=None, description="read the codebook from this directory instead of the installed one"
+    )
+    mirror: Path | None = Field(
+        default=None, description="install from this local mirror (laid out as the manifest's paths)"
+    )
+    base_url: str = Field(
+        default="https://raw.githubusercontent.com",
+        description="upstream files are fetched from <base_url>/<repo>/<commit>/<upstream_path>",
+    )
+    timeout_s: float = Field(default=30.0, gt=0, description="per request, when fetching upstream")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WIREWATCH_",
@@ -93,6 +114,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     app: AppSettings = Field(default_factory=AppSettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
+    codebook: CodebookSettings = Field(default_factory=CodebookSettings)
 
 
 @lru_cache(maxsize=1)

@@ -49,7 +49,8 @@ def _coder(model: str, max_chars: int) -> Coder:
     from streams.codebook import load_codebook
     from streams.core.pipeline import Coder
 
-    return Coder(load_nlp(model), load_codebook(), max_chars=max_chars)
+    codebook = load_codebook()  # first: a missing codebook is said before the model's seconds of loading
+    return Coder(load_nlp(model), codebook, max_chars=max_chars)
 
 
 def load_coder(nlp_settings: NlpSettings | None = None) -> Coder:

@@ -1,11 +1,13 @@
 """The codebook bundle: every dictionary the coder reads, loaded once.
 
-``load_codebook()`` reads the bundled Phoenix/PETRARCH-2 dictionaries under
-``streams/codebook/data/``; ``load_codebook(dir)`` reads the actor, agent, verb
-and discard dictionaries from ``dir`` instead (``*.actors.txt``, ``*.agents.txt``,
-``*.verbs.txt``, ``*.discards.txt``), which is how PETRARCH-2's validation suite
-with its fictional ``PETR.Validate.*`` dictionaries is run. The CAMEO/PLOVER
-codebook, nationalities and gazetteer are always the bundled ones.
+``load_codebook()`` reads the Phoenix/PETRARCH-2 dictionaries of the installed
+third-party codebook (``wirewatch codebook install``; the files are listed, pinned, in
+``sources.toml``, see :mod:`streams.codebook.location` for where they are read from) and
+wirewatch's own additions under ``streams/codebook/data/`` (``wirewatch.*``).
+``load_codebook(dir)`` reads the actor, agent, verb and discard dictionaries from ``dir``
+instead (``*.actors.txt``, ``*.agents.txt``, ``*.verbs.txt``, ``*.discards.txt``), which is
+how PETRARCH-2's validation suite with its fictional ``PETR.Validate.*`` dictionaries is
+run. The CAMEO/PLOVER codebook, nationalities and gazetteer are always the installed ones.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from streams.codebook.cameo import CameoCodebook
 from streams.codebook.discards import DiscardList, load_discards
-from streams.codebook.verbs import VerbDictionary, load_verb_dictionary, merge_verbs, parse_verb_dictionary
+from streams.codebook.location import codebook_dir
+from streams.codebook.verbs import (
+    VerbDictionary,
+    load_verb_dictionary,
+    merge_verbs,
+    parse_verb_dictionary,
+    verbs_file,
+)
 from streams.errors import ModelError
 
 if TYPE_CHECKING:
@@ -58,14 +67,18 @@ def load_verbs(paths: list[Path]) -> VerbDictionary:
 
 
 def load_codebook(dictionaries_dir: Path | None = None) -> Codebook:
+    """The coder's dictionaries, loaded once per (dictionaries folder, installed codebook)."""
+    installed = codebook_dir()  # one line naming the install command when there is none
     try:
-        return _load_codebook(None if dictionaries_dir is None else Path(dictionaries_dir))
+        return _load_codebook(None if dictionaries_dir is None else Path(dictionaries_dir), installed)
     except FileNotFoundError as exc:
         raise ModelError(f"codebook file missing: {exc.filename}") from exc
 
 
 @lru_cache(maxsize=4)
-def _load_codebook(dictionaries_dir: Path | None) -> Codebook:
+def _load_codebook(dictionaries_dir: Path | None, installed: Path) -> Codebook:
+    # ``installed`` is the cache key for the installed files the loaders below read
+
     from streams.codebook.actors import load_actor_dictionary
     from streams.codebook.agents import load_agent_dictionary, load_nationalities
     from streams.codebook.places import load_gazetteer
@@ -73,7 +86,7 @@ def _load_codebook(dictionaries_dir: Path | None) -> Codebook:
     if dictionaries_dir is None:
         actors = load_actor_dictionary()
         agents = load_agent_dictionary()
-        verb_files = [DATA_DIR / "CAMEO.2.0.txt"] + ([EXTRA_VERBS] if EXTRA_VERBS.exists() else [])
+        verb_files = [verbs_file()] + ([EXTRA_VERBS] if EXTRA_VERBS.exists() else [])
         verbs = load_verbs(verb_files)
         discards = load_discards()
     else:

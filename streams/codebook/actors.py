@@ -462,25 +462,32 @@ def read_actor_file(
 
 
 DATA_DIR = Path(__file__).parent / "data"
+# the installed Phoenix dictionaries (manifest paths, see streams/codebook/sources.toml)
 PHOENIX_ACTORS = (
-    DATA_DIR / "Phoenix.Countries.actors.txt",
-    DATA_DIR / "Phoenix.International.actors.txt",
-    DATA_DIR / "Phoenix.MilNonState.actors.txt",
+    "dictionaries/petrarch2/Phoenix.Countries.actors.txt",
+    "dictionaries/petrarch2/Phoenix.International.actors.txt",
+    "dictionaries/petrarch2/Phoenix.MilNonState.actors.txt",
 )
 EXTRA_ACTORS = DATA_DIR / "wirewatch.actors.txt"
+
+
+def phoenix_actor_files() -> list[Path]:
+    from streams.codebook.location import codebook_file
+
+    return [codebook_file(p) for p in PHOENIX_ACTORS]
 
 
 def load_actor_dictionary(paths: Sequence[Path] | None = None) -> ActorDictionary:
     """Read actor dictionaries in order (a later file's phrase overrides an earlier one).
 
-    Without paths: the bundled Phoenix dictionaries (about 0.5 s for 34,000 phrases).
-    Whenever a bundled Phoenix file is read, our additions (``wirewatch.actors.txt``:
+    Without paths: the installed Phoenix dictionaries (about 0.5 s for 34,000 phrases).
+    Whenever a Phoenix file is read, our additions (``wirewatch.actors.txt``:
     organisations and office holders since 2014) are read last; a foreign dictionary
     (PETRARCH's validation one) is read as it is.
     """
-    paths = [Path(p) for p in (PHOENIX_ACTORS if paths is None else paths)]
-    bundled = {p.resolve() for p in PHOENIX_ACTORS}
-    if any(p.resolve() in bundled for p in paths) and EXTRA_ACTORS.exists():
+    paths = [Path(p) for p in (phoenix_actor_files() if paths is None else paths)]
+    phoenix = {Path(p).name for p in PHOENIX_ACTORS}
+    if any(p.name in phoenix for p in paths) and EXTRA_ACTORS.exists():
         paths = [p for p in paths if p.resolve() != EXTRA_ACTORS.resolve()] + [EXTRA_ACTORS]
     pairs: list[tuple[tuple[str, ...], ActorEntry]] = []
     problems: list[str] = []

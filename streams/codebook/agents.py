@@ -169,24 +169,31 @@ def parse_agent_lines(
 
 
 DATA_DIR = Path(__file__).parent / "data"
-PHOENIX_AGENTS = DATA_DIR / "Phoenix.agents.txt"
+# installed files (manifest paths, see streams/codebook/sources.toml)
+PHOENIX_AGENTS = "dictionaries/petrarch2/Phoenix.agents.txt"
+NATIONALITIES = "dictionaries/nationalities.mordecai.csv"
 EXTRA_AGENTS = DATA_DIR / "wirewatch.agents.txt"
-NATIONALITIES = DATA_DIR / "nationalities.mordecai.csv"
+
+
+def _installed(path: str) -> Path:
+    from streams.codebook.location import codebook_file
+
+    return codebook_file(path)
 
 
 def load_agent_dictionary(paths: Path | Sequence[Path] | None = None) -> AgentDictionary:
     """Read one or more agent dictionaries (a later phrase overrides an earlier one).
 
-    Without paths: the bundled Phoenix list. Whenever the bundled Phoenix list is read,
+    Without paths: the installed Phoenix list. Whenever the Phoenix list is read,
     our additions (``wirewatch.agents.txt``: "official", "Communist Party" ...) are read
     after it; a foreign dictionary (PETRARCH's validation one) is read as it is.
     """
     if paths is None:
-        paths = [PHOENIX_AGENTS]
+        paths = [_installed(PHOENIX_AGENTS)]
     elif isinstance(paths, (str, Path)):
         paths = [Path(paths)]
     paths = [Path(p) for p in paths]
-    if any(p.resolve() == PHOENIX_AGENTS.resolve() for p in paths) and EXTRA_AGENTS.exists():
+    if any(p.name == Path(PHOENIX_AGENTS).name for p in paths) and EXTRA_AGENTS.exists():
         paths = [p for p in paths if p.resolve() != EXTRA_AGENTS.resolve()] + [EXTRA_AGENTS]
     pairs: list[tuple[tuple[str, ...], Agent]] = []
     problems: list[str] = []
@@ -215,7 +222,7 @@ def parse_nationalities(rows: Iterable[Sequence[str]]) -> dict[str, str]:
 
 def load_nationalities(path: Path | None = None) -> dict[str, str]:
     """Nationality adjective (uppercase) → ISO3, from mordecai's ``nat_df.csv`` format."""
-    path = NATIONALITIES if path is None else path
+    path = _installed(NATIONALITIES) if path is None else path
     try:
         with open(path, encoding="utf-8", newline="") as f:
             return parse_nationalities(csv.reader(f))

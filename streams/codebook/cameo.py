@@ -1,10 +1,12 @@
 """The CAMEO event codebook: code → name, Goldstein score, root, quad class, PLOVER.
 
 Names and Goldstein scores come from the ICEWS table of the 312 CAMEO codes
-(``data/cameo-codes.icews.csv``, MIT); the PLOVER event, mode and context of
-each code from the PLOVER project's conversion table
-(``data/CAMEO2PLOVER-2021.txt``, CC BY-SA 4.0). A code without a PLOVER line
-of its own inherits its nearest ancestor's (``0213`` → ``021`` → ``02``).
+(``codebooks/cameo-codes.icews.csv`` of the installed codebook, MIT); the PLOVER event,
+mode and context of each code from the PLOVER project's conversion table
+(``codebooks/CAMEO2PLOVER-2021.txt``, CC BY-SA 4.0). A code without a PLOVER line
+of its own inherits its nearest ancestor's (``0213`` → ``021`` → ``02``). Only the
+ICEWS table's ``code``, ``name``, ``goldstein`` and ``root_code`` columns are read; its
+description and example columns hold a few bytes that are not UTF-8, read as U+FFFD.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
-CAMEO_CSV = DATA_DIR / "cameo-codes.icews.csv"
-PLOVER_TABLE = DATA_DIR / "CAMEO2PLOVER-2021.txt"
+# installed files (manifest paths, see streams/codebook/sources.toml)
+CAMEO_CSV = "codebooks/cameo-codes.icews.csv"
+PLOVER_TABLE = "codebooks/CAMEO2PLOVER-2021.txt"
 
 # The 2021 table has no lines for roots 01 (statements, which PLOVER does not code:
 # "OTHER") and 02 (appeals, which PLOVER counts as REQUEST).
@@ -110,8 +112,13 @@ class CameoCodebook:
         return entry
 
     @classmethod
-    def from_files(cls, csv_path: Path = CAMEO_CSV, plover_path: Path = PLOVER_TABLE) -> CameoCodebook:
-        with csv_path.open(encoding="utf-8", newline="") as fh:
+    def from_files(cls, csv_path: Path | None = None, plover_path: Path | None = None) -> CameoCodebook:
+        """The ICEWS table and the PLOVER table; by default the installed ones."""
+        from streams.codebook.location import codebook_file
+
+        csv_path = codebook_file(CAMEO_CSV) if csv_path is None else csv_path
+        plover_path = codebook_file(PLOVER_TABLE) if plover_path is None else plover_path
+        with csv_path.open(encoding="utf-8", errors="replace", newline="") as fh:
             rows = list(csv.DictReader(fh))
         plover = parse_plover_table(plover_path.read_text(encoding="utf-8"))
         return cls.from_rows(rows, plover)

@@ -13,8 +13,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
-DISCARDS_FILE = DATA_DIR / "Phoenix.discards.txt"
+# the installed Phoenix discard list (manifest path, see streams/codebook/sources.toml)
+DISCARDS_FILE = "dictionaries/petrarch2/Phoenix.discards.txt"
+
+
+def discards_file() -> Path:
+    from streams.codebook.location import codebook_file
+
+    return codebook_file(DISCARDS_FILE)
 
 
 @dataclass(frozen=True)
@@ -68,5 +74,7 @@ def parse_discards(text: str) -> DiscardList:
     return DiscardList(_compile(sentence), _compile(story))
 
 
-def load_discards(path: Path = DISCARDS_FILE) -> DiscardList:
+def load_discards(path: Path | None = None) -> DiscardList:
+    """The discard list in ``path``; without one, the installed Phoenix list."""
+    path = discards_file() if path is None else path
     return parse_discards(path.read_text(encoding="utf-8", errors="replace"))

@@ -33,8 +33,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
-VERBS_FILE = DATA_DIR / "CAMEO.2.0.txt"
+# the installed PETRARCH-2 verb dictionary (manifest path, see streams/codebook/sources.toml)
+VERBS_FILE = "dictionaries/petrarch2/CAMEO.2.0.txt"
+
+
+def verbs_file() -> Path:
+    from streams.codebook.location import codebook_file
+
+    return codebook_file(VERBS_FILE)
 
 TARGET = "+"
 SOURCE = "$"
@@ -317,5 +323,7 @@ def merge_verbs(base: VerbDictionary, extra: VerbDictionary) -> VerbDictionary:
     return out
 
 
-def load_verb_dictionary(path: Path = VERBS_FILE) -> VerbDictionary:
+def load_verb_dictionary(path: Path | None = None) -> VerbDictionary:
+    """The verb dictionary in ``path``; without one, the installed CAMEO.2.0.txt."""
+    path = verbs_file() if path is None else path
     return parse_verb_dictionary(path.read_text(encoding="utf-8", errors="replace"))

@@ -1,9 +1,10 @@
-"""``wirewatch eval plv PATH``: the coder against human-coded news sentences with marked spans.
+"""``wirewatch eval plv [PATH]``: the coder against human-coded news sentences with marked spans.
 
 The file is the Zero-Shot-PLOVER data set's TSV (``PLV_train.tsv``: columns ``sentence_id``,
 ``sentence``, ``source``, ``target``, ``gold_root``; its roots predate PLOVER's split of YIELD
-into CONCEDE and RETREAT). It has no licence: wirewatch only reads it where the user has it,
-for evaluation; nothing is trained on it.
+into CONCEDE and RETREAT). It states no licence: ``wirewatch codebook install`` fetches it
+from its upstream repository into the user's cache (it is never committed here), for
+evaluation only; nothing is trained on it.
 
 Each sentence is coded as a one-paragraph article. Metrics:
 
@@ -169,7 +170,12 @@ def _cmd_plv(args) -> int:
     from streams.adapters.nlp import load_coder
     from streams.commands.tables import text_table as _table
 
-    path = Path(args.path)
+    if args.path:
+        path = Path(args.path)
+    else:
+        from streams.codebook.location import codebook_file
+
+        path = codebook_file(PLV_GOLD)
     if not path.is_file():
         raise InputError(f"PLV file not found: {path}")
     result = eval_plv(path, coder=load_coder(), split=args.split)
@@ -199,9 +205,15 @@ def _cmd_plv(args) -> int:
     return 0
 
 
+# in the installed codebook (an evaluation-only entry of streams/codebook/sources.toml)
+PLV_GOLD = "gold/plv/PLV_train.tsv"
+
+
 def register_plv(sub) -> None:
     p = sub.add_parser("plv", help="human-coded news sentences with marked spans (PLV_train.tsv)")
-    p.add_argument("path", help="PLV_train.tsv (Zero-Shot-PLOVER)")
+    p.add_argument(
+        "path", nargs="?", help=f"PLV_train.tsv (Zero-Shot-PLOVER; default: the installed {PLV_GOLD})"
+    )
     p.add_argument(
         "--split",
         choices=PLV_SPLITS,

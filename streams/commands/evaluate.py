@@ -276,7 +276,7 @@ def _cmd_plover(args: argparse.Namespace) -> int:
     from streams.core.pipeline import Coder
     from streams.settings import get_settings
 
-    path = Path(args.path)
+    path = Path(args.path) if args.path else gold_file(PLOVER_GOLD)
     if not path.is_file():
         raise InputError(f"PLOVER gold file not found: {path}")
     coder = Coder(load_nlp(get_settings().nlp.model), load_codebook())
@@ -293,10 +293,11 @@ def _cmd_petrarch(args: argparse.Namespace) -> int:
     from streams.codebook import load_codebook
     from streams.settings import get_settings
 
-    path = Path(args.path)
+    path = Path(args.path) if args.path else gold_file(PETRARCH_RECORDS)
     if not path.is_file():
         raise InputError(f"PETRARCH records file not found: {path}")
-    codebook = load_codebook(Path(args.dictionaries))
+    dictionaries = Path(args.dictionaries) if args.dictionaries else gold_file(PETRARCH_RECORDS).parent
+    codebook = load_codebook(dictionaries)
     metrics, rows = eval_petrarch(
         path,
         nlp=load_nlp(get_settings().nlp.model),
@@ -311,18 +312,37 @@ def _cmd_petrarch(args: argparse.Namespace) -> int:
     return 0
 
 
+# the gold sets in the installed codebook (manifest paths, see streams/codebook/sources.toml)
+PLOVER_GOLD = "gold/plover/PLOVER_GSR_CAMEO.json"
+PETRARCH_RECORDS = "gold/petrarch2/PETR.UnitTest.records.xml"  # its PETR.Validate.* dictionaries beside it
+
+
+def gold_file(path: str) -> Path:
+    """The installed copy of a gold set (one line naming the install command when it is missing)."""
+    from streams.codebook.location import codebook_file
+
+    return codebook_file(path)
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("eval", help="score the coder on gold-standard sets")
     sub = p.add_subparsers(dest="eval_command", metavar="SET")
     pl = sub.add_parser("plover", help="PLOVER gold records (JSON list)")
-    pl.add_argument("path", help="PLOVER_GSR_CAMEO.json")
+    pl.add_argument(
+        "path", nargs="?", help=f"PLOVER_GSR_CAMEO.json (default: the installed {PLOVER_GOLD})"
+    )
     pl.add_argument(
         "--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)"
     )
     pl.set_defaults(func=_cmd_plover)
     pe = sub.add_parser("petrarch", help="PETRARCH-2 validation suite (UnitTest records XML)")
-    pe.add_argument("path", help="PETR.UnitTest.records.xml")
-    pe.add_argument("--dictionaries", required=True, help="folder with the PETR.Validate.* dictionaries")
+    pe.add_argument(
+        "path", nargs="?", help=f"PETR.UnitTest.records.xml (default: the installed {PETRARCH_RECORDS})"
+    )
+    pe.add_argument(
+        "--dictionaries",
+        help="folder with the PETR.Validate.* dictionaries (default: the installed gold/petrarch2/)",
+    )
     pe.add_argument(
         "--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)"
     )

@@ -39,8 +39,10 @@ def _worker(args: argparse.Namespace) -> int:
     from streams.adapters.faust_app import run_worker
     from streams.adapters.topic_admin import ensure_topics
     from streams.app import build_app
+    from streams.codebook.location import codebook_dir
 
     settings = worker_settings(get_settings(), web_port=args.web_port, web_host=args.web_host)
+    codebook_dir()  # a missing codebook is said before topics are created or the model loaded
     if not args.no_create_topics:
         created = ensure_topics(settings)
         if created:

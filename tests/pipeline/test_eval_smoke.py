@@ -1,9 +1,10 @@
-"""``wirewatch eval`` on the bundled gold fixtures: the last line is the metrics JSON and
+"""``wirewatch eval`` on the installed gold sets: the last line is the metrics JSON and
 the scores do not fall below what the coder reached when this test was written (minus
 a small margin), so a regression in classify or extract fails here.
 
 The numbers are in-sample: the rules were written while reading failures on these sets
-(see docs/evaluation.md).
+(see docs/evaluation.md). The gold sets are the installed codebook's (``make install``
+installs it; ``wirewatch codebook install``), not files of this repository.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ import io
 import json
 from pathlib import Path
 
-from streams.cli import main
+import pytest
 
-GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
+from streams.cli import main
+from streams.codebook.location import codebook_dir
+
 MARGIN = 0.02
+
+
+@pytest.fixture(scope="module")
+def gold() -> Path:
+    return codebook_dir() / "gold"
 
 
 def _run(argv: list[str]) -> tuple[str, dict]:
@@ -27,8 +35,8 @@ def _run(argv: list[str]) -> tuple[str, dict]:
     return "\n".join(lines[:-1]), json.loads(lines[-1])
 
 
-def test_eval_plover() -> None:
-    table, metrics = _run(["eval", "plover", str(GOLD / "plover" / "PLOVER_GSR_CAMEO.json")])
+def test_eval_plover(gold: Path) -> None:
+    table, metrics = _run(["eval", "plover", str(gold / "plover" / "PLOVER_GSR_CAMEO.json")])
     assert "AGREE" in table and "event_recall" in table
     assert metrics["dataset"] == "plover"
     assert metrics["records"] == 322  # the DOCUMENT record is skipped
@@ -38,11 +46,9 @@ def test_eval_plover() -> None:
     assert metrics["emitted"] > 0
 
 
-def test_eval_petrarch() -> None:
-    folder = GOLD / "petrarch2"
-    table, metrics = _run(
-        ["eval", "petrarch", str(folder / "PETR.UnitTest.records.xml"), "--dictionaries", str(folder)]
-    )
+def test_eval_petrarch_defaults_to_the_installed_suite() -> None:
+    # no path, no --dictionaries: the installed gold/petrarch2/ records and PETR.Validate.* dictionaries
+    table, metrics = _run(["eval", "petrarch"])
     assert "COMPOUND" in table
     assert metrics["dataset"] == "petrarch" and metrics["conventions"] == "petrarch"
     assert metrics["records"] == 284
@@ -52,14 +58,15 @@ def test_eval_petrarch() -> None:
 
 
 def test_eval_split_halves_partition_the_set() -> None:
-    _, odd = _run(["eval", "plover", str(GOLD / "plover" / "PLOVER_GSR_CAMEO.json"), "--split", "odd"])
-    _, even = _run(["eval", "plover", str(GOLD / "plover" / "PLOVER_GSR_CAMEO.json"), "--split", "even"])
+    # no path: the installed PLOVER gold
+    _, odd = _run(["eval", "plover", "--split", "odd"])
+    _, even = _run(["eval", "plover", "--split", "even"])
     assert odd["records"] + even["records"] == 322
     assert odd["split"] == "odd" and even["split"] == "even"
 
 
-def test_eval_missing_file_is_one_line_error(capsys) -> None:
-    assert main(["eval", "plover", str(GOLD / "nope.json")]) != 0
+def test_eval_missing_file_is_one_line_error(capsys, gold: Path) -> None:
+    assert main(["eval", "plover", str(gold / "nope.json")]) != 0
     err = capsys.readouterr().err
     assert "not found" in err and "Traceback" not in err
 

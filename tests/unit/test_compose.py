@@ -124,6 +124,10 @@ def test_dockerfile_builds_python_311_slim_and_runs_a_real_cli_command():
         if path not in {".", "./", "./schemas", "./streams"} and not path.startswith("/"):
             assert (ROOT / path).exists(), f"Dockerfile copies missing {path}"
     assert any(kw == "RUN" and "pip install ." in rest for kw, rest in instructions)
+    # the third-party codebook is installed at build time, after wirewatch itself
+    run = " ".join(rest for kw, rest in instructions if kw == "RUN")
+    assert "wirewatch codebook install" in run.split("pip install .", 1)[1]
+    assert callable(build_parser().parse_args(["codebook", "install"]).func)
     cmd = json.loads(next(rest for kw, rest in instructions if kw == "CMD"))
     assert cmd[:2] == ["wirewatch", "worker"]
     # the options parse with the real CLI (catches a renamed command or flag)

@@ -73,9 +73,12 @@ def _emit(text: str, result: dict[str, Any]) -> None:
 
 
 def _pipeline(args: argparse.Namespace) -> int:
+    from streams.codebook.location import codebook_dir
     from streams.commands.bench import pipeline
     from streams.errors import InputError
     from streams.settings import get_settings
+
+    codebook_dir()  # a missing codebook is said before the model is loaded
 
     if args.repeat < 1 or (args.limit is not None and args.limit < 1):
         raise InputError("--repeat and --limit must be at least 1")
@@ -88,8 +91,11 @@ def _pipeline(args: argparse.Namespace) -> int:
 
 
 def _stream(args: argparse.Namespace) -> int:
+    from streams.codebook.location import codebook_dir
     from streams.commands.bench import stream
     from streams.errors import InputError
+
+    codebook_dir()  # the workers need it: said before a broker is started
 
     if (
         args.workers < 1
