@@ -486,30 +486,33 @@ def _cap(paragraphs: list[str], max_chars: int, report: _Report) -> tuple[list[s
 
 def _furniture(
     paragraphs: list[str], fixes: list[dict[str, int]], report: _Report
-) -> tuple[list[str], list[dict[str, int]], str | None]:
-    """Photo credits and gallery captions out of every paragraph; the dateline out of the
-    first paragraph that opens with one (web copy often puts a gallery or a standfirst
-    before it), kept apart."""
+) -> tuple[list[str], list[dict[str, int]]]:
+    """Caption lines, bylines, photo credits and gallery captions out of every paragraph."""
     out: list[str] = []
     out_fixes: list[dict[str, int]] = []
-    dateline = None
-    for k, (para, found) in enumerate(zip(paragraphs, fixes, strict=True)):
+    for para, found in zip(paragraphs, fixes, strict=True):
         if furniture_line(para):
             report.add("boilerplate_lines", f"caption or byline {_snip(para)}")
             continue
         text, n = strip_credits(para)
         if n:
             report.add("artefacts_fixed", f"photo credit or caption removed ({n}x) in {_snip(para)}", n)
-        if dateline is None:
-            line, rest = split_dateline(text)
-            if line is not None:
-                dateline = line.text
-                report.add("artefacts_fixed", f"dateline {line.text!r} kept apart")
-                text = rest
         if text:
             out.append(text)
             out_fixes.append(found)
-    return out, out_fixes, dateline
+    return out, out_fixes
+
+
+def _dateline(paragraphs: list[str], report: _Report) -> tuple[list[str], str | None]:
+    """The dateline out of the first paragraph that opens with one (web copy often puts a
+    gallery or a standfirst before it), kept apart. After de-duplication, so that copies
+    of the dateline's paragraph still collapse into one."""
+    for k, para in enumerate(paragraphs):
+        line, rest = split_dateline(para)
+        if line is not None:
+            report.add("artefacts_fixed", f"dateline {line.text!r} kept apart")
+            return [*paragraphs[:k], *([rest] if rest else []), *paragraphs[k + 1 :]], line.text
+    return paragraphs, None
 
 
 def _clean_title(title: str, report: _Report) -> str:
@@ -545,12 +548,13 @@ def clean_article(raw: RawArticle, *, max_chars: int = 100_000) -> CleanArticle:
         paragraphs.append(fixed)
         fixes.append(found)
 
-    paragraphs, fixes, dateline = _furniture(paragraphs, fixes, report)
+    paragraphs, fixes = _furniture(paragraphs, fixes, report)
     keep = _deduplicate(paragraphs, report)
     for i in keep:  # fixes are counted once per paragraph kept, not once per duplicate copy
         for name, n in fixes[i].items():
             report.add("artefacts_fixed", f"{name} fixed ({n}x) in {_snip(paragraphs[i])}", n)
     paragraphs = [paragraphs[i] for i in keep]
+    paragraphs, dateline = _dateline(paragraphs, report)
 
     paragraphs, oversized = _cap(paragraphs, max_chars, report)
     truncated = oversized or bool(paragraphs and _looks_cut(paragraphs[-1], min_words=4))
