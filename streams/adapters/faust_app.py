@@ -117,6 +117,8 @@ def create_app(
         web_bind=settings.web.host,
         web_port=settings.web.port,
         web_in_thread=False,
+        # how peers reach this worker's views (in Kubernetes: the pod's stable DNS name)
+        **({"canonical_url": settings.web.canonical_url} if settings.web.canonical_url else {}),
         table_standby_replicas=standby_replicas,
         **web_setup.faust_web_options(settings.web),
         # Nothing reads faust's own JSON from our topics: each one carries raw bytes we encode.

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from streams.errors import ConfigError, InputError
-from streams.settings import Settings, get_settings
+from streams.settings import Settings, get_settings, with_bootstrap
 
 REPLAY_HELP = """\
 Reprocess raw articles already on the raw topic, e.g. after upgrading the coder.
@@ -140,11 +140,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = get_settings()
-    if getattr(args, "bootstrap", None):
-        kafka = settings.kafka.model_copy(update={"bootstrap_servers": args.bootstrap})
-        settings = settings.model_copy(update={"kafka": kafka})
-    return settings
+    return with_bootstrap(get_settings(), getattr(args, "bootstrap", None))
 
 
 def _bar(total: int | None, desc: str, unit: str, disable: bool = False) -> Any:
