@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "stream",
     "ops",
     "export",
+    "lag",
     "bench",
 )
 

@@ -30,6 +30,17 @@ from streams.settings import BrokerSettings
 # containers use the official apache/kafka image instead).
 DEPLOY_KAFKA_DIR = Path(__file__).resolve().parents[2] / "deploy" / "kafka"
 
+# Kafka's own command-line tools (the scripts of its binary distribution), by script name.
+TOOLS = {
+    "kafka-consumer-groups": "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+    "kafka-topics": "org.apache.kafka.tools.TopicCommand",
+    "kafka-console-consumer": "org.apache.kafka.tools.consumer.ConsoleConsumer",
+    "kafka-console-producer": "kafka.tools.ConsoleProducer",
+    "kafka-get-offsets": "org.apache.kafka.tools.GetOffsetShell",
+    "kafka-configs": "kafka.admin.ConfigCommand",
+    "kafka-broker-api-versions": "kafka.admin.BrokerApiVersionsCommand",
+}
+
 STOP_TIMEOUT_S = 30.0
 LOG_TAIL_LINES = 15
 
@@ -114,7 +125,8 @@ class LocalBroker:
     # -- jars ----------------------------------------------------------------------------------------
 
     def jars_present(self) -> bool:
-        return (self.libs_dir / f"kafka_2.13-{self.version}.jar").is_file()
+        jars = (f"kafka_2.13-{self.version}.jar", f"kafka-tools-{self.version}.jar")
+        return all((self.libs_dir / jar).is_file() for jar in jars)
 
     def ensure_jars(self, progress: Callable[[str], None] | None = None) -> Path:
         """Fetch the broker's class path with Maven once; later calls return the cached folder."""
@@ -239,6 +251,20 @@ class LocalBroker:
         bootstrap = f"127.0.0.1:{port}"
         ready = pid is not None and metadata_ok(bootstrap, timeout_s=5.0)
         return BrokerStatus(pid is not None, ready, pid, bootstrap, self.data_dir, self.log_file)
+
+    def tool_command(
+        self, name: str, args: list[str], progress: Callable[[str], None] | None = None
+    ) -> list[str]:
+        """The command line of one of Kafka's tools (``TOOLS``), on the broker's cached class path."""
+        if name not in TOOLS:
+            raise BrokerError(f"no Kafka tool {name!r}; there are: {', '.join(sorted(TOOLS))}")
+        java = shutil.which("java")
+        if java is None:
+            raise BrokerError("Java not found on PATH: Kafka's tools need a JDK/JRE 17+")
+        libs = self.ensure_jars(progress)
+        log4j = self.deploy_dir / "tools-log4j.properties"
+        return [java, "-Xmx256m", "-Djava.awt.headless=true", f"-Dlog4j.configuration=file:{log4j}",
+                "-cp", f"{libs}/*", TOOLS[name], *args]  # fmt: skip
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         try:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 
-from streams.adapters.broker import LocalBroker
+from streams.adapters.broker import TOOLS, LocalBroker
 from streams.settings import get_settings
 
 
@@ -32,6 +33,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             p.add_argument("--json", action="store_true", help="print the status as JSON")
         p.set_defaults(func=func)
 
+    tool = sub.add_parser(
+        "tool",
+        help="run one of Kafka's own command-line tools (kafka-consumer-groups, kafka-topics, ...)",
+        description="Run a tool of Apache Kafka's binary distribution from the broker's cached jars "
+        "(fetched by Maven on first use), against kafka.bootstrap_servers unless ARGS name "
+        "--bootstrap-server. Tools: " + ", ".join(sorted(TOOLS)) + ". Example: wirewatch broker tool "
+        "kafka-consumer-groups --describe --group wirewatch",
+    )
+    tool.add_argument("name", metavar="TOOL", choices=sorted(TOOLS), help="the tool's script name")
+    tool.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the tool's own arguments")
+    tool.set_defaults(func=_tool, port=None, data_dir=None)
+
 
 def _broker(args: argparse.Namespace) -> LocalBroker:
     return LocalBroker(get_settings().broker, port=args.port, data_dir=args.data_dir)
@@ -45,6 +58,17 @@ def _start(args: argparse.Namespace) -> int:
 def _stop(args: argparse.Namespace) -> int:
     print(_broker(args).stop())
     return 0
+
+
+def _tool(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    tool_args = list(args.args)
+    if not any(a.split("=", 1)[0] in ("--bootstrap-server", "--broker-list") for a in tool_args):
+        tool_args = ["--bootstrap-server", settings.kafka.bootstrap_servers, *tool_args]
+    cmd = _broker(args).tool_command(
+        args.name, tool_args, progress=lambda message: print(message, file=sys.stderr, flush=True)
+    )
+    return subprocess.run(cmd, check=False).returncode
 
 
 def _status(args: argparse.Namespace) -> int:
