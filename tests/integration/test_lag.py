@@ -1,4 +1,4 @@
-"""``wirewatch lag`` against the broker's own ``kafka-consumer-groups --describe`` (real broker, real tool)."""
+"""``wirewatch lag`` against the broker's own ``kafka-consumer-groups --describe`` (real broker and tool)."""
 
 from __future__ import annotations
 

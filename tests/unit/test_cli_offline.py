@@ -218,8 +218,9 @@ def test_quiet_leaves_only_the_problems(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["clean", "--quiet", str(p)]) == 0
     out, err = capsys.readouterr()
     assert len(_lines(out)) == 1
-    assert _lines(err) == [f"wirewatch: {p}:2: invalid JSON: Expecting property name enclosed in double quotes"
-                           " at column 2"]
+    assert _lines(err) == [
+        f"wirewatch: {p}:2: invalid JSON: Expecting property name enclosed in double quotes at column 2"
+    ]
 
 
 def test_a_terminal_gets_a_progress_bar_with_the_total(
