@@ -195,8 +195,11 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[tuple[st
     unknown = []
     for name in sorted(environ):
         if name.upper().startswith(ENV_PREFIX) and name.upper() not in known | OTHER_VARIABLES:
-            close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.75)
-            unknown.append((name, close[0] if close else None))
+            # compared without the shared prefix, which would make every name look alike
+            suffixes = sorted(k.removeprefix(ENV_PREFIX) for k in known)
+            typed = name.upper().removeprefix(ENV_PREFIX)
+            close = difflib.get_close_matches(typed, suffixes, n=1, cutoff=0.8)
+            unknown.append((name, ENV_PREFIX + close[0] if close else None))
     return unknown
 
 

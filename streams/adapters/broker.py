@@ -403,6 +403,51 @@ def metadata_ok(bootstrap: str, timeout_s: float = 5.0) -> bool:
                 consumer.close()
 
 
+def listener_pid(port: int) -> int | None:
+    """The process listening on TCP ``port`` (Linux /proc; None when unknown or not ours to see)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            # local address is HEX_IP:HEX_PORT; state 0A is LISTEN
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def describe_process(pid: int) -> str:
+    """``pid 123 (java ... kafka.Kafka /path/server.properties), cwd /path`` as far as /proc tells."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        words = [a.decode(errors="replace") for a in argv if a]
+    except OSError:
+        return f"pid {pid}"
+    if "kafka.Kafka" in words:  # the JVM's options and class path say nothing useful
+        words = [Path(words[0]).name, "…", *words[words.index("kafka.Kafka"):]]
+    text = " ".join(words)
+    text = text if len(text) <= 160 else text[:157] + "…"
+    try:
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        cwd = None
+    return f"pid {pid} ({text})" + (f", cwd {cwd}" if cwd else "")
+
+
 def _alive(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()

@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="broker_command", metavar="ACTION", required=True)
     for name, func, help_text in (
         ("start", _start, "start the broker (no-op if already running) and wait until it answers"),
+        ("ensure", _ensure, "what `make run` does: use the local broker (starting it if needed), or the "
+         "cluster WIREWATCH_KAFKA__BOOTSTRAP_SERVERS names; refuse a broker wirewatch did not start"),
         ("stop", _stop, "stop the broker and every process of it"),
         ("status", _status, "say whether the broker runs and answers metadata requests"),
     ):
@@ -52,6 +54,38 @@ def _broker(args: argparse.Namespace) -> LocalBroker:
 
 def _start(args: argparse.Namespace) -> int:
     print(_broker(args).start(progress=lambda message: print(message, file=sys.stderr, flush=True)))
+    return 0
+
+
+def _ensure(args: argparse.Namespace) -> int:
+    from streams.adapters.broker import describe_process, listener_pid, metadata_ok
+    from streams.errors import BrokerError
+
+    settings = get_settings()
+    if settings.bootstrap_is_explicit:  # the user named a cluster: use it, once it answers
+        bootstrap = settings.kafka.bootstrap_servers
+        if settings.kafka.security_protocol == "PLAINTEXT":
+            if not metadata_ok(bootstrap, timeout_s=settings.kafka.connect_timeout_s):
+                raise BrokerError(
+                    f"no Kafka broker answers at {bootstrap} (WIREWATCH_KAFKA__BOOTSTRAP_SERVERS) within "
+                    f"{settings.kafka.connect_timeout_s:g} s; unset it to use the local broker"
+                )
+        print(f"using the Kafka cluster WIREWATCH_KAFKA__BOOTSTRAP_SERVERS names: {bootstrap}")
+        return 0
+    broker = _broker(args)
+    status = broker.status()
+    if not status.running:
+        owner = listener_pid(broker.port)
+        if owner is not None or metadata_ok(broker.bootstrap, timeout_s=2.0):
+            whose = describe_process(owner) if owner is not None else "a process this user cannot see"
+            raise BrokerError(
+                f"port {broker.port} is taken by a broker (or service) that `make run` did not start: "
+                f"{whose}. Not joining it: its topics and consumer groups are someone else's. Run on "
+                f"another port with WIREWATCH_BROKER__PORT=<port> (and WIREWATCH_WEB__PORT=<port> for "
+                f"the views), or use that broker on purpose with WIREWATCH_KAFKA__BOOTSTRAP_SERVERS="
+                f"{broker.bootstrap}"
+            )
+    print(broker.start(progress=lambda message: print(message, file=sys.stderr, flush=True)))
     return 0
 
 
