@@ -166,7 +166,7 @@ def create_app(
     from streams.adapters import observability  # /metrics and the heartbeat
 
     wiring.metrics = observability.attach(
-        app, settings=settings, tables=[wiring.ledger, wiring.dyads, wiring.actors], coder=coder,
+        app, settings=settings, coder=coder,
         consumed={wiring.raw.get_topic_name(), wiring.ledger_topic.get_topic_name(),
                   wiring.tally_topic.get_topic_name()},
     )  # fmt: skip

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,9 +162,7 @@ class Heartbeat:
         )
 
 
-def attach(
-    app: Any, *, settings: Any, tables: Iterable[Any], coder: Any, consumed: set[str]
-) -> WorkerMetrics:
+def attach(app: Any, *, settings: Any, coder: Any, consumed: set[str]) -> WorkerMetrics:
     """Wire ``/metrics`` (faust's sensor + ``WorkerMetrics``) and the refresh/heartbeat timer to ``app``."""
     from faust.sensors.prometheus import setup_prometheus_sensors
 
@@ -172,7 +170,6 @@ def attach(
     setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
     metrics = WorkerMetrics(registry, coder_version=_coder_version(coder), model=settings.nlp.model)
     heartbeat = Heartbeat(settings.app.heartbeat_s)
-    tables = list(tables)
 
     interval = min(REFRESH_S, heartbeat.interval_s) if heartbeat.interval_s > 0 else REFRESH_S
 
@@ -185,7 +182,7 @@ def attach(
             lag = {}
         metrics.set_lag(lag)
         sizes = {}
-        for table in tables:
+        for table in list(app.tables.values()):  # every table, also those attached after the agents
             try:
                 sizes[table.name] = table_size(table)
             except Exception:  # noqa: BLE001
