@@ -46,7 +46,7 @@ broker-status: install ## is the local broker running and answering?
 test: install browser ## everything: install, browser, broker jars, a throw-away broker on a free port, all tests, stop
 	deploy/test.sh
 
-run: install ## the main job: local broker (if none answers) + the streaming worker
+run: install ## the main job: local broker + worker + sample wire; ports: WIREWATCH_BROKER__PORT=9092 WIREWATCH_WEB__PORT=6066
 	deploy/run.sh
 
 lint: install ## ruff

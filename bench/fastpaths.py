@@ -6,7 +6,7 @@ Not used by wirewatch: a measured proposal for the owners of the patched modules
 faster; ``--check`` codes the same articles with and without the patches and
 fails if any event differs.
 
-    .venv/bin/python bench/fastpaths.py --input ../shared/corpora/news_cluster.jsonl --limit 100
+    .venv/bin/python bench/fastpaths.py --input news_cluster.jsonl --limit 100
 
 1. ``match_verb``: the pattern search turned every phrase token into Python
    strings again for every pattern element (4.5 M ``_match_seq`` calls per 100

@@ -1,6 +1,6 @@
 """Where does the offline pipeline's time go? A profile to read before optimising.
 
-    .venv/bin/python bench/profile_pipeline.py --input ../shared/corpora/news_cluster.jsonl [--limit N]
+    .venv/bin/python bench/profile_pipeline.py --input news_cluster.jsonl [--limit N]
 
 Prints (1) the spaCy components' own time, one component at a time over the
 cleaned texts (what ``nlp.pipe`` does, timed per stage), (2) the pipeline's

@@ -7,6 +7,10 @@
 #   5. on Ctrl-C: stop the worker cleanly (SIGTERM: flush, commit, leave the group).
 #      The broker is left running (it is shared, and restarting it is slow): `make broker-stop`.
 # Extra arguments go to `wirewatch worker` (e.g. `deploy/run.sh --web-port 6070`).
+# Ports: WIREWATCH_BROKER__PORT moves the local broker (default 9092, its controller port + 1) and every
+# client with it; WIREWATCH_WEB__PORT the worker's views (default 6066). E.g.
+#   WIREWATCH_BROKER__PORT=9192 WIREWATCH_WEB__PORT=6166 make run
+# WIREWATCH_KAFKA__BOOTSTRAP_SERVERS=host:port uses that cluster instead of a local broker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -18,7 +22,9 @@ WORKER_LOG="$RUN_DIR/worker.log"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-# Settings as the worker will see them (WIREWATCH_* variables apply), one per line.
+# Settings as the worker will see them (WIREWATCH_* variables apply), one per line; a bad value
+# stops here with one line.
+"$WW" check-config >/dev/null
 mapfile -t CONF < <("$PY" - "$@" <<'PY'
 import sys
 from streams.commands.stream import worker_settings
@@ -37,12 +43,10 @@ PY
 )
 BOOTSTRAP=${CONF[0]}; RAW_TOPIC=${CONF[1]}; EVENTS_TOPIC=${CONF[2]}; WEB=${CONF[3]}
 
-if "$PY" -c "import sys; from streams.adapters.broker import metadata_ok; sys.exit(0 if metadata_ok('$BOOTSTRAP') else 1)"; then
-  say "Kafka broker answers at $BOOTSTRAP"
-else
-  say "no Kafka broker at $BOOTSTRAP: starting the local one (first time: Maven fetches the jars)"
-  "$WW" broker start
-fi
+# The local broker of data/kafka (started if needed), or the cluster WIREWATCH_KAFKA__BOOTSTRAP_SERVERS
+# names; a broker on the port that wirewatch did not start is refused, with whose it is.
+say "Kafka at $BOOTSTRAP (first local start: Maven fetches the jars)"
+"$WW" broker ensure
 
 WORKER_PID=""
 TAIL_PID=""

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "stream",
     "ops",
     "export",
+    "lag",
     "bench",
 )
 
@@ -48,12 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn_unknown_variables() -> None:
+    """A WIREWATCH_ variable no setting reads is almost always a typo: say so (it is otherwise ignored)."""
+    from streams.settings import unknown_variables
+
+    for name, close in unknown_variables():
+        hint = f" (did you mean {close}?)" if close else " (`wirewatch check-config` lists the settings)"
+        print(f"wirewatch: warning: {name} is not a wirewatch setting and is ignored{hint}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    _warn_unknown_variables()
     try:
         result = args.func(args)
     except WirewatchError as exc:

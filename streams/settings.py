@@ -7,19 +7,42 @@ or ``WIREWATCH_TOPICS__RAW=my.raw.topic``.
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "WIREWATCH_"
+# WIREWATCH_* variables that are not settings but are read elsewhere (the test fixtures' broker)
+OTHER_VARIABLES = frozenset({"WIREWATCH_TEST_BOOTSTRAP"})
 
 
 def _default_home() -> Path:
     return Path.home() / ".cache" / "wirewatch"
 
 
+def bootstrap_problem(value: str) -> str | None:
+    """Why ``value`` is not a ``HOST:PORT[,HOST:PORT...]`` list, or None when it is one."""
+    hosts = [h.strip() for h in value.split(",")]
+    if not any(hosts):
+        return "it is empty"
+    for host in hosts:
+        name, sep, port = host.rpartition(":")
+        which = f"{host!r}: " if len(hosts) > 1 else ""
+        if not host or not sep or not name.strip("[]"):
+            return f"{which}not HOST:PORT"
+        if not port.isdigit() or not 1 <= int(port) <= 65535:
+            return f"{which}the port must be a number from 1 to 65535, not {port!r}"
+    return None
+
+
 class KafkaSettings(BaseModel):
+    # default: the local broker's port (broker.port), so one setting moves the broker and every client
     bootstrap_servers: str = "127.0.0.1:9092"
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
@@ -30,6 +53,17 @@ class KafkaSettings(BaseModel):
     ssl_keyfile: Path | None = None
     ssl_key_password: SecretStr | None = None
     client_id: str = "wirewatch"
+    connect_timeout_s: float = Field(
+        default=4.0, gt=0, description="give up on an unreachable broker after this long"
+    )
+
+    @field_validator("bootstrap_servers")
+    @classmethod
+    def _bootstrap(cls, value: str) -> str:
+        problem = bootstrap_problem(value)
+        if problem:
+            raise ValueError(f"{problem} (expected HOST:PORT[,HOST:PORT...], e.g. 127.0.0.1:9092)")
+        return value
 
 
 class TopicSettings(BaseModel):
@@ -56,6 +90,10 @@ class WebSettings(BaseModel):
     internal_views: bool = Field(
         default=False, description="also serve faust's /router/, /table/, statistics and /graph views"
     )
+    canonical_url: str | None = Field(
+        default=None,
+        description="URL other workers use to reach this one's views (default: http://HOSTNAME:PORT)",
+    )
 
 
 class AppSettings(BaseModel):
@@ -64,6 +102,9 @@ class AppSettings(BaseModel):
     data_dir: Path = Field(default_factory=lambda: Path("var") / "faust")
     alerts_config: Path | None = None
     dedup_window_hours: int = Field(default=72, ge=1)
+    heartbeat_s: float = Field(
+        default=30.0, ge=0, description="seconds between the worker's heartbeat log lines (0: none)"
+    )
 
 
 class BrokerSettings(BaseModel):
@@ -116,8 +157,88 @@ class Settings(BaseSettings):
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     codebook: CodebookSettings = Field(default_factory=CodebookSettings)
 
+    @model_validator(mode="after")
+    def _clients_follow_the_local_broker(self) -> Settings:
+        """Without an explicit ``kafka.bootstrap_servers``, clients use the local broker's port."""
+        if "bootstrap_servers" not in self.kafka.model_fields_set:
+            kafka = self.kafka.model_copy(update={"bootstrap_servers": f"127.0.0.1:{self.broker.port}"})
+            kafka.__pydantic_fields_set__.discard("bootstrap_servers")  # still the default, derived
+            self.kafka = kafka
+        return self
+
+    @property
+    def bootstrap_is_explicit(self) -> bool:
+        """True when the user named the Kafka cluster (not the local broker's default)."""
+        return "bootstrap_servers" in self.kafka.model_fields_set
+
+
+def env_name(loc: tuple[object, ...]) -> str:
+    return ENV_PREFIX + "__".join(str(part).upper() for part in loc)
+
+
+def one_line(exc: ValidationError) -> str:
+    """A settings ValidationError as one line naming the variable, its value and the problem."""
+    first = exc.errors(include_url=False)[0]
+    loc = tuple(p for p in first["loc"] if not isinstance(p, int))
+    name = env_name(loc)
+    value = os.environ.get(name)
+    shown = "" if value is None or "password" in name.lower() else f"={value!r}"
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"invalid setting {name}{shown}: {msg}{more}; `wirewatch check-config` shows them all"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad value is a ConfigError of one line."""
+    from streams.errors import ConfigError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(one_line(exc)) from exc
+
+
+def setting_names(model: type[BaseModel] = Settings, prefix: str = ENV_PREFIX) -> set[str]:
+    """Every WIREWATCH_ variable a setting reads: fields and (as JSON) whole groups."""
+    names: set[str] = set()
+    for name, field in model.model_fields.items():
+        full = f"{prefix}{name.upper()}"
+        names.add(full)
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names |= setting_names(annotation, f"{full}__")
+    return names
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[tuple[str, str | None]]:
+    """``(name, closest setting or None)`` for each WIREWATCH_ variable that no setting reads."""
+    environ = os.environ if environ is None else environ
+    known = setting_names()
+    unknown = []
+    for name in sorted(environ):
+        if name.upper().startswith(ENV_PREFIX) and name.upper() not in known | OTHER_VARIABLES:
+            # compared without the shared prefix, which would make every name look alike
+            suffixes = sorted(k.removeprefix(ENV_PREFIX) for k in known)
+            typed = name.upper().removeprefix(ENV_PREFIX)
+            close = difflib.get_close_matches(typed, suffixes, n=1, cutoff=0.8)
+            unknown.append((name, ENV_PREFIX + close[0] if close else None))
+    return unknown
+
+
+def with_bootstrap(settings: Settings, bootstrap: str | None, *, flag: str = "--bootstrap") -> Settings:
+    """``settings`` with the Kafka bootstrap list a command-line flag gave (checked; None: unchanged)."""
+    from streams.errors import ConfigError
+
+    if not bootstrap:
+        return settings
+    problem = bootstrap_problem(bootstrap)
+    if problem:
+        raise ConfigError(f"{flag} {bootstrap!r}: {problem} (expected HOST:PORT[,HOST:PORT...])")
+    kafka = settings.kafka.model_copy(update={"bootstrap_servers": bootstrap})
+    return settings.model_copy(update={"kafka": kafka})
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read from the environment on first use."""
-    return Settings()
+    """The process-wide settings, read from the environment on first use (ConfigError if invalid)."""
+    return load_settings()

@@ -30,6 +30,17 @@ from streams.settings import BrokerSettings
 # containers use the official apache/kafka image instead).
 DEPLOY_KAFKA_DIR = Path(__file__).resolve().parents[2] / "deploy" / "kafka"
 
+# Kafka's own command-line tools (the scripts of its binary distribution), by script name.
+TOOLS = {
+    "kafka-consumer-groups": "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+    "kafka-topics": "org.apache.kafka.tools.TopicCommand",
+    "kafka-console-consumer": "org.apache.kafka.tools.consumer.ConsoleConsumer",
+    "kafka-console-producer": "kafka.tools.ConsoleProducer",
+    "kafka-get-offsets": "org.apache.kafka.tools.GetOffsetShell",
+    "kafka-configs": "kafka.admin.ConfigCommand",
+    "kafka-broker-api-versions": "kafka.admin.BrokerApiVersionsCommand",
+}
+
 STOP_TIMEOUT_S = 30.0
 LOG_TAIL_LINES = 15
 
@@ -114,7 +125,8 @@ class LocalBroker:
     # -- jars ----------------------------------------------------------------------------------------
 
     def jars_present(self) -> bool:
-        return (self.libs_dir / f"kafka_2.13-{self.version}.jar").is_file()
+        jars = (f"kafka_2.13-{self.version}.jar", f"kafka-tools-{self.version}.jar")
+        return all((self.libs_dir / jar).is_file() for jar in jars)
 
     def ensure_jars(self, progress: Callable[[str], None] | None = None) -> Path:
         """Fetch the broker's class path with Maven once; later calls return the cached folder."""
@@ -239,6 +251,20 @@ class LocalBroker:
         bootstrap = f"127.0.0.1:{port}"
         ready = pid is not None and metadata_ok(bootstrap, timeout_s=5.0)
         return BrokerStatus(pid is not None, ready, pid, bootstrap, self.data_dir, self.log_file)
+
+    def tool_command(
+        self, name: str, args: list[str], progress: Callable[[str], None] | None = None
+    ) -> list[str]:
+        """The command line of one of Kafka's tools (``TOOLS``), on the broker's cached class path."""
+        if name not in TOOLS:
+            raise BrokerError(f"no Kafka tool {name!r}; there are: {', '.join(sorted(TOOLS))}")
+        java = shutil.which("java")
+        if java is None:
+            raise BrokerError("Java not found on PATH: Kafka's tools need a JDK/JRE 17+")
+        libs = self.ensure_jars(progress)
+        log4j = self.deploy_dir / "tools-log4j.properties"
+        return [java, "-Xmx256m", "-Djava.awt.headless=true", f"-Dlog4j.configuration=file:{log4j}",
+                "-cp", f"{libs}/*", TOOLS[name], *args]  # fmt: skip
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         try:
@@ -375,6 +401,51 @@ def metadata_ok(bootstrap: str, timeout_s: float = 5.0) -> bool:
         if consumer is not None:
             with contextlib.suppress(Exception):
                 consumer.close()
+
+
+def listener_pid(port: int) -> int | None:
+    """The process listening on TCP ``port`` (Linux /proc; None when unknown or not ours to see)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            # local address is HEX_IP:HEX_PORT; state 0A is LISTEN
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def describe_process(pid: int) -> str:
+    """``pid 123 (java ... kafka.Kafka /path/server.properties), cwd /path`` as far as /proc tells."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        words = [a.decode(errors="replace") for a in argv if a]
+    except OSError:
+        return f"pid {pid}"
+    if "kafka.Kafka" in words:  # the JVM's options and class path say nothing useful
+        words = [Path(words[0]).name, "…", *words[words.index("kafka.Kafka"):]]
+    text = " ".join(words)
+    text = text if len(text) <= 160 else text[:157] + "…"
+    try:
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        cwd = None
+    return f"pid {pid} ({text})" + (f", cwd {cwd}" if cwd else "")
 
 
 def _alive(pid: int) -> bool:

@@ -80,6 +80,7 @@ class Wiring:
     actors: TableT
     event_rows: TableT
     agents: dict[str, Any] = field(default_factory=dict)
+    metrics: Any = None  # streams.adapters.observability.WorkerMetrics, set by create_app
     executor: Executor | None = None
     coder_timeout_s: float = CODER_TIMEOUT_S
     recent: event_feed.RecentEvents = field(default_factory=event_feed.RecentEvents)
@@ -117,6 +118,8 @@ def create_app(
         web_bind=settings.web.host,
         web_port=settings.web.port,
         web_in_thread=False,
+        # how peers reach this worker's views (in Kubernetes: the pod's stable DNS name)
+        **({"canonical_url": settings.web.canonical_url} if settings.web.canonical_url else {}),
         table_standby_replicas=standby_replicas,
         **web_setup.faust_web_options(settings.web),
         # Nothing reads faust's own JSON from our topics: each one carries raw bytes we encode.
@@ -160,6 +163,13 @@ def create_app(
     app.wiring = wiring  # type: ignore[attr-defined]
     drain_producer_buffer_before_commit(app)
     _define_agents(app, wiring)
+    from streams.adapters import observability  # /metrics and the heartbeat
+
+    wiring.metrics = observability.attach(
+        app, settings=settings, coder=coder,
+        consumed={wiring.raw.get_topic_name(), wiring.ledger_topic.get_topic_name(),
+                  wiring.tally_topic.get_topic_name()},
+    )  # fmt: skip
 
     from streams.adapters import views  # views import faust_app's Wiring, not the other way round
 
@@ -224,6 +234,7 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
         """Raw bytes → records; batches so spaCy's ``nlp.pipe`` sees many texts at once."""
         async for batch in stream.take_events(settings.nlp.batch_size, within=settings.nlp.batch_within_s):
             progress.busy = True
+            started = time.monotonic()
             try:
                 _guard_commits(app, progress.continuity)
                 progress.continuity.settle()
@@ -232,6 +243,8 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
             finally:
                 progress.busy = False
                 progress.touch()
+            if w.metrics is not None:
+                w.metrics.batch(len(batch), counts, time.monotonic() - started)
             log.info("batch of %d (%s): %d articles coded, %d events, %d dead letters",
                      len(batch), _offsets(batch), counts["articles"], counts["events"],
                      counts["dead_letters"])
@@ -489,6 +502,8 @@ async def _code(w: Wiring, good: list[tuple[RawArticle, EventT]]) -> list[Outcom
 
 
 async def _emit(w: Wiring, raw: RawArticle, outcome: Outcome) -> int:
+    if w.metrics is not None:
+        w.metrics.coded(getattr(outcome, "timings", None) or {})
     article_id = raw.id.encode("utf-8")
     await w.clean.send(key=article_id, value=codecs.encode(outcome.clean))
     for event in outcome.events:
@@ -506,6 +521,8 @@ async def _send_dead(w: Wiring, event: EventT, *, stage: str, code: str, message
     letter = codecs.dead_letter(event.value, origin, stage=stage, code=code, message=message)
     log.warning("dead letter %s (%s) for %s[%s]@%s: %s",
                 code, stage, msg.topic, msg.partition, msg.offset, message)
+    if w.metrics is not None:
+        w.metrics.dead_letter(code, stage)
     await w.deadletter.send(key=key, value=codecs.encode(letter))
 
 

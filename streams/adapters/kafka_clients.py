@@ -12,17 +12,17 @@ import ssl
 from typing import Any
 
 from streams.errors import BrokerError, ConfigError
-from streams.settings import KafkaSettings
+from streams.settings import KafkaSettings, bootstrap_problem
 
 _SASL = {"SASL_PLAINTEXT", "SASL_SSL"}
 _TLS = {"SSL", "SASL_SSL"}
 
 
 def bootstrap_list(kafka: KafkaSettings) -> list[str]:
-    hosts = [h.strip() for h in kafka.bootstrap_servers.split(",") if h.strip()]
-    if not hosts:
-        raise ConfigError("kafka.bootstrap_servers is empty")
-    return hosts
+    problem = bootstrap_problem(kafka.bootstrap_servers)
+    if problem:
+        raise ConfigError(f"kafka.bootstrap_servers {kafka.bootstrap_servers!r}: {problem}")
+    return [h.strip() for h in kafka.bootstrap_servers.split(",") if h.strip()]
 
 
 def validate(kafka: KafkaSettings) -> None:
@@ -54,6 +54,8 @@ def kafka_python_kwargs(kafka: KafkaSettings) -> dict[str, Any]:
         "bootstrap_servers": bootstrap_list(kafka),
         "client_id": kafka.client_id,
         "security_protocol": kafka.security_protocol,
+        # the first connection gives up after this long (kafka-python's default is 30 s)
+        "bootstrap_timeout_ms": int(kafka.connect_timeout_s * 1000),
     }
     if kafka.security_protocol in _TLS:
         kwargs["ssl_check_hostname"] = True
@@ -70,6 +72,20 @@ def kafka_python_kwargs(kafka: KafkaSettings) -> dict[str, Any]:
         kwargs["sasl_plain_username"] = kafka.sasl_username
         kwargs["sasl_plain_password"] = kafka.sasl_password.get_secret_value()  # type: ignore[union-attr]
     return kwargs
+
+
+UNREACHABLE_HINT = (
+    "start one with `wirewatch broker start`, or point wirewatch at yours with "
+    "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS or --bootstrap"
+)
+
+
+def unreachable(kafka: KafkaSettings, exc: BaseException) -> BrokerError:
+    """The one error of every client that cannot reach the cluster, with what to do about it."""
+    return BrokerError(
+        f"cannot reach Kafka at {kafka.bootstrap_servers} within {kafka.connect_timeout_s:g} s "
+        f"({type(exc).__name__}); {UNREACHABLE_HINT}"
+    )
 
 
 def producer_kwargs(kafka: KafkaSettings, **overrides: Any) -> dict[str, Any]:
@@ -146,8 +162,8 @@ def create_topics(
         options["configs"] = dict(configs)
     try:
         admin = KafkaAdminClient(**admin_kwargs(kafka, request_timeout_ms=int(timeout_s * 1000)))
-    except KafkaError as exc:
-        raise BrokerError(f"cannot reach Kafka at {kafka.bootstrap_servers}: {exc}") from exc
+    except (KafkaError, OSError) as exc:
+        raise unreachable(kafka, exc) from exc
     try:
         result = admin.create_topics(
             {name: options for name in names}, timeout_ms=int(timeout_s * 1000), raise_errors=False

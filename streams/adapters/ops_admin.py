@@ -20,7 +20,7 @@ from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, Of
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from streams.adapters.kafka_clients import admin_kwargs, consumer_kwargs, producer_kwargs
+from streams.adapters.kafka_clients import admin_kwargs, consumer_kwargs, producer_kwargs, unreachable
 from streams.adapters.topic_admin import COMPACTED, worker_topics
 from streams.errors import BrokerError, ConfigError, InputError
 from streams.settings import KafkaSettings, Settings
@@ -61,10 +61,7 @@ def resolve_topic(settings: Settings, name: str) -> str:
 
 
 def _unreachable(kafka: KafkaSettings, exc: Exception) -> BrokerError:
-    return BrokerError(
-        f"cannot reach Kafka at {kafka.bootstrap_servers} ({type(exc).__name__}); "
-        "start one with `wirewatch broker start` or set WIREWATCH_KAFKA__BOOTSTRAP_SERVERS / --bootstrap"
-    )
+    return unreachable(kafka, exc)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import logging
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from streams.adapters.kafka_clients import admin_kwargs
+from streams.adapters.kafka_clients import admin_kwargs, unreachable
 from streams.errors import BrokerError
 from streams.settings import Settings
 
@@ -33,8 +33,8 @@ def ensure_topics(settings: Settings, *, timeout_s: float = 30.0) -> list[str]:
     wanted = worker_topics(settings)
     try:
         admin = KafkaAdminClient(**admin_kwargs(settings.kafka, request_timeout_ms=int(timeout_s * 1000)))
-    except KafkaError as exc:
-        raise BrokerError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc
+    except (KafkaError, OSError) as exc:
+        raise unreachable(settings.kafka, exc) from exc
     try:
         existing = set(admin.list_topics())
         missing = [

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pydantic import ValidationError
-
-from streams.errors import ConfigError
-from streams.settings import Settings
+from streams.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,12 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def resolved_settings_json() -> str:
-    try:
-        settings = Settings()  # fresh, not the cached one: this command is about the environment now
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid setting {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
+    settings = load_settings()  # fresh, not the cached one: this command is about the environment now
     # mode="json" renders SecretStr as '**********', never the value
     return settings.model_dump_json(indent=2)
 

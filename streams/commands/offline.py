@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from schemas import DiplomaticEvent, RawArticle
-from streams.adapters.inputs import InputProblem, parse_published_at, read_articles
+from streams.adapters.inputs import (
+    SUPPORTED,
+    InputProblem,
+    count_articles,
+    parse_published_at,
+    read_articles,
+)
 from streams.adapters.writers import EVENT_FORMATS, EventSink, binary_stdout
 from streams.errors import InputError
 from streams.settings import get_settings
@@ -29,14 +36,16 @@ if TYPE_CHECKING:
     from streams.core.pipeline import Coder, Outcome
 
 _EPILOG = (
-    "Input: .jsonl (one RawArticle JSON per line), .txt (first non-empty line is the title, the rest the\n"
-    "body), - for stdin (JSON lines if the first non-blank line starts with '{', else one plain-text\n"
-    "article). A bad line is reported on stderr as 'wirewatch: PATH:LINE: reason' and the run goes on;\n"
-    "the exit status is 1 only when not a single article could be read."
+    "Input: .jsonl/.ndjson (one RawArticle JSON per line), .json (an array of RawArticle objects, or\n"
+    "objects one after another), .txt/.text/.md (first non-empty line is the title, the rest the body),\n"
+    "any of them gzip-compressed (.jsonl.gz …), - for stdin (sniffed: '{' JSON lines, '[' an array,\n"
+    "else one plain-text article). Other suffixes (.csv, .xml …) are refused by name.\n"
+    "A bad line is reported on stderr as 'wirewatch: PATH:LINE: reason' and the run goes on; a progress\n"
+    "bar (on a terminal) and a closing summary go to stderr (--quiet: neither). The exit status is 1\n"
+    "only when not a single article could be read."
 )
-_PATHS_HELP = (
-    "raw articles: .jsonl (one RawArticle per line), .txt (first line = title) or - for stdin (default)"
-)
+_PATHS_HELP = f"raw articles: {SUPPORTED}; default -"
+_QUIET_HELP = "no progress bar and no closing summary on stderr (problems are still reported)"
 _DATE_HELP = (
     "date of plain-text articles and of JSON records without one: 2022-09-20 (midnight UTC) or ISO datetime"
 )
@@ -68,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     clean.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
+    clean.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
     clean.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
     clean.add_argument(
         "--max-chars",
@@ -86,6 +96,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     code.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
+    code.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
     code.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
     code.add_argument(
         "--format",
@@ -114,11 +125,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 class _Tally:
     articles: int = 0
     problems: int = 0
+    events: int = 0
     pending: list[tuple[str, int, RawArticle]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    bar: Any = None  # the progress bar (tqdm), also where problem lines are written
 
 
-def _problem(err: TextIO, source: str, line_no: int, reason: str) -> None:
+def _progress(args: argparse.Namespace, tally: _Tally, err: TextIO, verb: str) -> Any:
+    """A progress bar on stderr: shown on a terminal only, never with --quiet."""
+    from tqdm import tqdm
+
+    tally.bar = tqdm(
+        total=None if args.paths == ["-"] else count_articles(args.paths),
+        desc=verb, unit="article", file=err, dynamic_ncols=True,
+        disable=True if args.quiet else None,  # None: tqdm's own test for a terminal
+    )  # fmt: skip
+    return tally.bar
+
+
+def _problem(err: TextIO, source: str, line_no: int, reason: str, bar: Any = None) -> None:
     where = f"{source}:{line_no}" if line_no else source
+    if bar is not None and not bar.disable:
+        bar.write(f"wirewatch: {where}: {reason}", file=err)
+        return
     err.write(f"wirewatch: {where}: {reason}\n")
     err.flush()
 
@@ -127,10 +156,26 @@ def _articles(args: argparse.Namespace, tally: _Tally, err: TextIO) -> Iterator[
     for source, line_no, item in read_articles(args.paths, published_at=args.published_at):
         if isinstance(item, InputProblem):
             tally.problems += 1
-            _problem(err, source, line_no, item.reason)
+            _problem(err, source, line_no, item.reason, tally.bar)
+            if tally.bar is not None and line_no:
+                tally.bar.update(1)
             continue
         tally.articles += 1
         yield source, line_no, item
+
+
+def _summary(args: argparse.Namespace, tally: _Tally, err: TextIO, verb: str) -> None:
+    if tally.bar is not None:
+        tally.bar.close()
+    if args.quiet:
+        return
+    seconds = time.monotonic() - tally.started
+    files = "stdin" if args.paths == ["-"] else f"{len(args.paths)} file(s)"
+    events = f" → {tally.events} event(s)" if verb == "coded" else ""
+    rate = f" ({tally.articles / seconds:.1f} articles/s)" if tally.articles and seconds > 0 else ""
+    rejected = f"; {tally.problems} rejected (see above)" if tally.problems else ""
+    err.write(f"{verb} {tally.articles} article(s) from {files}{events} in {seconds:.1f} s{rate}{rejected}\n")
+    err.flush()
 
 
 def _status(tally: _Tally) -> int:
@@ -143,14 +188,17 @@ def run_clean(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     max_chars = args.max_chars or get_settings().nlp.max_body_chars
     tally = _Tally()
+    bar = _progress(args, tally, err, "clean")
     for _source, _line_no, raw in _articles(args, tally, err):
         out.write(clean_article(raw, max_chars=max_chars).model_dump_json() + "\n")
         out.flush()
+        bar.update(1)
+    _summary(args, tally, err, "cleaned")
     return _status(tally)
 
 
 def _outcomes(
-    coder: Coder, batch: list[tuple[str, int, RawArticle]], batch_size: int, err: TextIO
+    coder: Coder, batch: list[tuple[str, int, RawArticle]], batch_size: int, err: TextIO, bar: Any = None
 ) -> list[Outcome]:
     raws = [raw for _, _, raw in batch]
     try:
@@ -161,7 +209,7 @@ def _outcomes(
             try:
                 outcomes.append(coder.process(raw))
             except Exception as exc:  # noqa: BLE001 - reported with its place, the run goes on
-                _problem(err, source, line_no, f"coding failed: {type(exc).__name__}: {exc}")
+                _problem(err, source, line_no, f"coding failed: {type(exc).__name__}: {exc}", bar)
         return outcomes
 
 
@@ -187,6 +235,7 @@ def run_code(args: argparse.Namespace) -> int:
 
     sink = EventSink(fmt, out, window_hours=settings.app.dedup_window_hours, on_skip=skipped)
     tally = _Tally()
+    bar = _progress(args, tally, err, "code")
     coder: Coder | None = None
 
     def flush() -> None:
@@ -194,9 +243,17 @@ def run_code(args: argparse.Namespace) -> int:
         if not tally.pending:
             return
         if coder is None:
+            bar.set_description("loading the spaCy model")
             coder = load_coder(settings.nlp)  # only once there is something to code
-        for outcome in _outcomes(coder, tally.pending, batch_size, err):
+            bar.set_description("code")
+        outcomes = _outcomes(coder, tally.pending, batch_size, err, bar)
+        for outcome in outcomes:
             sink.write(outcome.events)
+            tally.events += len(outcome.events)
+        failed = len(tally.pending) - len(outcomes)  # reported by _outcomes, one line each
+        tally.articles -= failed
+        tally.problems += failed
+        bar.update(len(tally.pending))
         tally.pending.clear()
 
     try:
@@ -209,4 +266,7 @@ def run_code(args: argparse.Namespace) -> int:
         sink.close()
         if getattr(args, "output", None) is not None:
             out.close()
+        if tally.bar is not None:
+            tally.bar.close()
+    _summary(args, tally, err, "coded")
     return _status(tally)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
 
 from streams.errors import ConfigError, InputError
-from streams.settings import Settings, get_settings
+from streams.settings import Settings, get_settings, with_bootstrap
 
 REPLAY_HELP = """\
 Reprocess raw articles already on the raw topic, e.g. after upgrading the coder.
@@ -54,13 +53,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "publish",
         parents=[common],
         help="publish articles (JSONL or .txt) to the raw topic",
-        description="Read RawArticle JSON lines (.jsonl/.ndjson), plain-text articles (.txt: first line "
-        "title) or '-' (stdin) and publish them to the raw topic, keyed by article id. "
-        "Bad lines are reported on stderr with their line number and not sent; the exit "
-        "status is 1 if any line was bad or any record was not acknowledged.",
+        description="Read raw articles (.jsonl/.ndjson, .json arrays, .txt/.md: first line title, any "
+        "of them .gz, or '-' for stdin; other formats are refused by name) and publish them to "
+        "the raw topic, keyed by article id. A topic that does not exist is refused (a typo would "
+        "otherwise create a new topic) unless --create is given. Bad lines are reported on stderr "
+        "with their line number and not sent; the exit status is 1 if any line was bad or any "
+        "record was not acknowledged.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--topic", help="topic name or alias (default: the raw topic)")
+    p.add_argument("--topic", help="topic name or alias (default: the raw topic); it must exist")
+    p.add_argument(
+        "--create",
+        action="store_true",
+        help="create the topic when it does not exist (topics.partitions, topics.replication_factor)",
+    )
     p.add_argument(
         "--published-at",
         metavar="DATE",
@@ -140,11 +146,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = get_settings()
-    if getattr(args, "bootstrap", None):
-        kafka = settings.kafka.model_copy(update={"bootstrap_servers": args.bootstrap})
-        settings = settings.model_copy(update={"kafka": kafka})
-    return settings
+    return with_bootstrap(get_settings(), getattr(args, "bootstrap", None))
 
 
 def _bar(total: int | None, desc: str, unit: str, disable: bool = False) -> Any:
@@ -156,23 +158,6 @@ def _bar(total: int | None, desc: str, unit: str, disable: bool = False) -> Any:
 # --- publish -------------------------------------------------------------------------------------
 
 
-def _count_lines(paths: Iterable[str]) -> int | None:
-    """A progress total for regular files (one article per non-blank JSONL line, one per .txt)."""
-    from pathlib import Path
-
-    total = 0
-    for path in paths:
-        p = Path(path)
-        if path == "-" or not p.is_file():
-            return None
-        if p.suffix.lower() in (".txt", ".text"):
-            total += 1
-            continue
-        with p.open("rb") as fh:
-            total += sum(1 for line in fh if line.strip())
-    return total
-
-
 def publish_paths(
     settings: Settings,
     paths: list[str],
@@ -180,19 +165,24 @@ def publish_paths(
     topic: str | None = None,
     published_at: datetime | None = None,
     progress: bool = True,
+    create: bool = False,
     err: TextIO | None = None,
 ) -> tuple[int, int]:
-    """Publish every good article; return (sent, bad). Problems go to ``err``, one line each."""
-    from streams.adapters.inputs import InputProblem, read_articles
+    """Publish every good article; return (sent, bad). Problems go to ``err``, one line each.
+
+    The topic must exist, unless ``create`` (then it is created as settings say).
+    """
+    from streams.adapters.inputs import InputProblem, count_articles, read_articles
     from streams.adapters.ops_admin import producer_client
 
     err = err or sys.stderr
     target = _resolve(settings, topic or "raw")
+    _existing_topic(settings, target, create=create, err=err)
     sent = bad = 0
     failures: list[BaseException] = []
     with (
         producer_client(settings.kafka) as producer,
-        _bar(_count_lines(paths), f"publish → {target}", "article", disable=not progress) as bar,
+        _bar(count_articles(paths), f"publish → {target}", "article", disable=not progress) as bar,
     ):
         for name, line_no, item in read_articles(paths, published_at=published_at):
             if isinstance(item, InputProblem):
@@ -213,14 +203,33 @@ def publish_paths(
     return sent - len(failures), bad + len(failures)
 
 
+def _existing_topic(settings: Settings, name: str, *, create: bool, err: TextIO) -> None:
+    """Refuse a topic that does not exist (a typo would create it), or create it when asked to."""
+    from streams.adapters import ops_admin
+
+    with ops_admin.admin_client(settings.kafka) as admin:
+        if name in set(admin.list_topics()):
+            return
+        if not create:
+            aliases = ", ".join(ops_admin.worker_topics(settings))
+            raise InputError(
+                f"topic {name!r} does not exist on {settings.kafka.bootstrap_servers}: check the name "
+                f"(or use an alias: {aliases}), create it with `wirewatch topics create`, or pass --create"
+            )
+        spec = ops_admin.TopicSpec(name, settings.topics.partitions, settings.topics.replication_factor)
+        [result] = ops_admin.create_topics(admin, [spec])
+        print(f"{result.status} topic {name} ({result.detail})", file=err)
+
+
 def _publish(args: argparse.Namespace) -> int:
     from streams.adapters.inputs import parse_published_at
 
     settings = _settings(args)
     published_at = parse_published_at(args.published_at) if args.published_at else None
     sent, bad = publish_paths(
-        settings, args.paths, topic=args.topic, published_at=published_at, progress=not args.no_progress
-    )
+        settings, args.paths, topic=args.topic, published_at=published_at,
+        progress=not args.no_progress, create=args.create,
+    )  # fmt: skip
     target = _resolve(settings, args.topic or "raw")
     tail = f", {bad} rejected (see above)" if bad else ""
     print(f"published {sent} article(s) to {target}{tail}", file=sys.stderr)

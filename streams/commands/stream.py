@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 import sys
 
-from streams.settings import Settings, get_settings
+from streams.errors import ConfigError
+from streams.settings import Settings, get_settings, with_bootstrap
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,6 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "canonical events, alerts and dead letters, and serve the tables over HTTP. "
             "Stop with Ctrl-C (SIGINT) or SIGTERM. Settings come from WIREWATCH_* variables."
         ),
+    )
+    parser.add_argument(
+        "--bootstrap",
+        metavar="HOST:PORT[,...]",
+        help="Kafka bootstrap servers (default: WIREWATCH_KAFKA__BOOTSTRAP_SERVERS or settings)",
     )
     parser.add_argument("--web-port", type=int, default=None, help="HTTP port (default: web.port, 6066)")
     parser.add_argument("--web-host", default=None, help="HTTP bind address (default: web.host, 127.0.0.1)")
@@ -35,15 +43,45 @@ def worker_settings(base: Settings, *, web_port: int | None, web_host: str | Non
     return base.model_copy(update={"web": web})
 
 
+def check_web_port(host: str, port: int) -> None:
+    """Refuse a taken HTTP port now, in one line, rather than as faust's traceback after the model load."""
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"--web-port {port}: a port is a number from 1 to 65535")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"web port {port} on {host} is already in use (another worker?); "
+                    "pick a free one with --web-port or WIREWATCH_WEB__PORT"
+                ) from exc
+            raise ConfigError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                "check WIREWATCH_WEB__HOST / --web-host and WIREWATCH_WEB__PORT / --web-port"
+            ) from exc
+
+
 def _worker(args: argparse.Namespace) -> int:
     from streams.adapters.faust_app import run_worker
-    from streams.adapters.topic_admin import ensure_topics
+    from streams.adapters.topic_admin import ensure_topics, worker_topics
     from streams.app import build_app
     from streams.codebook.location import codebook_dir
 
-    settings = worker_settings(get_settings(), web_port=args.web_port, web_host=args.web_host)
+    base = with_bootstrap(get_settings(), args.bootstrap)
+    settings = worker_settings(base, web_port=args.web_port, web_host=args.web_host)
+    check_web_port(settings.web.host, settings.web.port)
     codebook_dir()  # a missing codebook is said before topics are created or the model loaded
-    if not args.no_create_topics:
+    if args.no_create_topics:
+        from streams.adapters.ops_admin import admin_client
+
+        with admin_client(settings.kafka) as admin:  # reachable? (within kafka.connect_timeout_s)
+            missing = sorted(set(worker_topics(settings).values()) - set(admin.list_topics()))
+        if missing:
+            raise ConfigError(f"--no-create-topics, but these topics do not exist: {', '.join(missing)}")
+    else:
         created = ensure_topics(settings)
         if created:
             print(f"created topics: {', '.join(created)}", file=sys.stderr)

@@ -29,7 +29,7 @@ def _bundled_input() -> Path:
 def test_bench_pipeline_reports_positive_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     source = _bundled_input()
     code = main(
-        ["bench", "pipeline", "--input", str(source), "--limit", "3", "--repeat", "1", "--batch-size", "2"]
+        ["bench", "pipeline", str(source), "--limit", "3", "--repeat", "1", "--batch-size", "2"]
     )
     assert code == 0
     lines = capsys.readouterr().out.strip().splitlines()

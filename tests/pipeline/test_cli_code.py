@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -27,9 +28,12 @@ def _events(out: str) -> list[DiplomaticEvent]:
 def test_code_seed_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["code", str(SEED), "--published-at", "2022-09-20"]) == 0
     out, err = capsys.readouterr()
-    assert err == ""
     events = _events(out)
     assert events, "the seed article yields events"
+    # stderr holds only the closing summary, and it counts what stdout holds
+    [summary] = err.splitlines()
+    assert re.fullmatch(rf"coded 1 article\(s\) from 1 file\(s\) → {len(events)} event\(s\) in [\d.]+ s "
+                        r"\([\d.]+ articles/s\)", summary), summary
     assert {e.article_id for e in events} == {"wire-russia-china"}
     assert len({e.event_id for e in events}) == len(events)
     text = "\n\n".join(json.loads((SEED.parent / "expected_clean.json").read_text("utf-8"))["paragraphs"])
@@ -63,6 +67,9 @@ def test_code_jsonl_from_stdin_with_non_english_and_bad_lines(
     out, err = capsys.readouterr()
     events = _events(out)
     assert events and {e.article_id for e in events} == {"seed"}
-    assert err.splitlines() == [
+    *problems, summary = err.splitlines()
+    assert problems == [
         "wirewatch: <stdin>:3: invalid JSON: Expecting property name enclosed in double quotes at column 2"
     ]
+    assert summary.startswith("coded 3 article(s) from stdin → ")
+    assert summary.endswith("; 1 rejected (see above)")

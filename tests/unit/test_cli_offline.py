@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,24 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line]
 
 
+SUMMARY = re.compile(
+    r"^(cleaned|coded) (\d+) article\(s\) from (stdin|\d+ file\(s\))( → (\d+) event\(s\))? in [\d.]+ s"
+    r"( \([\d.]+ articles/s\))?(; (\d+) rejected \(see above\))?$"
+)
+
+
+def _problems(err: str, *, articles: int, rejected: int = 0, events: int | None = None) -> list[str]:
+    """The problem lines of stderr, after checking its last line: the closing summary."""
+    *problems, summary = _lines(err)
+    match = SUMMARY.match(summary)
+    assert match, summary
+    assert int(match.group(2)) == articles
+    assert int(match.group(8) or 0) == rejected
+    if events is not None:
+        assert int(match.group(5)) == events
+    return problems
+
+
 def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
 
@@ -29,7 +48,7 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
 def test_clean_seed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clean", str(SEED), "--published-at", "2022-09-20"]) == 0
     out, err = capsys.readouterr()
-    assert err == ""
+    assert _problems(err, articles=1) == []
     [line] = _lines(out)
     clean = CleanArticle.model_validate_json(line)
     expected = json.loads((SEED_DIR / "expected_clean.json").read_text(encoding="utf-8"))
@@ -55,7 +74,7 @@ def test_clean_jsonl_with_a_bad_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert [r.article_id for r in records] == ["a", "b"]
     assert records[0].paragraphs == ["One sentence here."] and records[0].removed.duplicate_paragraphs == 1
     assert records[1].paragraphs == ["Another & one."]
-    assert _lines(err) == [
+    assert _problems(err, articles=2, rejected=1) == [
         f"wirewatch: {p}:2: invalid JSON: Expecting property name enclosed in double quotes at column 2"
     ]
 
@@ -67,13 +86,15 @@ def test_clean_nonexistent_file_only_exits_1_with_one_line(
     assert main(["clean", str(missing)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert _lines(err) == [f"wirewatch: {missing}: cannot read: No such file or directory"]
+    assert _problems(err, articles=0, rejected=1) == [
+        f"wirewatch: {missing}: cannot read: No such file or directory"
+    ]
 
 
 def test_clean_one_missing_among_good_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clean", str(tmp_path / "missing.txt"), str(SEED)]) == 0
     out, err = capsys.readouterr()
-    assert len(_lines(out)) == 1 and len(_lines(err)) == 1
+    assert len(_lines(out)) == 1 and len(_problems(err, articles=1, rejected=1)) == 1
 
 
 def test_clean_reads_stdin_by_default(
@@ -169,7 +190,7 @@ def test_code_batches_and_survives_a_failing_article(
     events = [DiplomaticEvent.model_validate_json(line) for line in _lines(out)]
     assert [e.article_id for e in events] == ["a", "b", "c", "d"]
     assert fake_coder.batches == [["a", "b"], ["boom", "c"], ["d"]]
-    assert _lines(err) == [
+    assert _problems(err, articles=4, rejected=2, events=4) == [
         f"wirewatch: {p}:3: coding failed: RuntimeError: parser exploded",
         f"wirewatch: {p}:6: invalid JSON: Expecting value at column 1",
     ]
@@ -183,4 +204,39 @@ def test_code_does_not_load_the_model_when_nothing_was_read(
 
     monkeypatch.setattr("streams.adapters.nlp.load_coder", refuse)
     assert main(["code", str(tmp_path / "missing.txt")]) == 1
-    assert len(_lines(capsys.readouterr().err)) == 1
+    assert len(_problems(capsys.readouterr().err, articles=0, rejected=1)) == 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_quiet_leaves_only_the_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "feed.jsonl"
+    p.write_text('{"id": "a", "body": "Text."}\n{broken\n', encoding="utf-8")
+    assert main(["clean", "--quiet", str(p)]) == 0
+    out, err = capsys.readouterr()
+    assert len(_lines(out)) == 1
+    assert _lines(err) == [
+        f"wirewatch: {p}:2: invalid JSON: Expecting property name enclosed in double quotes at column 2"
+    ]
+
+
+def test_a_terminal_gets_a_progress_bar_with_the_total(
+    tmp_path: Path, fake_coder: FakeCoder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = tmp_path / "feed.jsonl"
+    p.write_text("".join(json.dumps({"id": f"a{i}", "body": f"Body {i}."}) + "\n" for i in range(5)),
+                 encoding="utf-8")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["code", str(p), "--batch-size", "2"]) == 0
+    shown = terminal.getvalue()
+    assert "5/5" in shown and "code" in shown  # tqdm's bar: done/total
+    assert SUMMARY.match(_lines(shown)[-1])  # after the closed bar: the summary on a line of its own
+    quiet = _Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main(["code", "--quiet", str(p)]) == 0
+    assert quiet.getvalue() == ""
+    assert len(_lines(capsys.readouterr().out)) == 10

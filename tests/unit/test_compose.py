@@ -123,10 +123,10 @@ def test_dockerfile_builds_python_311_slim_and_runs_a_real_cli_command():
     for path in re.findall(r"[\w./-]+", copied):
         if path not in {".", "./", "./schemas", "./streams"} and not path.startswith("/"):
             assert (ROOT / path).exists(), f"Dockerfile copies missing {path}"
-    assert any(kw == "RUN" and "pip install ." in rest for kw, rest in instructions)
+    assert any(kw == "RUN" and "pip install '.[rocksdb]'" in rest for kw, rest in instructions)
     # the third-party codebook is installed at build time, after wirewatch itself
     run = " ".join(rest for kw, rest in instructions if kw == "RUN")
-    assert "wirewatch codebook install" in run.split("pip install .", 1)[1]
+    assert "wirewatch codebook install" in run.split("pip install '.[rocksdb]'", 1)[1]
     assert callable(build_parser().parse_args(["codebook", "install"]).func)
     cmd = json.loads(next(rest for kw, rest in instructions if kw == "CMD"))
     assert cmd[:2] == ["wirewatch", "worker"]
@@ -148,3 +148,44 @@ def test_documented_environment_names_are_real_settings():
             _settings_field(name)
         except KeyError:
             pytest.fail(f"docs/operations.md documents {name}, which is not a settings field")
+
+
+def _compose_spec_schema() -> dict:
+    """The compose-spec JSON schema vendored (with its sha256) by check-jsonschema, a dev dependency.
+
+    Read as a data file of the installed distribution, without importing the package (its CLI
+    needs a newer click than faust-streaming allows; the schema does not).
+    """
+    import hashlib
+    from importlib.metadata import distribution
+
+    where = "check_jsonschema/builtin_schemas/vendor"
+    vendor = Path(str(distribution("check-jsonschema").locate_file(where)))
+    data = (vendor / "compose-spec.json").read_bytes()
+    pinned = (vendor / "sha256" / "compose-spec.sha256").read_text().split()[0]
+    assert hashlib.sha256(data).hexdigest() == pinned
+    return json.loads(data)
+
+
+def test_compose_file_follows_the_compose_specification(compose):
+    import jsonschema
+
+    schema = _compose_spec_schema()
+    cls = jsonschema.validators.validator_for(schema)  # the schema's own draft (2020-12)
+    cls.check_schema(schema)
+    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.path))
+    assert not errors, "; ".join(f"{'.'.join(map(str, e.path))}: {e.message}" for e in errors)
+    # and the check can fail: a misspelt service key is refused
+    broken = {**compose, "services": {**compose["services"], "worker": {**compose["services"]["worker"],
+                                                                         "enviroment": {}}}}
+    assert list(validator.iter_errors(broken))
+
+
+def test_worker_keeps_rocksdb_tables_on_its_volume(compose):
+    worker = compose["services"]["worker"]
+    env = _env(worker)
+    assert env["WIREWATCH_APP__STORE"] == "rocksdb://"
+    mounts = {v.split(":", 1)[1]: v.split(":", 1)[0] for v in worker["volumes"]}
+    volume = mounts[env["WIREWATCH_APP__DATA_DIR"]]
+    assert volume in compose["volumes"]

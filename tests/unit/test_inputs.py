@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from datetime import UTC, datetime, timedelta, timezone
@@ -10,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from schemas import RawArticle
-from streams.adapters.inputs import InputProblem, parse_published_at, read_articles, read_source
+from streams.adapters.inputs import (
+    InputProblem,
+    count_articles,
+    parse_published_at,
+    read_articles,
+    read_source,
+)
 from streams.errors import InputError
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed" / "wire-russia-china.txt"
@@ -119,14 +126,80 @@ def test_empty_stdin_is_a_problem() -> None:
     assert isinstance(item, InputProblem)
 
 
-def test_other_suffix_is_sniffed(tmp_path: Path) -> None:
+def test_json_objects_one_after_another_and_markdown_text(tmp_path: Path) -> None:
     p = tmp_path / "feed.json"
     p.write_text('{"id": "x"}\n{"id": "y"}\n', encoding="utf-8")
     assert [it.id for _, _, it in read_source(str(p))] == ["x", "y"]
     q = tmp_path / "story.md"
     q.write_text("Title\n\nBody.", encoding="utf-8")
     [(_, _, art)] = list(read_source(str(q)))
+    assert art.id == "story" and art.title == "Title"
+
+
+def test_a_name_without_suffix_is_sniffed(tmp_path: Path) -> None:
+    p = tmp_path / "feed"
+    p.write_text('{"id": "x"}\n{"id": "y"}\n', encoding="utf-8")
+    assert [it.id for _, _, it in read_source(str(p))] == ["x", "y"]
+    q = tmp_path / "story"
+    q.write_text("Title\n\nBody.", encoding="utf-8")
+    [(_, _, art)] = list(read_source(str(q)))
     assert art.id.startswith("story-") and art.title == "Title"
+    r = tmp_path / "array"
+    r.write_text('[{"id": "a"}, {"id": "b"}]', encoding="utf-8")
+    assert [it.id for _, _, it in read_source(str(r))] == ["a", "b"]
+
+
+def test_json_array_elements_keep_their_line_numbers(tmp_path: Path) -> None:
+    p = tmp_path / "feed.json"
+    p.write_text('[\n  {"id": "a", "body": "x"},\n  {"id": 5},\n\n  {"id": "c"}\n]\n', encoding="utf-8")
+    items = list(read_source(str(p)))
+    assert [(n, getattr(it, "id", None)) for _, n, it in items] == [(2, "a"), (3, None), (5, "c")]
+    assert "id: Input should be a valid string" in items[1][2].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ('[{"id": "a"},\n {"id": "b"', 2, "invalid JSON"),
+        ('[{"id": "a"} {"id": "b"}]', 1, "expected ',' or ']'"),
+        ('[{"id": "a"}', 1, "not closed"),
+        ('[{"id": "a"}] trailing', 1, "after the closing"),
+        ("  \n", 0, "empty"),
+        ('[1, "x"]', 1, "expected a JSON object"),
+    ],
+)
+def test_broken_json_files_are_one_problem_each(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    p = tmp_path / "feed.json"
+    p.write_text(text, encoding="utf-8")
+    problems = [(n, it.reason) for _, n, it in read_source(str(p)) if isinstance(it, InputProblem)]
+    assert problems and problems[0][0] == line and fragment in problems[0][1]
+
+
+def test_gzip_of_every_format_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(b'{"id": "j1"}\n\n{"id": "j2"}\n'))
+    (tmp_path / "b.json.gz").write_bytes(gzip.compress(b'[{"id": "a1"}]'))
+    (tmp_path / "c.txt.gz").write_bytes(gzip.compress(b"Title\nBody."))
+    paths = [str(tmp_path / n) for n in ("a.jsonl.gz", "b.json.gz", "c.txt.gz")]
+    items = list(read_articles(paths))
+    assert [(n, it.id) for _, n, it in items] == [(1, "j1"), (3, "j2"), (1, "a1"), (1, "c")]
+    assert count_articles([paths[0], paths[2]]) == 3
+
+
+def test_a_corrupt_gzip_is_one_problem(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl.gz"
+    p.write_bytes(b'{"id": "not compressed"}\n')
+    [(_, n, item)] = list(read_source(str(p)))
+    assert n == 0 and isinstance(item, InputProblem) and "gzip" in item.reason
+
+
+@pytest.mark.parametrize("name", ["feed.csv", "feed.xml", "page.html", "feed.csv.gz", "corpus.zip"])
+def test_unsupported_formats_are_refused_by_name(tmp_path: Path, name: str) -> None:
+    p = tmp_path / name
+    p.write_bytes(b"id,title\na,b\n")
+    [(_, n, item)] = list(read_source(str(p)))
+    assert n == 0 and isinstance(item, InputProblem)
+    suffix = name[name.index("."):]
+    assert item.reason.startswith(f"unsupported input format {suffix!r}: wirewatch reads .jsonl")
 
 
 @pytest.mark.parametrize(

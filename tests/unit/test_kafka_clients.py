@@ -9,7 +9,7 @@ import subprocess
 import faust
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from streams.adapters import kafka_clients as kc
 from streams.errors import ConfigError
@@ -37,6 +37,7 @@ def test_plaintext_has_no_security_options():
         "bootstrap_servers": ["a:9092", "b:9093"],
         "client_id": "cid",
         "security_protocol": "PLAINTEXT",
+        "bootstrap_timeout_ms": 4000,  # kafka.connect_timeout_s: an unreachable cluster fails fast
     }
 
 
@@ -79,12 +80,25 @@ def test_sasl_ssl_combines_both(client_cert):
         ({"sasl_mechanism": "PLAIN", "sasl_username": "u"}, "SASL_PLAINTEXT or SASL_SSL"),
         ({"ssl_cafile": "/ca.pem"}, "SSL or SASL_SSL"),
         ({"security_protocol": "SSL", "ssl_keyfile": "/k.pem"}, "ssl_certfile"),
-        ({"bootstrap_servers": " , "}, "empty"),
     ],
 )
 def test_inconsistent_settings_are_config_errors(fields, fragment):
     with pytest.raises(ConfigError, match=fragment):
         kc.kafka_python_kwargs(KafkaSettings(**fields))
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [(" , ", "empty"), ("127.0.0.1:abc", "port must be a number"), ("kafka", "not HOST:PORT"),
+     ("a:9092,b:99999", "port must be a number"), (":9092", "not HOST:PORT")],
+)
+def test_bad_bootstrap_lists_are_refused_when_settings_are_read(value, fragment):
+    with pytest.raises(ValidationError, match=fragment):
+        KafkaSettings(bootstrap_servers=value)
+    # a list built by hand past validation is still refused by the client options
+    k = KafkaSettings().model_copy(update={"bootstrap_servers": value})
+    with pytest.raises(ConfigError, match=fragment):
+        kc.kafka_python_kwargs(k)
 
 
 def test_kwargs_are_accepted_by_every_kafka_python_client():

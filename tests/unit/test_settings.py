@@ -79,5 +79,5 @@ def test_check_config_command_masks_and_reports_bad_values(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 2
-    assert proc.stderr.startswith("wirewatch: error: invalid setting web.port")
+    assert proc.stderr.startswith("wirewatch: error: invalid setting WIREWATCH_WEB__PORT='not-a-port'")
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
