@@ -8,6 +8,8 @@ target, and only the shallowest coded clause of a sentence is kept.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc, Token
 
 from schemas.events import Modality
@@ -15,7 +17,7 @@ from streams.core.actor_index import ActorIndex
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import admissible
 from streams.core.senses import needs_parties, needs_pattern
-from streams.core.triggers import Coding, nominal_codings, verb_codings
+from streams.core.triggers import Coding, actor_key, nominal_codings, verb_codings
 
 # Only the shallowest coded clause of a sentence becomes an event: subordinate
 # clauses ("… to help defend Saudi Arabia if it is attacked") mostly add noise.
@@ -100,6 +102,7 @@ def find_codings(
     if discards is not None and discards.discards_story(doc.text):
         return []
     out: list[Coding] = []
+    acts: list[Coding] = []  # earlier acts a later "the action", "the launch" refers to
     discard_spans = discards.sentence_matches(doc.text) if discards is not None else []
     for sent in doc.sents:
         # A discard phrase ("years ago", "World War II", a sports cup) silences the clause
@@ -145,8 +148,59 @@ def find_codings(
         if main_only and codings:
             top = min(_depth(doc[c.trigger]) for c in codings)
             codings = [c for c in codings if _depth(doc[c.trigger]) == top]
+        if readings:
+            codings = [_act_target(c, acts) for c in codings]
+            acts.extend(c for c in codings if c.code[:2] in _ACT_ROOTS)
         out.extend(codings)
     return out
+
+
+# Acts a reaction can refer back to, and the nouns it refers to them by.
+_ACT_ROOTS = frozenset({"13", "15", "16", "17", "18", "19", "20"})
+_ACT_NOUNS = frozenset(
+    {
+        "action",
+        "launch",
+        "test",
+        "attack",
+        "move",
+        "decision",
+        "strike",
+        "provocation",
+        "bombing",
+        "killing",
+        "shooting",
+        "invasion",
+        "aggression",
+        "act",
+        "incident",
+        "violation",
+        "raid",
+        "firing",
+    }
+)
+_REACTION_ROOTS = frozenset({"02", "10", "11", "12", "13"})
+
+
+def _act_target(c: Coding, acts: list[Coding]) -> Coding:
+    """ "China condemned the action", "the UN denounced the launch": a reaction with no named
+    target whose object is a definite act noun faces the author of the last act reported
+    before it (the CAMEO convention of coding the reaction against the actor)."""
+    if c.target is not None or c.code[:2] not in _REACTION_ROOTS or not acts:
+        return c
+    verb = c.sentence.doc[c.trigger]
+    objects = [o for o in verb.children if o.dep_ in ("dobj", "pobj", "nsubjpass")]
+    objects += [g for p in verb.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
+    if not any(
+        o.lemma_.lower() in _ACT_NOUNS and any(d.lower_ in ("the", "this", "that", "its") for d in o.children)
+        for o in objects
+    ):
+        return c
+    for earlier in reversed(acts[-6:]):
+        author = earlier.source
+        if author.how != "implied" and actor_key(author) != actor_key(c.source):
+            return replace(c, target=author)
+    return c
 
 
 def _reliable(c: Coding) -> bool:

@@ -54,7 +54,22 @@ INTRANSITIVE_ONLY = frozenset({"demonstrate", "rally", "march", "protest"})
 HABITUAL_ADVERBS = frozenset(
     {"typically", "usually", "often", "generally", "always", "normally", "frequently", "sometimes", "rarely"}
 )
-HABITUAL_HEADS = frozenset({"tend", "use"})  # "tends to react", "used to attack"
+HABITUAL_HEADS = frozenset({"tend", "use", "continue"})  # "tends to react", "has continued to press"
+# Adverbs that make any tense a summary of many acts, not one.
+_ALWAYS = frozenset(
+    {
+        "always",
+        "repeatedly",
+        "periodically",
+        "regularly",
+        "continually",
+        "constantly",
+        "routinely",
+        "persistently",
+        "consistently",
+        "increasingly",
+    }
+)
 
 
 def generic_present(verb: Token) -> bool:
@@ -112,11 +127,13 @@ def habitual(verb: Token) -> bool:
     while t.dep_ in ("xcomp", "conj") and t.head.i != t.i:
         t = t.head
         chain.append(t)
+    if verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in verb.children):
+        return True  # "has been pressing China": an ongoing campaign, not an act
     for v in chain:
         if v is not verb and lemma(v) in HABITUAL_HEADS and verb.dep_ == "xcomp":
             return True
-        if any(c.dep_ == "advmod" and c.lower_ == "always" for c in v.children):
-            return True  # "has always been willing to": a stance, not an act
+        if any(c.dep_ == "advmod" and c.lower_ in _ALWAYS for c in v.children):
+            return True  # "has always been willing to", "repeatedly urged": a summary, not one act
         if any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children):
             # present tense: "often meets" is a habit; "often met" may report a series
             return v.tag_ in ("VBZ", "VBP")

@@ -8,7 +8,7 @@ of the event noun they carry; meeting nouns ("a meeting with B") code by themsel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -65,7 +65,8 @@ SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 
 
-OBLIGATION_AUX = frozenset({"must", "should"})
+# "X said Y must ..." is a demand; "should" is advice, not a demand.
+OBLIGATION_AUX = frozenset({"must"})
 
 
 # Verbs whose own default code says less than the event noun they carry
@@ -232,6 +233,59 @@ def _violence_kind(code: str, verb: Token, index: ActorIndex) -> str:
     return code
 
 
+# Weapons that are tested or launched, and acts that test or show them.
+_WEAPON_TESTS = frozenset(
+    {
+        "missile",
+        "rocket",
+        "projectile",
+        "icbm",
+        "slbm",
+        "test",
+        "satellite",
+        "warhead",
+        "bomb",
+        "device",
+        "drill",
+        "exercise",
+        "maneuver",
+        "manoeuvre",
+        "launch",
+    }
+)
+_SHOW_VERBS = frozenset(
+    {"fire", "launch", "test", "conduct", "detonate", "carry", "stage", "hold", "explode"}
+)
+# Prepositions that aim a weapon at someone: then it is an attack ("fired rockets at Israel").
+_AIMED = frozenset({"at", "on", "against", "into"})
+
+
+def _show_of_force(code: str, verb: Token) -> str | None:
+    """A weapons test, a launch or an exercise is a show of force (CAMEO 150, PLOVER
+    MOBILIZE), not an attack: "North Korea fired a missile over Japan", "conducted a
+    nuclear test", "staged military drills". Aimed at someone ("fired rockets at Israeli
+    towns", "launched missiles into Syria"), it stays an attack."""
+    if verb.lemma_.lower() not in _SHOW_VERBS:
+        return None
+    objects = [c.lemma_.lower() for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    tests = [o for o in objects if o in ("test", "drill", "exercise", "maneuver", "manoeuvre")]
+    weapons = verb.lemma_.lower() in ("fire", "launch", "test", "detonate") and any(
+        o in _WEAPON_TESTS for o in objects
+    )
+    if not tests and not weapons:
+        return None
+    aimed = any(
+        c.dep_ == "prep"
+        and c.lower_ in _AIMED
+        and any(
+            g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN") and g.ent_type_ not in ("DATE", "TIME")
+            for g in c.children
+        )
+        for c in verb.children
+    )
+    return None if aimed and not tests else "150"
+
+
 def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings: bool = True) -> list[Coding]:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
@@ -241,12 +295,19 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     default = m is not None and m.pattern is None
     # "called it a sad day" names; "takes a picture" is no seizure: only a pattern says more
+    shown = readings and m is not None and _show_of_force(m.code or "", verb) is not None
     senseless = (
         readings
         and default
+        and not shown  # "conducted a nuclear test", "staged drills": the object says what was done
         and (needs_pattern(verb) or naming(verb) or transitive_other_sense(verb) or generic_present(verb))
     )
-    if m is None or m.code is None or (default and verb.lemma_.lower() in LIGHT_VERBS) or senseless:
+    if (
+        m is None
+        or m.code is None
+        or (default and verb.lemma_.lower() in LIGHT_VERBS and not shown)
+        or senseless
+    ):
         light = _light_verb_codings(verb, sent, index, blocked=False)
         if not light and readings and (m is None or m.pattern is None) and _intent_xcomp(verb):
             # "is willing to send material", "offered to hand over": the intent itself (030)
@@ -272,6 +333,7 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
             code, how = new_code, "intent"
     if readings:
         code = _violence_kind(code, verb, index)
+        code = _show_of_force(code, verb) or code
     modality = modality_of(verb)
     if readings and modality is Modality.NEGATED and 3 <= int(code[:2]) <= 8:
         # "will not accept refugees", "did not agree": a refusal is itself the event
@@ -316,6 +378,8 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
         if reverse and dyad.target is not None and not dyad.reversed_:
             # "[042:043]": A visits B, and B hosts A
             codings.append(Coding(dyad.target, dyad.source, reverse, verb.i, sent, how, modality))
+    if readings:
+        codings = [_without_channel(c) for c in codings if not _figurative(c, verb)]
     if readings and default and needs_parties(verb):
         # "called it", "shot to fame", "beat the Texans": the default sense holds between parties
         codings = [c for c in codings if is_political(c.source) and _party(c.target)]
@@ -323,6 +387,69 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
 
 
 _PARTIES = frozenset({"political", "state", "collective", "criminal"})
+# What a metaphorical bombardment or attack is made of: "bombarded him with requests".
+_WORDS_AS_WEAPONS = frozenset(
+    {
+        "question",
+        "request",
+        "call",
+        "criticism",
+        "message",
+        "email",
+        "letter",
+        "complaint",
+        "demand",
+        "accusation",
+        "insult",
+        "claim",
+        "praise",
+        "tweet",
+        "comment",
+        "word",
+        "argument",
+        "barrage",
+    }
+)
+# Refusing these is declining to comment (CAMEO 011, a statement), not a rejection.
+_COMMENT_VERBS = frozenset(
+    {"comment", "confirm", "say", "discuss", "elaborate", "speculate", "answer", "disclose"}
+)
+
+
+def _figurative(c: Coding, verb: Token) -> bool:
+    """Readings the words themselves undo: violence done with words ("bombarded Lammy with
+    a barrage of requests"), and a refusal to comment (a statement, CAMEO 011)."""
+    if c.code[:2] in ("18", "19", "20"):
+        means = [g for p in verb.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children]
+        means += [
+            g for m in means for p in m.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
+        ]
+        if any(m.lemma_.lower() in _WORDS_AS_WEAPONS for m in means):
+            return True
+    if c.code[:2] == "12" and (
+        any(x.dep_ == "xcomp" and x.lemma_.lower() in _COMMENT_VERBS for x in verb.children)
+        or (
+            verb.lemma_.lower() in _COMMENT_VERBS
+            and verb.dep_ == "xcomp"
+            and verb.head.lemma_.lower() in REFUSE_HEADS
+        )
+    ):
+        return True
+    return False
+
+
+def _without_channel(c: Coding) -> Coding:
+    """A broadcaster a speaker talks on is no target ("criticised the plans on BBC Radio 4");
+    "told the BBC", with the outlet as the object, keeps it."""
+    code = c.target.actor.code or "" if c.target is not None else ""
+    if c.target is None or not (c.target.actor.sector == "MED" or code.endswith("MED")):
+        return c
+    head = c.sentence.doc[c.target.token_start : c.target.token_end].root
+    while head.dep_ in ("compound", "nmod", "amod", "poss") and head.head.i != head.i:
+        head = head.head  # "BBC" in "on BBC Radio 4"
+    if head.dep_ == "pobj" and head.head.lower_ in ("on", "in", "to", "via", "through"):
+        return replace(c, target=None)
+    return c
 
 
 def _party(m: ActorMention | None) -> bool:
@@ -415,11 +542,14 @@ def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: 
         if code is None or obj.lemma_.lower() in NOMINAL_TRIGGERS:
             continue  # meeting-like nouns are read by _nominal_codings
         modality = modality_of(verb)
-        if has_future(verb) and modality is not Modality.NEGATED:
+        how = "nominal"
+        if _intent_xcomp(verb) and modality is not Modality.NEGATED:
+            # "wants to introduce house arrest": the intent (03) or threat (13) of it
+            code, how, modality = volition_code(code) or code, "intent", Modality.ASSERTED
+        elif has_future(verb) and modality is not Modality.NEGATED:
             code = future_code(code) or code
         return [
-            Coding(d.source, d.target, code, verb.i, sent, "nominal", modality)
-            for d in find_dyads(verb, index)
+            Coding(d.source, d.target, code, verb.i, sent, how, modality) for d in find_dyads(verb, index)
         ]
     return []
 
