@@ -359,3 +359,6 @@ def register(subparsers) -> None:
     from streams.commands.eval_corpus import register_corpus
 
     register_corpus(sub)
+    from streams.commands.eval_judged import register_judged
+
+    register_judged(sub)
