@@ -256,8 +256,10 @@ _WEAPON_TESTS = frozenset(
 _SHOW_VERBS = frozenset(
     {"fire", "launch", "test", "conduct", "detonate", "carry", "stage", "hold", "explode"}
 )
-# Prepositions that aim a weapon at someone: then it is an attack ("fired rockets at Israel").
+# Prepositions that aim a weapon at someone: then it is an attack ("fired rockets at Israel");
+# not at the sea or the sky ("launched a missile into the sea").
 _AIMED = frozenset({"at", "on", "against", "into"})
+_OPEN_SPACE = frozenset({"sea", "water", "waters", "ocean", "air", "sky", "space", "orbit", "zone"})
 
 
 def _show_of_force(code: str, verb: Token) -> str | None:
@@ -278,7 +280,10 @@ def _show_of_force(code: str, verb: Token) -> str | None:
         c.dep_ == "prep"
         and c.lower_ in _AIMED
         and any(
-            g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN") and g.ent_type_ not in ("DATE", "TIME")
+            g.dep_ == "pobj"
+            and g.pos_ in ("PROPN", "NOUN")
+            and g.ent_type_ not in ("DATE", "TIME")
+            and g.lemma_.lower() not in _OPEN_SPACE
             for g in c.children
         )
         for c in verb.children
