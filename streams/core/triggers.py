@@ -8,14 +8,14 @@ of the event noun they carry; meeting nouns ("a meeting with B") code by themsel
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
 from schemas.events import Modality
 from streams.core.actor_index import ActorIndex, agent_only, np_actors, unique_mentions
 from streams.core.attacks import bombing_code, place_target, unknown_attacker
-from streams.core.dyads import Dyad, find_dyads, nominal_dyads, subject_tokens
+from streams.core.dyads import Dyad, find_dyads, nominal_dyads
 from streams.core.mentions import ActorMention
 from streams.core.readings import (
     APPEAL_HEADS,
@@ -32,6 +32,7 @@ from streams.core.readings import (
     volition_code,
 )
 from streams.core.relevance import is_political, kind
+from streams.core.roots import figurative, purpose_code, show_of_force, violence_kind, without_channel
 from streams.core.senses import (
     generic_present,
     habitual,
@@ -205,92 +206,6 @@ def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple
     return code, "verb", verb
 
 
-_IRREGULAR_SECTORS = ("REB", "INS", "UAF", "TER", "IMG", "SEP")
-
-
-_IRREGULAR_WORDS = ("guerrilla", "militant", "bomber", "insurgent", "militia", "terrorist", "gunmen", "rebel")
-
-
-def _violence_kind(code: str, verb: Token, index: ActorIndex) -> str:
-    """CAMEO 18 (unconventional violence) when irregular forces act, 19 (conventional
-    military force) when a state's forces do: a verb's default "kill"/"attack" code
-    does not know who pulled the trigger."""
-    if code not in ("180", "190"):
-        return code
-    subj, _ = subject_tokens(verb)
-    sources = [m for s in subj for m in np_actors(s, index)]
-    if not sources:
-        return code
-    m = sources[0]
-    actor_code = (m.actor.code or "").upper()
-    irregular = any(sec in actor_code[3:] or actor_code.startswith(sec) for sec in _IRREGULAR_SECTORS) or any(
-        w in m.text.lower() for w in _IRREGULAR_WORDS
-    )
-    if irregular:
-        return "180"
-    if "MIL" in actor_code or "COP" in actor_code:
-        return "190"
-    return code
-
-
-# Weapons that are tested or launched, and acts that test or show them.
-_WEAPON_TESTS = frozenset(
-    {
-        "missile",
-        "rocket",
-        "projectile",
-        "icbm",
-        "slbm",
-        "test",
-        "satellite",
-        "warhead",
-        "bomb",
-        "device",
-        "drill",
-        "exercise",
-        "maneuver",
-        "manoeuvre",
-        "launch",
-    }
-)
-_SHOW_VERBS = frozenset(
-    {"fire", "launch", "test", "conduct", "detonate", "carry", "stage", "hold", "explode"}
-)
-# Prepositions that aim a weapon at someone: then it is an attack ("fired rockets at Israel");
-# not at the sea or the sky ("launched a missile into the sea").
-_AIMED = frozenset({"at", "on", "against", "into"})
-_OPEN_SPACE = frozenset({"sea", "water", "waters", "ocean", "air", "sky", "space", "orbit", "zone"})
-
-
-def _show_of_force(code: str, verb: Token) -> str | None:
-    """A weapons test, a launch or an exercise is a show of force (CAMEO 150, PLOVER
-    MOBILIZE), not an attack: "North Korea fired a missile over Japan", "conducted a
-    nuclear test", "staged military drills". Aimed at someone ("fired rockets at Israeli
-    towns", "launched missiles into Syria"), it stays an attack."""
-    if verb.lemma_.lower() not in _SHOW_VERBS:
-        return None
-    objects = [c.lemma_.lower() for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    tests = [o for o in objects if o in ("test", "drill", "exercise", "maneuver", "manoeuvre")]
-    weapons = verb.lemma_.lower() in ("fire", "launch", "test", "detonate") and any(
-        o in _WEAPON_TESTS for o in objects
-    )
-    if not tests and not weapons:
-        return None
-    aimed = any(
-        c.dep_ == "prep"
-        and c.lower_ in _AIMED
-        and any(
-            g.dep_ == "pobj"
-            and g.pos_ in ("PROPN", "NOUN")
-            and g.ent_type_ not in ("DATE", "TIME")
-            and g.lemma_.lower() not in _OPEN_SPACE
-            for g in c.children
-        )
-        for c in verb.children
-    )
-    return None if aimed and not tests else "150"
-
-
 def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings: bool = True) -> list[Coding]:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
@@ -300,7 +215,7 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     default = m is not None and m.pattern is None
     # "called it a sad day" names; "takes a picture" is no seizure: only a pattern says more
-    shown = readings and m is not None and _show_of_force(m.code or "", verb) is not None
+    shown = readings and m is not None and show_of_force(m.code or "", verb) is not None
     senseless = (
         readings
         and default
@@ -326,7 +241,7 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
             return light
     code, how = m.code, m.how
     if readings:
-        code = _purpose_code(verb, code, index, codebook)
+        code = purpose_code(verb, code, index, codebook)
     base_root = code[:2]  # before an intent, refusal or threat reading recodes it
     actor_verb = verb
     if verb.dep_ == "xcomp" and verb.head.i != verb.i and readings:
@@ -337,8 +252,8 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
         if new_how == "intent":
             code, how = new_code, "intent"
     if readings:
-        code = _violence_kind(code, verb, index)
-        code = _show_of_force(code, verb) or code
+        code = violence_kind(code, verb, index)
+        code = show_of_force(code, verb) or code
     modality = modality_of(verb)
     if readings and modality is Modality.NEGATED and 3 <= int(code[:2]) <= 8:
         # "will not accept refugees", "did not agree": a refusal is itself the event
@@ -384,7 +299,7 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
             # "[042:043]": A visits B, and B hosts A
             codings.append(Coding(dyad.target, dyad.source, reverse, verb.i, sent, how, modality))
     if readings:
-        codings = [_without_channel(c) for c in codings if not _figurative(c, verb)]
+        codings = [without_channel(c) for c in codings if not figurative(c, verb)]
     if readings and default and needs_parties(verb):
         # "called it", "shot to fame", "beat the Texans": the default sense holds between parties
         codings = [c for c in codings if is_political(c.source) and _party(c.target)]
@@ -392,69 +307,6 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
 
 
 _PARTIES = frozenset({"political", "state", "collective", "criminal"})
-# What a metaphorical bombardment or attack is made of: "bombarded him with requests".
-_WORDS_AS_WEAPONS = frozenset(
-    {
-        "question",
-        "request",
-        "call",
-        "criticism",
-        "message",
-        "email",
-        "letter",
-        "complaint",
-        "demand",
-        "accusation",
-        "insult",
-        "claim",
-        "praise",
-        "tweet",
-        "comment",
-        "word",
-        "argument",
-        "barrage",
-    }
-)
-# Refusing these is declining to comment (CAMEO 011, a statement), not a rejection.
-_COMMENT_VERBS = frozenset(
-    {"comment", "confirm", "say", "discuss", "elaborate", "speculate", "answer", "disclose"}
-)
-
-
-def _figurative(c: Coding, verb: Token) -> bool:
-    """Readings the words themselves undo: violence done with words ("bombarded Lammy with
-    a barrage of requests"), and a refusal to comment (a statement, CAMEO 011)."""
-    if c.code[:2] in ("18", "19", "20"):
-        means = [g for p in verb.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children]
-        means += [
-            g for m in means for p in m.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
-        ]
-        if any(m.lemma_.lower() in _WORDS_AS_WEAPONS for m in means):
-            return True
-    if c.code[:2] == "12" and (
-        any(x.dep_ == "xcomp" and x.lemma_.lower() in _COMMENT_VERBS for x in verb.children)
-        or (
-            verb.lemma_.lower() in _COMMENT_VERBS
-            and verb.dep_ == "xcomp"
-            and verb.head.lemma_.lower() in REFUSE_HEADS
-        )
-    ):
-        return True
-    return False
-
-
-def _without_channel(c: Coding) -> Coding:
-    """A broadcaster a speaker talks on is no target ("criticised the plans on BBC Radio 4");
-    "told the BBC", with the outlet as the object, keeps it."""
-    code = c.target.actor.code or "" if c.target is not None else ""
-    if c.target is None or not (c.target.actor.sector == "MED" or code.endswith("MED")):
-        return c
-    head = c.sentence.doc[c.target.token_start : c.target.token_end].root
-    while head.dep_ in ("compound", "nmod", "amod", "poss") and head.head.i != head.i:
-        head = head.head  # "BBC" in "on BBC Radio 4"
-    if head.dep_ == "pobj" and head.head.lower_ in ("on", "in", "to", "via", "through"):
-        return replace(c, target=None)
-    return c
 
 
 def _party(m: ActorMention | None) -> bool:
@@ -466,23 +318,6 @@ def _party(m: ActorMention | None) -> bool:
     if kind(m) in _PARTIES:
         return True
     return m.how not in ("modifier", "entity") and (bool(m.actor.name) or bool(m.actor.sector))
-
-
-# Verbs whose act is its purpose: "summoned the ambassador to complain about" is a complaint.
-_PURPOSE_FRAMED = frozenset({"summon", "convene", "call"})
-
-
-def _purpose_code(verb: Token, code: str, index: ActorIndex, codebook) -> str:
-    """The code of a purpose clause that says what a summons was for, when it is verbal
-    conflict (11) or protest (14): "summoned the Chinese ambassador to complain" (111)."""
-    if verb.lemma_.lower() not in _PURPOSE_FRAMED:
-        return code
-    for c in verb.children:
-        if c.dep_ in ("advcl", "xcomp") and any(m.lower_ == "to" for m in c.children) and c.pos_ == "VERB":
-            purpose = match_verb(c, codebook.verbs, index.is_actor)
-            if purpose is not None and purpose.code and purpose.code[:2] in ("11", "14"):
-                return purpose.code
-    return code
 
 
 def _unique_codings(codings: list[Coding]) -> list[Coding]:
