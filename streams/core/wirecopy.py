@@ -48,6 +48,8 @@ CREDITS = re.compile(
             rf"{_AGENCY} ?/ ?(?:[A-Z][\w.'’\-]+ ?){{1,3}}(?:/ ?File Photo)?",
             # "VLERICK BUSINESS SCHOOL•GETTY"
             r"[A-Z][A-Z ]{2,40}•(?:GETTY|AP|AFP|REUTERS|EPA)",
+            # a caption's bare credit at its end, without a full stop ("… in Pyongyang. EPA")
+            r"(?<=[\w.,”\"'])\s+(?:EPA|AFP|AP|REUTERS|Reuters|Getty Images|Xinhua|KCNA|Yonhap)$",
             # gallery chrome
             r"Hide Caption \d+ of \d+(?: Photos:)?",
             r"\bPhotos?: ",

@@ -80,3 +80,12 @@ def test_caption_lines_and_bylines(paragraph, expected):
     from streams.core.wirecopy import furniture_line
 
     assert furniture_line(paragraph) is expected
+
+
+def test_a_bare_credit_at_a_captions_end_goes_but_a_sentence_naming_an_agency_stays():
+    assert strip_credits("Kim Jong Un watches the launch in Pyongyang. EPA") == (
+        "Kim Jong Un watches the launch in Pyongyang.",
+        1,
+    )
+    text = "The agency confirmed the report to AFP."
+    assert strip_credits(text) == (text, 0)
