@@ -10,6 +10,7 @@ from schemas.alerts import Alert
 from schemas.articles import CleanArticle, CleaningReport, RawArticle
 from schemas.canonical import CanonicalEvent
 from schemas.deadletter import DeadLetter
+from schemas.event_sets import EventSet
 from schemas.events import (
     Actor,
     Cameo,
@@ -32,6 +33,7 @@ __all__ = [
     "DateRange",
     "DeadLetter",
     "DiplomaticEvent",
+    "EventSet",
     "Evidence",
     "Location",
     "Modality",

@@ -26,11 +26,11 @@ def build_app(settings: Settings | None = None, **options: Any) -> faust.App:
     ``options`` go to ``create_app`` (e.g. ``standby_replicas``).
     """
     from streams.adapters.alerting import attach_alerting
+    from streams.adapters.coder_identity import load_checked_coder
     from streams.adapters.faust_app import create_app
-    from streams.adapters.nlp import load_coder
 
     settings = settings or get_settings()
-    coder = load_coder(settings.nlp)
+    coder = load_checked_coder(settings)  # refuses a coder changed without a version bump
     return create_app(settings, coder=coder, attach=[attach_alerting], **options)
 
 

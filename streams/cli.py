@@ -19,6 +19,7 @@ from streams.errors import WirewatchError
 COMMAND_MODULES = (
     "broker",
     "codebook",
+    "coder",
     "config",
     "offline",
     "evaluate",

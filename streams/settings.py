@@ -70,6 +70,7 @@ class TopicSettings(BaseModel):
     raw: str = "wire.articles.raw.v1"
     clean: str = "wire.articles.clean.v1"
     events: str = "wire.events.diplomatic.v1"
+    event_sets: str = "wire.events.sets.v1"
     canonical: str = "wire.events.canonical.v1"
     deadletter: str = "wire.deadletter.v1"
     alerts: str = "wire.alerts.v1"
@@ -142,6 +143,19 @@ class CodebookSettings(BaseModel):
     timeout_s: float = Field(default=30.0, gt=0, description="per request, when fetching upstream")
 
 
+class CoderSettings(BaseModel):
+    """Which coder codes the events (issue 18; ``streams.adapters.coder_identity``)."""
+
+    version: str | None = Field(
+        default=None,
+        description="the version of a coder of your own (other dictionaries, model or factory); "
+        "default: the built-in CODER_VERSION, which must match its recorded fingerprint",
+    )
+    factory: str | None = Field(
+        default=None, description="module:function returning the coder to use instead of the built-in one"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WIREWATCH_",
@@ -156,6 +170,7 @@ class Settings(BaseSettings):
     app: AppSettings = Field(default_factory=AppSettings)
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     codebook: CodebookSettings = Field(default_factory=CodebookSettings)
+    coder: CoderSettings = Field(default_factory=CoderSettings)
 
     @model_validator(mode="after")
     def _clients_follow_the_local_broker(self) -> Settings:

@@ -35,7 +35,7 @@ from faust.types import EventT, TopicT
 from faust.types.tables import TableT
 
 from schemas import RawArticle
-from streams.adapters import codecs, continuity, event_feed, tallies, web_setup
+from streams.adapters import codecs, continuity, event_feed, event_sets, tallies, web_setup
 from streams.adapters.kafka_clients import faust_app_kwargs
 from streams.errors import DL_PROCESSING
 from streams.settings import Settings
@@ -84,6 +84,7 @@ class Wiring:
     executor: Executor | None = None
     coder_timeout_s: float = CODER_TIMEOUT_S
     recent: event_feed.RecentEvents = field(default_factory=event_feed.RecentEvents)
+    event_sets: TopicT | None = None  # per-article revision records (issue 18)
 
 
 def create_app(
@@ -159,6 +160,7 @@ def create_app(
         event_rows=table("events"),
         executor=executor or DaemonThreadExecutor(),
         coder_timeout_s=coder_timeout_s,
+        event_sets=topic(settings.topics.event_sets),
     )
     app.wiring = wiring  # type: ignore[attr-defined]
     drain_producer_buffer_before_commit(app)
@@ -256,9 +258,16 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
         async for article_id, message in stream.items():
             previous = w.ledger.get(article_id)
             value, updates = tallies.ledger_update(previous, message["events"])
+            record, value["set"] = event_sets.next_set(
+                article_id, previous, event_ids=list(value["events"]), retracted=list(value["retired"]),
+                coder_version=message.get("coder_version") or _version_of(message),
+                coder_fingerprint=message.get("coder_fingerprint"),
+            )
             w.ledger[article_id] = value
             for update in updates:
                 await w.tally_topic.send(key=update["key"], value=update)
+            if w.event_sets is not None:  # after the events (sent before this message) and the tallies
+                await w.event_sets.send(key=article_id.encode("utf-8"), value=codecs.encode(record))
             progress.touch()
             yield {"article_id": article_id, "updates": len(updates)}
 
@@ -510,8 +519,22 @@ async def _emit(w: Wiring, raw: RawArticle, outcome: Outcome) -> int:
         await w.events.send(key=event.event_id.encode("utf-8"), value=codecs.encode(event))
     # Sent for every coded article, even with no events: a re-coding that finds none retracts the old ones.
     cells = tallies.article_cells(outcome.events)
-    await w.ledger_topic.send(key=raw.id, value={"article_id": raw.id, "events": cells})
+    await w.ledger_topic.send(key=raw.id, value={
+        "article_id": raw.id, "events": cells,
+        "coder_version": getattr(w.coder, "version", None), "coder_fingerprint": getattr(w.coder, "fingerprint", None),
+    })
     return len(outcome.events)
+
+
+def _version_of(message: dict[str, Any]) -> str:
+    """A ledger message from a worker older than event sets: the version its events carry."""
+    for cells in message.get("events", {}).values():
+        for table, _, entry in cells:
+            if table == tallies.EVENT and entry.get("coder_version"):
+                return str(entry["coder_version"])
+    from streams.core.pipeline import CODER_VERSION
+
+    return CODER_VERSION
 
 
 async def _send_dead(w: Wiring, event: EventT, *, stage: str, code: str, message: str) -> None:

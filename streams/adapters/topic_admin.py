@@ -19,12 +19,12 @@ from streams.settings import Settings
 log = logging.getLogger(__name__)
 
 # Table-like topics: only the latest record per key matters.
-COMPACTED = {"canonical"}
+COMPACTED = {"canonical", "event_sets"}
 
 
 def worker_topics(settings: Settings) -> dict[str, str]:
     t = settings.topics
-    return {"raw": t.raw, "clean": t.clean, "events": t.events, "canonical": t.canonical,
+    return {"raw": t.raw, "clean": t.clean, "events": t.events, "event_sets": t.event_sets, "canonical": t.canonical,
             "deadletter": t.deadletter, "alerts": t.alerts}
 
 

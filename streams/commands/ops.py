@@ -81,7 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the records of a topic, one line each",
         description="Print records as they arrive: events as `2022-09-19 RUSGOV → CHNGOV 043 CONSULT "
         '"…"`, canonical stories, alerts, dead letters, articles; or the JSON values '
-        "with --json. TOPIC is a name or one of raw, clean, events, canonical, deadletter, alerts.",
+        "with --json. TOPIC is a name or one of raw, clean, events, event_sets, canonical, deadletter, alerts.",
     )
     p.add_argument("topic", metavar="TOPIC")
     p.add_argument("--json", action="store_true", help="print each record's value as one line of JSON")
@@ -338,6 +338,7 @@ def _replay(args: argparse.Namespace) -> int:
         span = f"from {start.isoformat() if start else 'the beginning'}" + (
             f" to {stop.isoformat()}" if stop else ""
         )
+        _explain_replay(settings, consumer, ranges, span=span, republish=args.republish)
         if args.dry_run:
             for r in ranges:
                 print(f"{raw}[{r.partition.partition}]: offsets {r.start}..{r.stop} ({r.count} records)")
@@ -367,6 +368,25 @@ def _replay(args: argparse.Namespace) -> int:
         if args.wait:
             return _wait_for_group(admin, group, ranges, timeout_s=args.wait_timeout)
     return 0
+
+
+def _explain_replay(settings: Settings, consumer: Any, ranges: list[Any], *, span: str, republish: bool) -> None:
+    """Say what the replay does to each output, and refuse a coder changed without a version bump."""
+    from streams.adapters import coder_identity, event_set_view, replay_plan
+    from streams.adapters.topic_admin import worker_topics
+
+    version, fingerprint = coder_identity.resolve(settings)  # the coder a worker here would code with
+    sets = event_set_view.latest_sets(consumer, settings.topics.event_sets)
+    plan = replay_plan.Plan(
+        records=sum(r.count for r in ranges), partitions=len(ranges), span=span, version=version,
+        fingerprint=fingerprint.digest, republish=republish,
+        coded=event_set_view.coded_versions(sets or {}), topics=worker_topics(settings),
+    )
+    problem = replay_plan.conflicts(plan)
+    if problem:
+        raise coder_identity.CoderVersionError(problem)
+    for line in replay_plan.explain(plan):
+        print(line, file=sys.stderr)
 
 
 def _wait_for_group(admin: Any, group: str, ranges: list[Any], *, timeout_s: float) -> int:

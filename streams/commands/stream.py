@@ -74,6 +74,9 @@ def _worker(args: argparse.Namespace) -> int:
     settings = worker_settings(base, web_port=args.web_port, web_host=args.web_host)
     check_web_port(settings.web.host, settings.web.port)
     codebook_dir()  # a missing codebook is said before topics are created or the model loaded
+    from streams.adapters import coder_identity
+
+    version, fingerprint = coder_identity.resolve(settings)  # a coder changed without a version bump: refused
     if args.no_create_topics:
         from streams.adapters.ops_admin import admin_client
 
@@ -85,7 +88,8 @@ def _worker(args: argparse.Namespace) -> int:
         created = ensure_topics(settings)
         if created:
             print(f"created topics: {', '.join(created)}", file=sys.stderr)
-    print(f"loading the spaCy model {settings.nlp.model} …", file=sys.stderr)
+    print(f"coder {version} (fingerprint {fingerprint.short}); loading the spaCy model {settings.nlp.model} …",
+          file=sys.stderr)
     app = build_app(settings, standby_replicas=args.standby_replicas)
     print(
         f"worker {settings.app.id} on {settings.kafka.bootstrap_servers}: "

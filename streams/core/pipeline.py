@@ -40,12 +40,13 @@ class Outcome:
 
 
 def _code(
-    doc: Doc, clean: CleanArticle, codebook: Codebook, now: datetime | None, timings: dict[str, float]
+    doc: Doc, clean: CleanArticle, codebook: Codebook, now: datetime | None, timings: dict[str, float],
+    coder_version: str = CODER_VERSION,
 ) -> list[DiplomaticEvent]:
     t0 = perf_counter()
     mentions = extract(doc, codebook=codebook, published_at=clean.published_at or now)
     t1 = perf_counter()
-    events = classify(doc, mentions, codebook=codebook, clean=clean, coder_version=CODER_VERSION)
+    events = classify(doc, mentions, codebook=codebook, clean=clean, coder_version=coder_version)
     # Every event names its article (issue 16): outlet, URL and headline, as the cleaned article has them.
     article = {"article_source": clean.source, "article_url": clean.url, "article_title": clean.title or None}
     events = [event.model_copy(update=article) for event in events]
@@ -89,8 +90,12 @@ def process(
     codebook: Codebook,
     now: datetime | None = None,
     max_chars: int = 100_000,
+    coder_version: str = CODER_VERSION,
 ) -> Outcome:
-    """Code one article. ``now`` stands in for a missing ``published_at`` when resolving dates."""
+    """Code one article. ``now`` stands in for a missing ``published_at`` when resolving dates.
+
+    ``coder_version`` is stamped on every event (and is part of its id): the built-in
+    version, or the one a coder of your own declares (``streams.adapters.coder_identity``)."""
     clean, t_clean = _clean(raw, max_chars)
     timings = {"clean": t_clean}
     if _eventless(clean, codebook) or _off_topic(clean, nlp):
@@ -98,20 +103,24 @@ def process(
     t0 = perf_counter()
     doc = nlp(clean.text)
     timings["parse"] = perf_counter() - t0
-    events = _code(doc, clean, codebook, now, timings)
+    events = _code(doc, clean, codebook, now, timings, coder_version)
     return Outcome(raw=raw, clean=clean, events=events, timings=timings)
 
 
 class Coder:
     """A loaded spaCy pipeline and codebook, ready to code articles one by one or in batches."""
 
-    def __init__(self, nlp: Language, codebook: Codebook, *, max_chars: int = 100_000) -> None:
+    def __init__(
+        self, nlp: Language, codebook: Codebook, *, max_chars: int = 100_000, version: str = CODER_VERSION
+    ) -> None:
         self.nlp = nlp
         self.codebook = codebook
         self.max_chars = max_chars
+        self.version = version
 
     def process(self, raw: RawArticle, *, now: datetime | None = None) -> Outcome:
-        return process(raw, nlp=self.nlp, codebook=self.codebook, now=now, max_chars=self.max_chars)
+        return process(raw, nlp=self.nlp, codebook=self.codebook, now=now, max_chars=self.max_chars,
+                       coder_version=self.version)
 
     def process_batch(
         self, raws: Iterable[RawArticle], batch_size: int = 16, *, now: datetime | None = None
@@ -140,7 +149,7 @@ class Coder:
         for k, doc in zip(codable, docs, strict=True):
             raw, clean, timings = items[k]
             timings["parse"] = t_parse * len(clean.text) / total
-            events_by[k] = _code(doc, clean, self.codebook, now, timings)
+            events_by[k] = _code(doc, clean, self.codebook, now, timings, self.version)
         return [
             Outcome(raw=r, clean=c, events=events_by.get(k, []), timings=t)
             for k, (r, c, t) in enumerate(items)

@@ -91,7 +91,7 @@ class Sent:
     def __init__(self, w: Wiring) -> None:
         self.records: list[tuple[str, Any, Any]] = []
         self.names = {}
-        for name in ("clean", "events", "deadletter", "ledger_topic", "tally_topic"):
+        for name in ("clean", "events", "deadletter", "ledger_topic", "tally_topic", "event_sets"):
             topic = getattr(w, name)
             self.names[topic.get_topic_name()] = name
             topic.send = self._sender(name)  # type: ignore[method-assign]

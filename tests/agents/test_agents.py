@@ -133,3 +133,30 @@ def test_a_recoding_with_a_changed_code_replaces_the_old_contribution() -> None:
         assert [entry["code"] for entry in w.dyads.get("RUS|CHN|2022-09-19")["events"].values()] == ["043"]
 
     asyncio.run(scenario())
+
+
+def test_each_coding_publishes_an_event_set_that_supersedes_the_last() -> None:
+    class Upgraded(RuleCoder):
+        version = "rule-2"
+
+    async def scenario() -> None:
+        from schemas import EventSet
+
+        _, w, sent = fresh_app()
+        await run_process(w, [article("a1", "042:RUS>CHN 051:RUS>CHN")])
+        w.coder = Upgraded()
+        await run_process(w, [article("a1", "051:RUS>CHN")])  # B drops the meeting and re-codes the rest
+        await run_process(w, [article("a1", "051:RUS>CHN")])  # and B again: a repeat
+        await run_ledger(w, sent)
+        sets = [(key, EventSet.model_validate_json(value)) for key, value in sent.on("event_sets")]
+        assert [key for key, _ in sets] == [b"a1"] * 3
+        a, b, again = (s for _, s in sets)
+        events = [DiplomaticEvent.model_validate_json(value) for _, value in sent.on("events")]
+        ids = {(e.coder_version, e.cameo.code): e.event_id for e in events}
+        assert a.coder_version == "rule-1" and a.event_ids == sorted([ids["rule-1", "042"], ids["rule-1", "051"]])
+        assert b.coder_version == "rule-2" and b.event_ids == [ids["rule-2", "051"]]
+        assert b.supersedes == a.revision and b.superseded_versions == ["rule-1"]
+        assert b.retracts == a.event_ids  # both A ids withdrawn: one dropped, one re-coded under B's id
+        assert again == b
+
+    asyncio.run(scenario())

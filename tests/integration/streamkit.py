@@ -46,7 +46,7 @@ class StreamEnv:
     def __post_init__(self) -> None:
         tag = uuid.uuid4().hex[:10]
         self.topics = {role: f"wwtest.{role}.{tag}" for role in
-                       ("raw", "clean", "events", "canonical", "deadletter", "alerts")}
+                       ("raw", "clean", "events", "event_sets", "canonical", "deadletter", "alerts")}
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
@@ -64,7 +64,11 @@ class StreamEnv:
     def create_topics(self) -> None:
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
         try:
-            admin.create_topics([NewTopic(name, self.partitions, 1) for name in self.topics.values()])
+            admin.create_topics([
+                NewTopic(name, self.partitions, 1,
+                         topic_configs={"cleanup.policy": "compact"} if role in ("canonical", "event_sets") else {})
+                for role, name in self.topics.items()
+            ])
         finally:
             admin.close()
 

@@ -111,7 +111,7 @@ def run(
     partitions = max(workers, settings.topics.partitions)
     topics = {
         name: f"bench.{run_id}.{name}"
-        for name in ("raw", "clean", "events", "canonical", "deadletter", "alerts")
+        for name in ("raw", "clean", "events", "event_sets", "canonical", "deadletter", "alerts")
     }
     app_id = f"wirewatch-bench-{run_id}"
     broker = None
