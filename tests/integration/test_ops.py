@@ -31,6 +31,7 @@ def make_settings(bootstrap: str, unique: Callable[[str], str], partitions: int 
         raw=unique("raw"),
         clean=unique("clean"),
         events=unique("events"),
+        event_sets=unique("sets"),
         canonical=unique("canonical"),
         deadletter=unique("dead"),
         alerts=unique("alerts"),
@@ -70,9 +71,9 @@ def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 20.0)
 def test_topics_create_is_idempotent_and_compacts_canonical(kafka_bootstrap, unique_topic) -> None:
     settings = make_settings(kafka_bootstrap, unique_topic, partitions=3)
     first = create_all(settings)
-    assert [r.status for r in first] == ["created"] * 6
+    assert [r.status for r in first] == ["created"] * 7
     again = create_all(settings)
-    assert [r.status for r in again] == ["exists"] * 6
+    assert [r.status for r in again] == ["exists"] * 7
     with ops_admin.admin_client(settings.kafka) as admin:
         infos = {
             i.name: i
@@ -80,6 +81,7 @@ def test_topics_create_is_idempotent_and_compacts_canonical(kafka_bootstrap, uni
         }
     assert all(i.exists and i.partitions == 3 for i in infos.values())
     assert infos[settings.topics.canonical].configs.get("cleanup.policy") == "compact"
+    assert infos[settings.topics.event_sets].configs.get("cleanup.policy") == "compact"
     assert infos[settings.topics.raw].configs.get("cleanup.policy") in (None, "delete")
     assert all(p.leader >= 0 and p.isr for i in infos.values() for p in i.partition_list)
 
@@ -356,5 +358,62 @@ def test_cli_publish_then_tail(kafka_bootstrap, unique_topic, monkeypatch, capsy
         assert record["id"] == "sample-seed-russia-china"
         assert cli.main(["topics", "describe", "canonical", "--bootstrap", kafka_bootstrap]) == 0
         assert "cleanup.policy=compact" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+
+
+def test_cli_replay_dry_run_explains_and_refuses_a_silent_coder_change(
+    kafka_bootstrap, unique_topic, monkeypatch, capsys
+) -> None:
+    """What `wirewatch replay --dry-run` says per output, from what the event-set topic holds (issue 18)."""
+    from schemas import EventSet
+    from streams.adapters import coder_identity
+    from streams.core.pipeline import CODER_VERSION
+
+    settings = make_settings(kafka_bootstrap, unique_topic, partitions=2)
+    create_all(settings)
+    for name, value in (("RAW", settings.topics.raw), ("EVENT_SETS", settings.topics.event_sets),
+                        ("PARTITIONS", "2"), ("KAFKA__BOOTSTRAP_SERVERS", kafka_bootstrap)):
+        monkeypatch.setenv(f"WIREWATCH_{name}" if name.startswith("KAFKA") else f"WIREWATCH_TOPICS__{name}", value)
+    monkeypatch.setenv("WIREWATCH_APP__ID", settings.app.id)
+    get_settings.cache_clear()
+    _publish_batch(kafka_bootstrap, settings.topics.raw, [f"art-{i}" for i in range(3)])
+
+    def put_sets(version: str, fingerprint: str) -> None:
+        records = [EventSet(article_id=f"art-{i}", revision=f"rev-{version}-{i}", coder_version=version,
+                            coder_fingerprint=fingerprint, event_ids=[f"ev-{version}-{i}-{n}" for n in range(i + 1)])
+                   for i in range(3)]
+        producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+        for record in records:
+            producer.send(settings.topics.event_sets, key=record.article_id.encode(),
+                          value=record.model_dump_json().encode())
+        producer.flush()
+        producer.close()
+
+    try:
+        # the articles were coded by an older coder: the replay says it supersedes them
+        put_sets("wirewatch-coder-0.0.1", "0" * 64)
+        assert cli.main(["replay", "--from-beginning", "--dry-run"]) == 0
+        err = capsys.readouterr().err
+        assert "replay: 3 raw record(s) in 2 partition(s) from the beginning" in err
+        assert f"coder        {CODER_VERSION}" in err
+        assert "wirewatch-coder-0.0.1: 3 article(s), 6 current event(s)" in err
+        assert "tables       each article's wirewatch-coder-0.0.1 contributions are retracted" in err
+        assert "alerts" in err and "withdrawn by a cancellation alert" in err
+        assert "dry run: 3 raw record(s)" in err
+
+        # re-coded by this very coder: nothing changes anywhere
+        fingerprint = coder_identity.compute(get_settings()).digest
+        put_sets(CODER_VERSION, fingerprint)
+        assert cli.main(["replay", "--from-beginning", "--dry-run"]) == 0
+        err = capsys.readouterr().err
+        assert f"{CODER_VERSION}: 3 article(s), 6 current event(s)" in err
+        assert "tables       unchanged" in err and "none raised or withdrawn" in err
+
+        # the same version on the topic, coded by another coder: refused in one line
+        put_sets(CODER_VERSION, "f" * 64)
+        assert cli.main(["replay", "--from-beginning", "--dry-run"]) == 2
+        err = capsys.readouterr().err
+        assert "changed without a version bump" in err and len(err.strip().splitlines()) == 1
     finally:
         get_settings.cache_clear()
