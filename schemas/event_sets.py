@@ -26,10 +26,13 @@ from schemas.base import Emitted
 class EventSet(Emitted):
     schema_id: Literal["event_set.v1"] = "event_set.v1"
     article_id: str
-    revision: str = Field(description="hash of article id, coder version and event ids: a repeat has the same")
+    revision: str = Field(
+        description="hash of article id, coder version and event ids: a repeat has the same"
+    )
     coder_version: str = Field(description="the coder that produced this set")
     coder_fingerprint: str | None = Field(
-        default=None, description="sha256 of the coder's modules, dictionaries and model (wirewatch coder fingerprint)"
+        default=None,
+        description="sha256 of the coder's modules, dictionaries and model (wirewatch coder fingerprint)",
     )
     event_ids: list[str] = Field(description="the article's current events, sorted (empty: it has none)")
     retracts: list[str] = Field(

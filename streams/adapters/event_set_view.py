@@ -15,7 +15,9 @@ from streams.adapters.replay_plan import Coded
 log = logging.getLogger(__name__)
 
 
-def latest_sets(consumer: KafkaConsumer, topic: str, *, timeout_s: float = 60.0) -> dict[str, EventSet] | None:
+def latest_sets(
+    consumer: KafkaConsumer, topic: str, *, timeout_s: float = 60.0
+) -> dict[str, EventSet] | None:
     """Article id → its latest event set, read from the start to the current end; None: no such topic."""
     parts = consumer.partitions_for_topic(topic)
     if not parts:

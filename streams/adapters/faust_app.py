@@ -521,7 +521,8 @@ async def _emit(w: Wiring, raw: RawArticle, outcome: Outcome) -> int:
     cells = tallies.article_cells(outcome.events)
     await w.ledger_topic.send(key=raw.id, value={
         "article_id": raw.id, "events": cells,
-        "coder_version": getattr(w.coder, "version", None), "coder_fingerprint": getattr(w.coder, "fingerprint", None),
+        "coder_version": getattr(w.coder, "version", None),
+        "coder_fingerprint": getattr(w.coder, "fingerprint", None),
     })
     return len(outcome.events)
 

@@ -60,7 +60,8 @@ def explain(plan: Plan) -> list[str]:
     """One line per output: what the replay does to it."""
     t = plan.topics
     how = ("copied back onto the raw topic while the worker runs (duplicates in the raw log)"
-           if plan.republish else "re-read by the worker from its reset group offsets (the raw log is unchanged)")
+           if plan.republish
+           else "re-read by the worker from its reset group offsets (the raw log is unchanged)")
     lines = [
         f"replay: {plan.records} raw record(s) in {plan.partitions} partition(s) {plan.span}, {how}",
         f"  coder        {plan.version} (fingerprint {plan.fingerprint[:12]}) codes them",
@@ -68,7 +69,8 @@ def explain(plan: Plan) -> list[str]:
     if plan.coded is None:
         lines.append(f"  on the topics: unknown ({t['event_sets']} could not be read)")
     elif not plan.coded:
-        lines.append(f"  on the topics: no event sets yet on {t['event_sets']} (nothing coded, or by a worker "
+        lines.append(f"  on the topics: no event sets yet on {t['event_sets']} "
+                     "(nothing coded, or by a worker "
                      "older than event sets)")
     else:
         seen = ", ".join(f"{v}: {c.articles} article(s), {c.events} current event(s)"
@@ -79,12 +81,14 @@ def explain(plan: Plan) -> list[str]:
         lines += [
             f"  tables       each article's {older} contributions are retracted and the new coding's counted "
             "(dyads, actor timelines, events); counts change where the coders differ",
-            f"  events       {t['events']}: the new coder's events are appended under new ids (the version is "
+            f"  events       {t['events']}: the new coder's events are appended under new ids "
+            "(the version is "
             f"part of an id); each article's event set on {t['event_sets']} supersedes the earlier one and "
             "lists the ids it retracts",
             f"  stories      {t['canonical']}: reports that were retracted leave their stories, the new ones "
             "are folded in",
-            f"  alerts       {t['alerts']}: a watch alert already raised for the same article, dyad and code is "
+            f"  alerts       {t['alerts']}: a watch alert already raised for the same article, "
+            "dyad and code is "
             "not raised again; an alert whose events are all retracted, or a window alert that no longer "
             "reaches its threshold, is withdrawn by a cancellation alert",
         ]
@@ -93,7 +97,8 @@ def explain(plan: Plan) -> list[str]:
             "  tables       unchanged (same coder: every event keeps its id and its contribution)",
             f"  events       {t['events']}: the same events are appended again (same ids and content; the "
             "current view is unchanged)",
-            f"  event sets   {t['event_sets']}: the same revision per article again (a repeat, ignored by contract)",
+            f"  event sets   {t['event_sets']}: the same revision per article again "
+            "(a repeat, ignored by contract)",
             f"  stories      {t['canonical']}: unchanged, nothing published",
             f"  alerts       {t['alerts']}: none raised or withdrawn",
         ]

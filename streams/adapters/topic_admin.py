@@ -24,7 +24,8 @@ COMPACTED = {"canonical", "event_sets"}
 
 def worker_topics(settings: Settings) -> dict[str, str]:
     t = settings.topics
-    return {"raw": t.raw, "clean": t.clean, "events": t.events, "event_sets": t.event_sets, "canonical": t.canonical,
+    return {"raw": t.raw, "clean": t.clean, "events": t.events, "event_sets": t.event_sets,
+            "canonical": t.canonical,
             "deadletter": t.deadletter, "alerts": t.alerts}
 
 

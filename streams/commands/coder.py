@@ -70,7 +70,8 @@ def _lock(args: argparse.Namespace) -> int:
     versions = ci.read_lock()
     record = versions.get(CODER_VERSION)
     if record is not None and record["fingerprint"] == fp.digest:
-        print(f"{CODER_VERSION} is recorded with this fingerprint ({fp.short}): nothing to do", file=sys.stderr)
+        print(f"{CODER_VERSION} is recorded with this fingerprint ({fp.short}): nothing to do",
+              file=sys.stderr)
         return 0
     if record is not None and not args.same_output:
         changed = ", ".join(fp.changed_parts(record.get("parts", {}))[:6])

@@ -81,7 +81,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the records of a topic, one line each",
         description="Print records as they arrive: events as `2022-09-19 RUSGOV → CHNGOV 043 CONSULT "
         '"…"`, canonical stories, alerts, dead letters, articles; or the JSON values '
-        "with --json. TOPIC is a name or one of raw, clean, events, event_sets, canonical, deadletter, alerts.",
+        "with --json. TOPIC is a name or one of raw, clean, events, event_sets, canonical, deadletter, "
+        "alerts.",
     )
     p.add_argument("topic", metavar="TOPIC")
     p.add_argument("--json", action="store_true", help="print each record's value as one line of JSON")
@@ -370,7 +371,9 @@ def _replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _explain_replay(settings: Settings, consumer: Any, ranges: list[Any], *, span: str, republish: bool) -> None:
+def _explain_replay(
+    settings: Settings, consumer: Any, ranges: list[Any], *, span: str, republish: bool
+) -> None:
     """Say what the replay does to each output, and refuse a coder changed without a version bump."""
     from streams.adapters import coder_identity, event_set_view, replay_plan
     from streams.adapters.topic_admin import worker_topics

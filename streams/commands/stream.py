@@ -88,7 +88,8 @@ def _worker(args: argparse.Namespace) -> int:
         created = ensure_topics(settings)
         if created:
             print(f"created topics: {', '.join(created)}", file=sys.stderr)
-    print(f"coder {version} (fingerprint {fingerprint.short}); loading the spaCy model {settings.nlp.model} …",
+    print(f"coder {version} (fingerprint {fingerprint.short}); "
+          f"loading the spaCy model {settings.nlp.model} …",
           file=sys.stderr)
     app = build_app(settings, standby_replicas=args.standby_replicas)
     print(

@@ -153,7 +153,8 @@ def test_each_coding_publishes_an_event_set_that_supersedes_the_last() -> None:
         a, b, again = (s for _, s in sets)
         events = [DiplomaticEvent.model_validate_json(value) for _, value in sent.on("events")]
         ids = {(e.coder_version, e.cameo.code): e.event_id for e in events}
-        assert a.coder_version == "rule-1" and a.event_ids == sorted([ids["rule-1", "042"], ids["rule-1", "051"]])
+        assert a.coder_version == "rule-1"
+        assert a.event_ids == sorted([ids["rule-1", "042"], ids["rule-1", "051"]])
         assert b.coder_version == "rule-2" and b.event_ids == [ids["rule-2", "051"]]
         assert b.supersedes == a.revision and b.superseded_versions == ["rule-1"]
         assert b.retracts == a.event_ids  # both A ids withdrawn: one dropped, one re-coded under B's id

@@ -66,7 +66,8 @@ class StreamEnv:
         try:
             admin.create_topics([
                 NewTopic(name, self.partitions, 1,
-                         topic_configs={"cleanup.policy": "compact"} if role in ("canonical", "event_sets") else {})
+                         topic_configs={"cleanup.policy": "compact"}
+                         if role in ("canonical", "event_sets") else {})
                 for role, name in self.topics.items()
             ])
         finally:

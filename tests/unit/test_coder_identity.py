@@ -117,8 +117,9 @@ def test_the_worker_refuses_a_changed_coder_in_one_line(changed_codebook):
     # port 1 of the broker: the refusal comes before any connection is tried
     from streams.adapters.broker import free_port
 
-    proc = _cli("worker", "--web-port", str(free_port(1)), env={"WIREWATCH_CODEBOOK__DIR": str(changed_codebook),
-                                                   "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": "127.0.0.1:1"})
+    proc = _cli("worker", "--web-port", str(free_port(1)),
+                env={"WIREWATCH_CODEBOOK__DIR": str(changed_codebook),
+                     "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": "127.0.0.1:1"})
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "changed without a version bump" in lines[0], proc.stderr
