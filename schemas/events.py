@@ -64,6 +64,26 @@ class Location(Emitted):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     geonameid: int | None = None
+    feature: Literal["country", "admin1", "city"] | None = Field(
+        default=None, description="what the place is: a country, a first-level division or a city"
+    )
+    admin1: str | None = Field(
+        default=None, description="the first-level division (state, province, region) it lies in, by name"
+    )
+    admin1_code: str | None = Field(
+        default=None, description="that division's ISO 3166-2 code where it has one (US-CT), else GeoNames' (US.CT)"
+    )
+
+
+# Where an event's date comes from: a date written out ("September 19", "2017"), an
+# expression resolved against the publication time ("on Sunday", "last week"), or, when the
+# text names no day for the act, the publication date itself.
+DateProvenance = Literal["explicit", "relative", "publication"]
+# Where an event's place comes from, in the order the coder tries them: a locative of the
+# event's own verb or noun, the dateline, the same act's place in a neighbouring sentence,
+# the target's place (an attack on a town, arrests of a country's people), the country both
+# sides belong to (a domestic event).
+PlaceProvenance = Literal["locative", "dateline", "context", "target", "domestic"]
 
 
 class Evidence(Emitted):
@@ -98,7 +118,16 @@ class DiplomaticEvent(Emitted):
     plover: Plover
     modality: Modality = Modality.ASSERTED
     event_date: date | DateRange | None = None
+    event_date_provenance: DateProvenance | None = Field(
+        default=None, description="explicit | relative | publication: how the event date was found"
+    )
+    event_date_text: str | None = Field(
+        default=None, description="the time expression the event date was resolved from"
+    )
     location: Location | None = None
+    location_provenance: PlaceProvenance | None = Field(
+        default=None, description="locative | dateline | context | target | domestic: how the place was found"
+    )
     evidence: list[Evidence] = Field(min_length=1)
     quote: Quote | None = None
     confidence: float = Field(ge=0, le=1)

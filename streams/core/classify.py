@@ -36,23 +36,35 @@ from schemas.events import (
     Quote,
 )
 from streams.core.codings import find_codings
+from streams.core.dates import provenance as date_provenance
 from streams.core.locative import is_locative
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import DISSENT_ROOTS, REPRESSION_ROOTS, STATE_SECTORS, is_political
 from streams.core.triggers import Coding, actor_key
+from streams.core.when import attached_date, local_publication_date, referred_dates, same_act_dates
+from streams.core.where import article_zone, dateline_place, event_place
 
 # --------------------------------------------------------------------------- events
 
 
-def _date_for(sent: Span, mentions: Mentions, clean: CleanArticle) -> date | DateRange | None:
-    inside = [d for d in mentions.dates if sent.start_char <= d.start < sent.end_char]
-    if inside:
-        return inside[0].value
-    # Narrative carries the last date forward ("On September 19 … Following the meeting …").
-    before = [d for d in mentions.dates if d.end <= sent.start_char]
-    if before:
-        return max(before, key=lambda d: d.start).value
-    return clean.published_at.date() if clean.published_at is not None else None
+def _dates_for(doc: Doc, codings: Sequence[Coding], mentions: Mentions, day: date | None, roots) -> list:
+    """(date, provenance, text) per coding: the time expression attached to its trigger,
+    else the same act's elsewhere, else the publication day (:mod:`streams.core.when`)."""
+    found = [attached_date(doc[c.trigger], c.sentence, mentions.dates) for c in codings]
+    keys = [(actor_key(c.source), actor_key(c.target), r, c.sentence.start_char) for c, r in zip(codings, roots, strict=True)]
+    found = referred_dates(codings, roots, same_act_dates(keys, found))
+    out = []
+    for d in found:
+        if d is not None:
+            out.append((d.value, date_provenance(d.text), d.text))
+        elif day is not None:
+            out.append((day, "publication", None))
+        else:
+            out.append((None, None, None))
+    return out
+
+
+_PROVENANCE_ORDER = {"explicit": 0, "relative": 1, "publication": 2}
 
 
 def _date_key(value: date | DateRange | None) -> str:
@@ -235,7 +247,11 @@ def classify(
 ) -> list[DiplomaticEvent]:
     codings = find_codings(doc, mentions, codebook=codebook)
     groups: dict[tuple[str, str, str, str], list[Coding]] = {}
-    dates: dict[tuple[str, str, str, str], date | DateRange | None] = {}
+    dates: dict[tuple[str, str, str, str], tuple] = {}
+    gazetteer = getattr(codebook, "places", None)
+    filed_at = dateline_place(clean.dateline, gazetteer, mentions.countries)
+    day = local_publication_date(clean.published_at, article_zone(filed_at, clean.source))
+    kept, roots = [], []
     for c in codings:
         entry = codebook.cameo.get(c.code)
         if entry is None:
@@ -244,10 +260,15 @@ def classify(
             continue  # statements frame events in wire copy; PLOVER has no type for them
         if c.target is not None and (c.source.start, c.source.end) == (c.target.start, c.target.end):
             continue  # one mention cannot act on itself; two mentions of one country may (domestic events)
-        when = _date_for(c.sentence, mentions, clean)
-        key = (actor_key(c.source), actor_key(c.target), entry.root, _date_key(when))
+        kept.append(c)
+        roots.append(entry.root)
+    for c, root, when in zip(kept, roots, _dates_for(doc, kept, mentions, day, roots), strict=True):
+        key = (actor_key(c.source), actor_key(c.target), root, _date_key(when[0]))
         groups.setdefault(key, []).append(c)
-        dates[key] = when
+        # the most telling provenance of the group's readings: a date written out, then
+        # one resolved, then the publication day
+        if key not in dates or _PROVENANCE_ORDER.get(when[1], 3) < _PROVENANCE_ORDER.get(dates[key][1], 3):
+            dates[key] = when
     groups = _domestic_targets(groups, dates, mentions)
     extra_evidence = _bare_meeting_mentions(doc, mentions, groups)
     starts = _paragraph_starts(clean)
@@ -263,19 +284,25 @@ def classify(
                 continue
             seen_sents.add(c.sentence.start_char)
             evidence.append(_evidence(c.sentence, doc[c.trigger].text, starts))
-        location = None
         quote = None
-        for c in sorted(group, key=lambda c: c.sentence.start_char):
-            location = location or _location_for(c.sentence, mentions)
+        ordered = sorted(group, key=lambda c: (c is not best, c.sentence.start_char))
+        for c in ordered:
             quote = quote or _quote_for(c.sentence, mentions)
+        location, where_from = event_place(
+            ordered,
+            entry.root,
+            mentions,
+            gazetteer=gazetteer,
+            dateline=filed_at.location() if filed_at is not None else None,
+            extra=extra_evidence.get(key, ()),
+        )
         for sent, trigger in extra_evidence.get(key, ()):
-            location = location or _location_for(sent, mentions)
             if sent.start_char not in seen_sents:
                 seen_sents.add(sent.start_char)
                 evidence.append(_evidence(sent, trigger.text, starts))
         evidence.sort(key=lambda ev: ev.start)
         conf = _confidence(best, len(evidence))
-        when = dates[key]
+        when, when_from, when_text = dates[key]
         modality = best.modality
         if any(c.modality is Modality.ASSERTED for c in group):
             modality = Modality.ASSERTED
@@ -297,7 +324,10 @@ def classify(
                 plover=Plover(event=entry.plover.event, mode=entry.plover.mode, context=entry.plover.context),
                 modality=modality,
                 event_date=when,
+                event_date_provenance=when_from,
+                event_date_text=when_text,
                 location=location,
+                location_provenance=where_from,
                 evidence=evidence,
                 quote=quote,
                 confidence=conf,
@@ -312,7 +342,7 @@ def classify(
 def _share_places(events: list[DiplomaticEvent]) -> list[DiplomaticEvent]:
     """A meeting and its mirror image (B met A) happened in the same place."""
     where = {
-        (e.source.code, e.target.code, e.cameo.root, str(e.event_date)): e.location
+        (e.source.code, e.target.code, e.cameo.root, str(e.event_date)): (e.location, e.location_provenance)
         for e in events
         if e.location is not None and e.target is not None
     }
@@ -321,7 +351,7 @@ def _share_places(events: list[DiplomaticEvent]) -> list[DiplomaticEvent]:
         if e.location is None and e.target is not None and e.cameo.root == "04":
             mirror = where.get((e.target.code, e.source.code, e.cameo.root, str(e.event_date)))
             if mirror is not None:
-                e = e.model_copy(update={"location": mirror})
+                e = e.model_copy(update={"location": mirror[0], "location_provenance": mirror[1]})
         out.append(e)
     return out
 

@@ -7,8 +7,11 @@ know goes to ``dateparser`` (slow, a few milliseconds a call, so only for leftov
 the publication time as ``RELATIVE_BASE`` and past dates preferred.
 
 A relative expression without a publication time resolves to nothing; so does a duration
-("almost seven months") or anything in the future beyond a day's slack, which is a
-schedule rather than an event date.
+("almost seven months") or anything after the publication date, which is a schedule
+rather than an event date (the publication date handed in is the article's local one:
+:func:`streams.core.when.local_publication_date`). :func:`provenance` tells a date written
+out ("September 19", "2017": ``explicit``) from one read against the publication date
+("on Sunday", "last week": ``relative``).
 """
 
 from __future__ import annotations
@@ -160,13 +163,37 @@ def resolve_date(text: str, published_at: datetime | date | None) -> DateValue |
         value = _dateparser(original, published_at)
     if value is None or value is _UNRESOLVED:
         return None
-    # an event date after publication is a schedule, not what happened
-    limit = ref + timedelta(days=1) if ref is not None else None
-    if limit is not None:
+    # an event date after publication is a schedule, not what happened; a range that runs
+    # on past it ("this week" of a Wednesday story) ends with it
+    if ref is not None:
         start = value.start if isinstance(value, DateRange) else value
-        if start > limit:
+        if start > ref:
             return None
+        if isinstance(value, DateRange) and value.end > ref:
+            value = _range(value.start, ref, value.text or original)
     return value
+
+
+_ABSOLUTE = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|^(?:(?:early|mid|late)[\s-]+)?(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$",
+    re.I,
+)
+
+
+def provenance(text: str) -> str:
+    """``explicit`` for a date written out ("September 19", "19 Sept 2022", "2017",
+    "March"), ``relative`` for one that needs the publication date ("on Sunday",
+    "last week", "two days ago", "yesterday")."""
+    t = _normalize(text)
+    if re.search(r"\b(?:ago|last|this|next|past|previous|yesterday|today|tonight|tomorrow|recent|weekend)\b", t):
+        return "relative"
+    if _ABSOLUTE.search(t):
+        return "explicit"
+    return "relative"
 
 
 class _Unresolved:
@@ -302,11 +329,9 @@ def _rules(t: str, original: str, ref: date | None):  # noqa: C901 - one flat ta
         back = (ref.weekday() - wd) % 7
         if m["rel"] == "last" and back == 0:
             back = 7
-        if back == 6 and m["rel"] not in ("last", "past"):
-            # the day after the publication date: a time-zone skew (a Saturday-dated
-            # Washington story on "Sunday" in Pyongyang), not six days ago
-            return ref + timedelta(days=1)
-        # "on Tuesday" in a Tuesday story is that day: wires report same-day events
+        # the latest such day on or before the (local) publication date: "on Tuesday" in a
+        # Tuesday story is that day, wires report same-day events; "on Sunday" in a
+        # Saturday story is six days before, never the day after publication
         return ref - timedelta(days=back)
     m = _AGO.match(t)
     if m:

@@ -21,6 +21,7 @@ from streams.core.actor_mentions import find_actor_mentions, source_position
 from streams.core.dates import resolve_date
 from streams.core.mentions import ActorMention, DateMention, Mentions, PlaceMention
 from streams.core.quotes import find_quotes
+from streams.core.when import is_stamp
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _DROP_LEADING = ("the ", "The ")
@@ -79,6 +80,8 @@ def find_dates(doc: Doc, published_at: datetime | date | None) -> list[DateMenti
             )
             if span is None or not span.text.strip():
                 continue
+        if is_stamp(doc.text, span.start_char, span.end_char):
+            continue  # a tweet's, a byline's or an update's stamp dates no act
         value = resolve_date(span.text, published_at)
         if value is None:
             continue

@@ -20,6 +20,7 @@ from streams.core.classify import classify
 from streams.core.clean import clean_article
 from streams.core.extract import extract
 from streams.core.topic import score as topic_score
+from streams.core.where import publication_day
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from streams.codebook import Codebook
 
 # Part of every event id: bump it when classify's output for the same input changes.
-CODER_VERSION = "wirewatch-coder-0.4.0"
+CODER_VERSION = "wirewatch-coder-0.5.0"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def _code(
     coder_version: str = CODER_VERSION,
 ) -> list[DiplomaticEvent]:
     t0 = perf_counter()
-    mentions = extract(doc, codebook=codebook, published_at=clean.published_at or now)
+    # relative dates are read against the publication day in the article's zone (issue 17)
+    day = publication_day(clean, getattr(codebook, "places", None), now)
+    mentions = extract(doc, codebook=codebook, published_at=day)
     t1 = perf_counter()
     events = classify(doc, mentions, codebook=codebook, clean=clean, coder_version=coder_version)
     # Every event names its article (issue 16): outlet, URL and headline, as the cleaned article has them.

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas.events import DateRange
-from streams.core.dates import resolve_date
+from streams.core.dates import provenance, resolve_date
 
 PUBLISHED = datetime(2022, 9, 20, 9, 30, tzinfo=UTC)  # a Tuesday
 
@@ -49,7 +49,7 @@ def test_single_days(text, expected):
         ("this week", rng("2022-09-19", "2022-09-20")),
         ("the past week", rng("2022-09-13", "2022-09-20")),
         ("last month", rng("2022-08-01", "2022-08-31")),
-        ("September 2022", rng("2022-09-01", "2022-09-30")),
+        ("September 2022", rng("2022-09-01", "2022-09-20")),  # an event's month ends at publication
         ("Sept 15-16", rng("2022-09-15", "2022-09-16")),
         ("mid-September", rng("2022-09-11", "2022-09-20")),
         ("over the weekend", rng("2022-09-17", "2022-09-18")),
@@ -108,8 +108,10 @@ def test_weekday_before_a_date_is_dropped():
     assert resolve_date("Monday 19 September 2022", PUBLISHED) == date(2022, 9, 19)
 
 
-def test_weekday_after_publication_is_a_time_zone_skew():
-    assert resolve_date("Wednesday", PUBLISHED) == date(2022, 9, 21)  # the story is dated Tuesday
+def test_the_weekday_after_publication_is_last_week_s():
+    # the publication day handed in is already the article's local one
+    # (streams.core.when.local_publication_date), so no time-zone skew is guessed at
+    assert resolve_date("Wednesday", PUBLISHED) == date(2022, 9, 14)  # the story is dated Tuesday
     assert resolve_date("last Wednesday", PUBLISHED) == date(2022, 9, 14)
 
 
@@ -143,3 +145,37 @@ _PIECES = st.sampled_from(
 def test_never_raises(text):
     value = resolve_date(text, PUBLISHED)
     assert value is None or isinstance(value, (date, DateRange))
+
+
+def test_a_weekday_is_never_after_publication():
+    # "Sunday" in a Saturday story is six days before, not the day after (issue 17)
+    saturday = date(2022, 9, 24)
+    assert resolve_date("on Sunday", saturday) == date(2022, 9, 18)
+    assert resolve_date("Saturday", saturday) == saturday
+
+
+def test_a_range_running_past_publication_ends_with_it():
+    value = resolve_date("this year", date(2022, 9, 20))
+    assert (value.start, value.end) == rng("2022-01-01", "2022-09-20")
+    assert resolve_date("tomorrow", date(2022, 9, 20)) is None
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("September 19", "explicit"),
+        ("19 September 2022", "explicit"),
+        ("2017", "explicit"),
+        ("Sept. 15", "explicit"),
+        ("2022-09-19", "explicit"),
+        ("March", "explicit"),
+        ("on Sunday", "relative"),
+        ("last week", "relative"),
+        ("two days ago", "relative"),
+        ("yesterday", "relative"),
+        ("earlier this month", "relative"),
+        ("Friday night", "relative"),
+    ],
+)
+def test_provenance_tells_written_dates_from_relative_ones(text, kind):
+    assert provenance(text) == kind
