@@ -362,3 +362,6 @@ def register(subparsers) -> None:
     from streams.commands.eval_judged import register_judged
 
     register_judged(sub)
+    from streams.commands.eval_when import register_when
+
+    register_when(sub)
