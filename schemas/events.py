@@ -71,7 +71,8 @@ class Location(Emitted):
         default=None, description="the first-level division (state, province, region) it lies in, by name"
     )
     admin1_code: str | None = Field(
-        default=None, description="that division's ISO 3166-2 code where it has one (US-CT), else GeoNames' (US.CT)"
+        default=None,
+        description="that division's ISO 3166-2 code where it has one (US-CT), else GeoNames' (US.CT)",
     )
 
 

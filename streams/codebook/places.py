@@ -245,7 +245,8 @@ def _entries(min_city_population: int) -> tuple[list[tuple[str, Place, bool]], d
         if iso3 is None or fold(d.name) in _DIVISION_STOP:
             continue
         zone = division_zone.get(key) or country_zone.get(d.country2)
-        place = Place(d.name, iso3, None, None, d.geonameid, 0, "admin1", d.name, d.code, zone[1] if zone else None)
+        tz = zone[1] if zone else None
+        place = Place(d.name, iso3, None, None, d.geonameid, 0, "admin1", d.name, d.code, tz)
         out.append((d.name, place, True))
         for alt in d.aliases:
             if alt and alt[0].isupper() and _latin(alt) and alt != d.name and fold(alt) not in _DIVISION_STOP:

@@ -57,7 +57,9 @@ def _by(rows: list[dict], group, ok_key: str) -> dict[str, dict]:
     groups: dict[str, list[dict]] = {}
     for v in rows:
         groups.setdefault(group(v), []).append(v)
-    return {g: _rate(sum(1 for v in vs if v.get(ok_key) is True), len(vs)) for g, vs in sorted(groups.items())}
+    return {
+        g: _rate(sum(1 for v in vs if v.get(ok_key) is True), len(vs)) for g, vs in sorted(groups.items())
+    }
 
 
 def _date_kind(v: dict) -> str:
@@ -117,7 +119,8 @@ def _print_rates(title: str, rates: dict[str, dict]) -> None:
     from streams.commands.tables import text_table
 
     rows = [
-        (k, f"{r['k']}/{r['n']}", r["rate"], f"{r['ci95'][0]:.2f}-{r['ci95'][1]:.2f}") for k, r in rates.items()
+        (k, f"{r['k']}/{r['n']}", r["rate"], f"{r['ci95'][0]:.2f}-{r['ci95'][1]:.2f}")
+        for k, r in rates.items()
     ]
     print(text_table((title, "right", "rate", "95% Wilson"), rows))
     print()
@@ -158,7 +161,11 @@ def register_when(sub) -> None:
         ("dates", _cmd_dates, "event dates"),
         ("places", _cmd_places, "event places"),
     ):
-        p = sub.add_parser(name, help=f"how often a hand-judged sample's {what} are right (docs/evaluation.md)")
+        p = sub.add_parser(
+            name, help=f"how often a hand-judged sample's {what} are right (docs/evaluation.md)"
+        )
         p.add_argument("paths", nargs="+", help="JSONL verdict files")
-        p.add_argument("--events", nargs="*", help="the coded events (JSONL) to read dates, places and provenance from")
+        p.add_argument(
+            "--events", nargs="*", help="the coded events (JSONL) to read dates, places and provenance from"
+        )
         p.set_defaults(func=func)

@@ -51,7 +51,10 @@ def _dates_for(doc: Doc, codings: Sequence[Coding], mentions: Mentions, day: dat
     """(date, provenance, text) per coding: the time expression attached to its trigger,
     else the same act's elsewhere, else the publication day (:mod:`streams.core.when`)."""
     found = [attached_date(doc[c.trigger], c.sentence, mentions.dates) for c in codings]
-    keys = [(actor_key(c.source), actor_key(c.target), r, c.sentence.start_char) for c, r in zip(codings, roots, strict=True)]
+    keys = [
+        (actor_key(c.source), actor_key(c.target), r, c.sentence.start_char)
+        for c, r in zip(codings, roots, strict=True)
+    ]
     found = referred_dates(codings, roots, same_act_dates(keys, found))
     out = []
     for d in found:

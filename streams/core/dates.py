@@ -184,12 +184,17 @@ _ABSOLUTE = re.compile(
 )
 
 
+_RELATIVE_WORDS = re.compile(
+    r"\b(?:ago|last|this|next|past|previous|yesterday|today|tonight|tomorrow|recent|weekend)\b"
+)
+
+
 def provenance(text: str) -> str:
     """``explicit`` for a date written out ("September 19", "19 Sept 2022", "2017",
     "March"), ``relative`` for one that needs the publication date ("on Sunday",
     "last week", "two days ago", "yesterday")."""
     t = _normalize(text)
-    if re.search(r"\b(?:ago|last|this|next|past|previous|yesterday|today|tonight|tomorrow|recent|weekend)\b", t):
+    if _RELATIVE_WORDS.search(t):
         return "relative"
     if _ABSOLUTE.search(t):
         return "explicit"

@@ -145,28 +145,36 @@ def is_stamp(text: str, start: int, end: int) -> bool:
 
 # Nouns that name an act of a CAMEO root ("the talks in Geneva", "following that meeting").
 ACT_NOUNS = {
-    "04": frozenset({"meeting", "talk", "talks", "summit", "visit", "conference", "negotiation", "consultation"}),
+    "04": frozenset(
+        {"meeting", "talk", "talks", "summit", "visit", "conference", "negotiation", "consultation"}
+    ),
     "03": frozenset({"meeting", "talks", "summit", "visit", "agreement", "deal"}),
     "05": frozenset({"meeting", "talks", "summit", "visit", "agreement", "deal", "signing"}),
     "14": frozenset({"protest", "rally", "demonstration", "march", "strike", "sit-in"}),
     "15": frozenset({"launch", "test", "exercise", "drill", "drills"}),
     "17": frozenset({"arrest", "raid", "crackdown", "detention"}),
     "18": frozenset({"attack", "bombing", "assault", "shooting", "stabbing", "explosion", "blast"}),
-    "19": frozenset({"attack", "strike", "strikes", "airstrike", "airstrikes", "shelling", "fighting", "clashes"}),
+    "19": frozenset(
+        {"attack", "strike", "strikes", "airstrike", "airstrikes", "shelling", "fighting", "clashes"}
+    ),
     "20": frozenset({"attack", "bombing", "massacre", "killing", "killings"}),
 }
 _DEFINITE = frozenset({"the", "that", "this", "those", "these"})
 
 _VERBAL = frozenset({"VERB", "AUX"})
 # How a noun trigger reaches the verb that carries it ("held talks", "the meeting took place").
-_NOUN_UP = frozenset({"dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "compound", "conj", "appos", "oprd"})
+_NOUN_UP = frozenset(
+    {"dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "compound", "conj", "appos", "oprd"}
+)
 _PAST = frozenset({"VBD", "VBN"})
 
 
 def _is_past(verb: Token) -> bool:
     if verb.tag_ in _PAST:
         return True
-    return any(c.dep_ in ("aux", "auxpass") and c.tag_ in _PAST and c.lower_ not in ("did",) for c in verb.children)
+    return any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in _PAST and c.lower_ not in ("did",) for c in verb.children
+    )
 
 
 def anchors(trigger: Token) -> list[Token]:
@@ -272,7 +280,9 @@ def same_act_dates(keys: Sequence[tuple], found: Sequence[DateMention | None]) -
             d = found[j]
             if d is None or r2 != root:
                 continue
-            if (s2, t2) == (src, tgt) or (tgt and (s2, t2) == (tgt, src) and root in ("03", "04", "05", "06")):
+            if (s2, t2) == (src, tgt) or (
+                tgt and (s2, t2) == (tgt, src) and root in ("03", "04", "05", "06")
+            ):
                 if best is None or abs(p2 - pos) < best[0]:
                     best = (abs(p2 - pos), d)
         if best is not None:

@@ -35,6 +35,8 @@ from streams.core.when import ACT_NOUNS, anchors, local_publication_date, outlet
 _FROM_ROOTS = frozenset({"15", "19", "20"})  # launched/fired from
 _TARGET_ROOTS = frozenset({"17", "18", "19", "20"})
 _VERBAL_ROOTS = frozenset({"02", "03", "04", "05", "06", "10", "11", "12", "13", "16"})
+
+
 def _root_token(doc, start: int, end: int) -> Token | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     return span.root if span is not None else None
@@ -48,7 +50,9 @@ def _locative_head(tok: Token, preps: frozenset[str]) -> Token | None:
         head = t.head
         if head.i == t.i:
             return None
-        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod") or (head.lower_ == "of" and head.dep_ == "prep"):
+        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod") or (
+            head.lower_ == "of" and head.dep_ == "prep"
+        ):
             t = head
             continue
         if t.dep_ == "pobj" and head.lower_ in ("of",):
@@ -108,7 +112,7 @@ def attached(
 
 
 def with_region(place: PlaceMention, mentions: Mentions, text: str, gazetteer) -> Location:
-    """"Kent, Conn.": the Kent of Connecticut, or Connecticut itself when no Kent there is
+    """ "Kent, Conn.": the Kent of Connecticut, or Connecticut itself when no Kent there is
     known; a name without a region as it was geocoded."""
     nxt = next((p for p in mentions.places if p.start > place.end), None)
     if nxt is None or gazetteer is None or text[place.end : nxt.start].strip() != ",":
@@ -138,7 +142,9 @@ def dateline_place(dateline: str | None, gazetteer, prefer: Sequence[str] = ()):
     region = gazetteer.resolve(region_text.strip(), prefer=prefer) if region_text.strip() else None
     if region is not None and region.kind in ("admin1", "country"):
         for cand in sorted(gazetteer.candidates(head), key=lambda p: -p.population):
-            if cand.country == region.country and (region.kind == "country" or cand.admin1_code == region.admin1_code):
+            if cand.country == region.country and (
+                region.kind == "country" or cand.admin1_code == region.admin1_code
+            ):
                 return cand
         return region
     return gazetteer.resolve(head.strip(), prefer=prefer)
@@ -201,7 +207,9 @@ def event_place(
     for sent, trigger, c in readings:
         near = anchors(trigger)
         subj = list(doc[c.source.token_start : c.source.token_end]) if c is not None else []
-        parties = [doc[m.token_end - 1] for m in mentions.actors if sent.start_char <= m.start < sent.end_char]
+        parties = [
+            doc[m.token_end - 1] for m in mentions.actors if sent.start_char <= m.start < sent.end_char
+        ]
         for p in mentions.places:
             if sent.start_char <= p.start < sent.end_char and attached(doc, p, near, subj, preps, parties):
                 if c is not None and _is_actor(p, c):
@@ -210,7 +218,9 @@ def event_place(
     # 2. the dateline, when it is a country of the act
     if dateline is not None and dateline.country:
         if dateline.country == src.country or (
-            tgt is not None and dateline.country == tgt.country and (root in _VERBAL_ROOTS or src.country is None)
+            tgt is not None
+            and dateline.country == tgt.country
+            and (root in _VERBAL_ROOTS or src.country is None)
         ):
             return dateline, "dateline"
     # 3. the same act in a neighbouring sentence
@@ -262,4 +272,12 @@ def _is_actor(p: PlaceMention, c) -> bool:
     return False
 
 
-__all__ = ["ACT_NOUNS", "article_zone", "publication_day", "attached", "dateline_place", "event_place", "with_region"]
+__all__ = [
+    "ACT_NOUNS",
+    "article_zone",
+    "publication_day",
+    "attached",
+    "dateline_place",
+    "event_place",
+    "with_region",
+]

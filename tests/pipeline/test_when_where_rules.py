@@ -42,7 +42,11 @@ def _date_of(nlp, text: str, trigger: str) -> str | None:
         # a controlling verb's date is its complement's
         ("The committee voted on Sunday to reject the proposal.", "reject", "Sunday"),
         # each act its own time: the report's and the reported attack's
-        ("The minister said on Monday that rebels attacked the convoy two weeks ago.", "attacked", "two weeks ago"),
+        (
+            "The minister said on Monday that rebels attacked the convoy two weeks ago.",
+            "attacked",
+            "two weeks ago",
+        ),
         ("The minister said on Monday that rebels attacked the convoy two weeks ago.", "said", "Monday"),
         # a past-tense clause is not dated by the verb that reports it
         ("The minister said on Monday that rebels attacked the convoy.", "attacked", None),
@@ -65,10 +69,25 @@ def test_a_date_belongs_to_the_act_it_modifies(nlp, text, trigger, expected):
     [
         ("Putin met with Xi Jinping in Uzbekistan.", "met", "Uzbekistan", True),  # where the parties met
         ("Police in Seattle arrested five protesters.", "arrested", "Seattle", True),  # the subject's place
-        ("The minister, who grew up in Paris, criticized the plan.", "criticized", "Paris", False),  # another clause
-        ("North Korea fired a missile over Japan from the town of Pyongyang.", "fired", "Japan", False),  # flown over
+        (
+            "The minister, who grew up in Paris, criticized the plan.",
+            "criticized",
+            "Paris",
+            False,
+        ),  # another clause
+        (
+            "North Korea fired a missile over Japan from the town of Pyongyang.",
+            "fired",
+            "Japan",
+            False,
+        ),  # flown over
         ("North Korea fired a missile over Japan from the town of Pyongyang.", "fired", "Pyongyang", True),
-        ("The ministry condemned the military build-up in Crimea.", "condemned", "Crimea", False),  # the object's
+        (
+            "The ministry condemned the military build-up in Crimea.",
+            "condemned",
+            "Crimea",
+            False,
+        ),  # the object's
     ],
 )
 def test_a_place_is_the_act_s_only_when_attached(nlp, codebook, text, trigger, place, expected):

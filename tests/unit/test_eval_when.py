@@ -4,21 +4,45 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from streams.cli import main
 from streams.commands.eval_when import date_rates, place_rates
 
 VERDICTS = [
     # real events: two dates right (a day, a range), one wrong; not-events are not scored
-    {"event_id": "a", "event_ok": True, "date_ok": True, "event_date": "2017-09-15",
-     "event_date_provenance": "relative", "place_named": True, "place_country_ok": True, "place_city_ok": True,
-     "location_provenance": "dateline", "location": {"name": "Moscow"}},
-    {"event_id": "b", "event_ok": True, "date_ok": True, "event_date": {"start": "2017-09-04", "end": "2017-09-10"},
-     "event_date_provenance": "relative", "place_named": False, "place_country_ok": True, "place_city_ok": True},
-    {"event_id": "c", "event_ok": True, "date_ok": False, "date_failure": "other_act",
-     "event_date": "2017-09-15", "event_date_provenance": "publication", "place_named": True,
-     "place_country_ok": False, "place_city_ok": False, "place_failure": "unplaced"},
+    {
+        "event_id": "a",
+        "event_ok": True,
+        "date_ok": True,
+        "event_date": "2017-09-15",
+        "event_date_provenance": "relative",
+        "place_named": True,
+        "place_country_ok": True,
+        "place_city_ok": True,
+        "location_provenance": "dateline",
+        "location": {"name": "Moscow"},
+    },
+    {
+        "event_id": "b",
+        "event_ok": True,
+        "date_ok": True,
+        "event_date": {"start": "2017-09-04", "end": "2017-09-10"},
+        "event_date_provenance": "relative",
+        "place_named": False,
+        "place_country_ok": True,
+        "place_city_ok": True,
+    },
+    {
+        "event_id": "c",
+        "event_ok": True,
+        "date_ok": False,
+        "date_failure": "other_act",
+        "event_date": "2017-09-15",
+        "event_date_provenance": "publication",
+        "place_named": True,
+        "place_country_ok": False,
+        "place_city_ok": False,
+        "place_failure": "unplaced",
+    },
     {"event_id": "d", "event_ok": False, "date_ok": False, "place_country_ok": False},
 ]
 
@@ -27,7 +51,12 @@ def test_date_rates_count_real_events_only():
     r = date_rates(VERDICTS)
     assert (r["real_events"], r["date_ok"]["k"], r["date_ok"]["n"]) == (3, 2, 3)
     assert r["by_kind"]["range"]["k"] == 1 and r["by_kind"]["day"]["n"] == 2
-    assert r["by_provenance"]["publication"] == {"k": 0, "n": 1, "rate": 0.0, "ci95": r["by_provenance"]["publication"]["ci95"]}
+    assert r["by_provenance"]["publication"] == {
+        "k": 0,
+        "n": 1,
+        "rate": 0.0,
+        "ci95": r["by_provenance"]["publication"]["ci95"],
+    }
     assert r["failures"] == {"other_act": 1}
     lo, hi = r["date_ok"]["ci95"]
     assert lo < 2 / 3 < hi
@@ -42,8 +71,9 @@ def test_place_rates():
 
 def test_cli_reads_provenance_from_the_events_file(tmp_path, capsys):
     verdicts = tmp_path / "v.jsonl"
-    verdicts.write_text("\n".join(json.dumps({k: v for k, v in x.items() if k != "event_date_provenance"})
-                                  for x in VERDICTS))
+    verdicts.write_text(
+        "\n".join(json.dumps({k: v for k, v in x.items() if k != "event_date_provenance"}) for x in VERDICTS)
+    )
     events = tmp_path / "e.jsonl"
     events.write_text(json.dumps({"event_id": "c", "event_date_provenance": "explicit"}) + "\n")
     assert main(["eval", "dates", str(verdicts), "--events", str(events)]) == 0

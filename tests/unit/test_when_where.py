@@ -116,7 +116,12 @@ def test_a_retelling_of_the_same_act_lends_its_date():
     from streams.core.mentions import DateMention
 
     sunday = DateMention(0, 6, "Sunday", date(2017, 9, 17))
-    keys = [("USA", "PRK", "04", 0), ("PRK", "USA", "04", 200), ("USA", "PRK", "19", 400), ("USA", "CHN", "04", 500)]
+    keys = [
+        ("USA", "PRK", "04", 0),
+        ("PRK", "USA", "04", 200),
+        ("USA", "PRK", "19", 400),
+        ("USA", "CHN", "04", 500),
+    ]
     out = same_act_dates(keys, [sunday, None, None, None])
     assert out[1] is sunday  # a meeting told the other way round is the same meeting
     assert out[2] is None  # another root is another act
@@ -127,17 +132,29 @@ def test_a_retelling_of_the_same_act_lends_its_date():
 
 
 def _gazetteer() -> Gazetteer:
-    usa = Place("United States", "USA", None, None, 6252001, 327_000_000, "country", timezone="America/New_York")
-    ct = Place("Connecticut", "USA", None, None, 4831725, 0, "admin1", "Connecticut", "US-CT", "America/New_York")
-    wa = Place("Washington", "USA", None, None, 5815135, 0, "admin1", "Washington", "US-WA", "America/Los_Angeles")
-    kent_wa = Place("Kent", "USA", 47.38, -122.23, 5799625, 130_000, "city", "Washington", "US-WA", "America/Los_Angeles")
-    moscow = Place("Moscow", "RUS", 55.75, 37.62, 524901, 12_000_000, "city", "Moskva", "RU-MOW", "Europe/Moscow")
+    usa = Place(
+        "United States", "USA", None, None, 6252001, 327_000_000, "country", timezone="America/New_York"
+    )
+    ct = Place(
+        "Connecticut", "USA", None, None, 4831725, 0, "admin1", "Connecticut", "US-CT", "America/New_York"
+    )
+    wa = Place(
+        "Washington", "USA", None, None, 5815135, 0, "admin1", "Washington", "US-WA", "America/Los_Angeles"
+    )
+    kent_wa = Place(
+        "Kent", "USA", 47.38, -122.23, 5799625, 130_000, "city", "Washington", "US-WA", "America/Los_Angeles"
+    )
+    moscow = Place(
+        "Moscow", "RUS", 55.75, 37.62, 524901, 12_000_000, "city", "Moskva", "RU-MOW", "Europe/Moscow"
+    )
     russia = Place("Russia", "RUS", None, None, 2017370, 144_000_000, "country", timezone="Europe/Moscow")
     wb = Place("West Bank", "PSE", None, None, 6254930, 0, "admin1", "West Bank", "PS-WBK", "Asia/Hebron")
-    ramallah = Place("Ramallah", "PSE", 31.9, 35.2, 282615, 38_000, "city", "West Bank", "PS-WBK", "Asia/Hebron")
-    entries = [
-        (p.name, p, True) for p in (usa, ct, wa, kent_wa, moscow, russia, wb, ramallah)
-    ] + [("Conn.", ct, True)]
+    ramallah = Place(
+        "Ramallah", "PSE", 31.9, 35.2, 282615, 38_000, "city", "West Bank", "PS-WBK", "Asia/Hebron"
+    )
+    entries = [(p.name, p, True) for p in (usa, ct, wa, kent_wa, moscow, russia, wb, ramallah)] + [
+        ("Conn.", ct, True)
+    ]
     return Gazetteer(entries, {"US": "USA", "RU": "RUS", "PS": "PSE"})
 
 
