@@ -83,6 +83,14 @@ BOILERPLATE_SUFFIXES: tuple[str, ...] = (
     "all rights reserved.",
 )
 BOILERPLATE_MAX_LEN = 250  # longer lines are prose even when they start like furniture
+# Page furniture whatever its length: a newspaper's print-edition note and reprint links run
+# on into the newsletter promotions after them, and no reporting starts this way.
+BOILERPLATE_ANY_LENGTH: tuple[str, ...] = (
+    "a version of this article appears in print",
+    "order reprints |",
+    "sign up for the ",
+    "sign up for our ",
+)
 
 
 _TERMINAL = ".!?…"
@@ -215,9 +223,11 @@ def _squash(text: str) -> str:
 
 
 def _is_boilerplate(line: str) -> bool:
+    low = line.casefold()
+    if low.startswith(BOILERPLATE_ANY_LENGTH):
+        return True
     if len(line) > BOILERPLATE_MAX_LEN:
         return False
-    low = line.casefold()
     bare = low.strip(" .!:;-–—|•·*")
     if bare in BOILERPLATE_EXACT:
         return True

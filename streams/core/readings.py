@@ -57,6 +57,8 @@ HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether"})
 
 
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
+# "is likely to", "more likely to be stopped": someone's forecast or odds, not an act
+SPECULATIVE_HEADS = frozenset({"likely", "unlikely"})
 
 
 def intent_code(code: str) -> str:
@@ -165,6 +167,8 @@ def modality_of(verb: Token) -> Modality:
         for c in v.children:
             if c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS:
                 return Modality.HYPOTHETICAL
+    if any(v.i != verb.i and v.lower_ in SPECULATIVE_HEADS for v in chain):
+        return Modality.HYPOTHETICAL  # "is likely to demand": a forecast, not an act
     for v in chain:
         for c in v.children:
             if c.dep_ == "aux" and c.lower_ == "would" and _reported(v):

@@ -21,6 +21,8 @@ And some uses of any verb are not asserted events: naming ("called it a revenge 
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 PATTERN_ONLY = frozenset(
@@ -82,9 +84,23 @@ def generic_present(verb: Token) -> bool:
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False  # "has agreed", "is meeting", "will"
-    if any(t.ent_type_ in ("DATE", "TIME") for t in verb.sent):
-        return False  # "meets on Tuesday": a dated act
+    dates = [t for t in verb.sent if t.ent_type_ in ("DATE", "TIME")]
+    if dates and not any(_YEAR.fullmatch(t.text) for t in dates):
+        return False  # "meets on Tuesday": a dated act; a caption's "on Dec. 31, 2016" is not
     return lemma(verb) not in ("say", "tell", "claim", "insist", "warn", "accuse")
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def asked_question(verb: Token) -> bool:
+    """ "Asked whether China would investigate, the spokesman said": a reporter's question
+    put to the speaker (a subjectless participle opening the sentence), not an appeal."""
+    if lemma(verb) != "ask" or verb.tag_ != "VBN":
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children):
+        return False
+    return verb.i == verb.sent.start or verb.dep_ == "advcl"
 
 
 def lemma(verb: Token) -> str:

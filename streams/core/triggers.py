@@ -34,6 +34,7 @@ from streams.core.readings import (
 from streams.core.relevance import is_political, kind
 from streams.core.roots import figurative, purpose_code, show_of_force, violence_kind, without_channel
 from streams.core.senses import (
+    asked_question,
     generic_present,
     habitual,
     naming,
@@ -210,8 +211,8 @@ def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
-    if readings and habitual(verb):
-        return []  # "typically reacts with anger": no act
+    if readings and (habitual(verb) or asked_question(verb)):
+        return []  # "typically reacts with anger", "Asked about the deal, he said": no act
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     default = m is not None and m.pattern is None
     # "called it a sad day" names; "takes a picture" is no seizure: only a pattern says more
@@ -389,7 +390,10 @@ def _light_verb_codings(verb: Token, sent: Span, index: ActorIndex, *, blocked: 
         elif has_future(verb) and modality is not Modality.NEGATED:
             code = future_code(code) or code
         return [
-            Coding(d.source, d.target, code, verb.i, sent, how, modality) for d in find_dyads(verb, index)
+            Coding(d.source, d.target, code, verb.i, sent, how, modality)
+            # coordinated subjects face each other only in interactions ("A and B renewed
+            # talks"), not when each does the act ("A and B announced their withdrawal")
+            for d in find_dyads(verb, index, symmetric=code[:2] in SYMMETRIC_ROOTS)
         ]
     return []
 

@@ -50,6 +50,13 @@ CREDITS = re.compile(
             r"[A-Z][A-Z ]{2,40}•(?:GETTY|AP|AFP|REUTERS|EPA)",
             # a caption's bare credit at its end, without a full stop ("… in Pyongyang. EPA")
             r"(?<=[\w.,”\"'])\s+(?:EPA|AFP|AP|REUTERS|Reuters|Getty Images|Xinhua|KCNA|Yonhap)$",
+            # an agency caption run into the text, up to its credit: "People lay flowers in
+            # Nice on July 15, 2016 ©Anne-Christine Poujoulat" (the caption has no full stop;
+            # the earliest word start wins, so captions run together go one after another)
+            r"(?:^|(?<=\s))[^.!?©]{0,300}©\s?[A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+)?",
+            # a gallery item: photographer, its number and year, and its caption sentence
+            # ("Paula Bronstein 8/16 2009 An elderly man holds his granddaughter …")
+            r"(?:[A-Z][\w.'’\-]+ ){1,3}\d{1,2}/\d{1,2} (?:19|20)\d\d [^.!?]*[.!?]",
             # gallery chrome
             r"Hide Caption \d+ of \d+(?: Photos:)?",
             r"\bPhotos?: ",

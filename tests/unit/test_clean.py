@@ -223,6 +223,15 @@ def test_boilerplate_lines_removed(line: str) -> None:
     assert c.removed.boilerplate_lines == 1
 
 
+def test_print_edition_notes_and_newsletter_promotions_go_whatever_their_length() -> None:
+    note = ("Order Reprints | Today's Paper | Subscribe A version of this article appears in print on , "
+            "on Page A 9 of the New York edition with the headline: Ministers Meet on Trade " * 4)
+    promo = "Sign up for the Morning Brief " + "Get the news that matters to you every day. " * 8
+    assert len(note) > 250 and len(promo) > 250
+    c = clean_article(raw(f"Real news sentence one.\n\n{note}\n\n{promo}\n\nReal news sentence two."))
+    assert c.paragraphs == ["Real news sentence one.", "Real news sentence two."]
+
+
 def test_boilerplate_list_is_data_and_conservative() -> None:
     assert "advertisement" in BOILERPLATE_EXACT and "click to share" in BOILERPLATE_PREFIXES
     prose = "Share prices fell after the ministers said they would follow us on trade, officials said."

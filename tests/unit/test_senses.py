@@ -5,6 +5,7 @@ from __future__ import annotations
 from hand_parsed import hand_parsed
 
 from streams.core.senses import (
+    asked_question,
     generic_present,
     habitual,
     naming,
@@ -102,3 +103,89 @@ def test_a_bare_present_after_the_lead_is_generic_but_the_lead_may_be_a_headline
     later = doc(CALLED_ENVOY, POLICE_PATROL)
     assert generic_present(later[len(CALLED_ENVOY) + 1])
     assert not generic_present(later[2])  # past tense
+
+
+ENT_FIELDS = ("word", "lemma", "pos", "tag", "head", "dep", "ent")
+# Police patrol the streets on Dec. 31, 2016.  (an agency caption)
+CAPTION_DATED = [
+    ("Police", "police", "NOUN", "NNS", 1, "nsubj", "O"),
+    ("patrol", "patrol", "VERB", "VBP", 1, "ROOT", "O"),
+    ("the", "the", "DET", "DT", 3, "det", "O"),
+    ("streets", "street", "NOUN", "NNS", 1, "dobj", "O"),
+    ("on", "on", "ADP", "IN", 1, "prep", "O"),
+    ("Dec.", "dec.", "PROPN", "NNP", 4, "pobj", "B-DATE"),
+    ("31", "31", "NUM", "CD", 5, "nummod", "I-DATE"),
+    (",", ",", "PUNCT", ",", 5, "punct", "I-DATE"),
+    ("2016", "2016", "NUM", "CD", 5, "nummod", "I-DATE"),
+    (".", ".", "PUNCT", ".", 1, "punct", "O"),
+]
+# Police patrol the streets on Tuesday.  (a scheduled act)
+PATROL_TUESDAY = [
+    ("Police", "police", "NOUN", "NNS", 1, "nsubj", "O"),
+    ("patrol", "patrol", "VERB", "VBP", 1, "ROOT", "O"),
+    ("the", "the", "DET", "DT", 3, "det", "O"),
+    ("streets", "street", "NOUN", "NNS", 1, "dobj", "O"),
+    ("on", "on", "ADP", "IN", 1, "prep", "O"),
+    ("Tuesday", "tuesday", "PROPN", "NNP", 4, "pobj", "B-DATE"),
+    (".", ".", "PUNCT", ".", 1, "punct", "O"),
+]
+LEAD = [(w, lem, pos, tag, head, dep, "O") for (w, lem, pos, tag, head, dep) in CALLED_ENVOY]
+
+
+def test_a_caption_dated_with_its_year_is_generic_but_a_weekday_dates_an_act():
+    caption = hand_parsed([LEAD, CAPTION_DATED], ENT_FIELDS)
+    assert generic_present(caption[len(LEAD) + 1])
+    scheduled = hand_parsed([LEAD, PATROL_TUESDAY], ENT_FIELDS)
+    assert not generic_present(scheduled[len(LEAD) + 1])
+
+
+# Asked about the deal, the spokesman said nothing.
+ASKED_ABOUT = [
+    ("Asked", "ask", "VERB", "VBN", 5, "advcl"),
+    ("about", "about", "ADP", "IN", 0, "prep"),
+    ("the", "the", "DET", "DT", 3, "det"),
+    ("deal", "deal", "NOUN", "NN", 1, "pobj"),
+    (",", ",", "PUNCT", ",", 5, "punct"),
+    ("said", "say", "VERB", "VBD", 5, "ROOT"),
+    ("nothing", "nothing", "PRON", "NN", 5, "dobj"),
+    (".", ".", "PUNCT", ".", 5, "punct"),
+]
+# The president asked Congress to act.
+ASKED_CONGRESS = [
+    ("The", "the", "DET", "DT", 1, "det"),
+    ("president", "president", "NOUN", "NN", 2, "nsubj"),
+    ("asked", "ask", "VERB", "VBD", 2, "ROOT"),
+    ("Congress", "congress", "PROPN", "NNP", 2, "dobj"),
+    ("to", "to", "PART", "TO", 5, "aux"),
+    ("act", "act", "VERB", "VB", 2, "xcomp"),
+    (".", ".", "PUNCT", ".", 2, "punct"),
+]
+
+
+def test_a_reporters_question_to_the_speaker_is_no_appeal():
+    assert asked_question(doc(ASKED_ABOUT)[0])
+    assert not asked_question(doc(ASKED_CONGRESS)[2])
+
+
+# The commission is likely to demand action.
+LIKELY_TO_DEMAND = [
+    ("The", "the", "DET", "DT", 1, "det"),
+    ("commission", "commission", "NOUN", "NN", 2, "nsubj"),
+    ("is", "be", "AUX", "VBZ", 2, "ROOT"),
+    ("likely", "likely", "ADJ", "JJ", 2, "acomp"),
+    ("to", "to", "PART", "TO", 5, "aux"),
+    ("demand", "demand", "VERB", "VB", 3, "xcomp"),
+    ("action", "action", "NOUN", "NN", 5, "dobj"),
+    (".", ".", "PUNCT", ".", 2, "punct"),
+]
+# The commission is ready to demand action.
+READY_TO_DEMAND = [(w if w != "likely" else "ready", lem if lem != "likely" else "ready", *rest)
+                   for (w, lem, *rest) in LIKELY_TO_DEMAND]
+
+
+def test_a_forecast_is_hypothetical_but_readiness_is_not():
+    from schemas.events import Modality
+    from streams.core.readings import modality_of
+
+    assert modality_of(doc(LIKELY_TO_DEMAND)[5]) is Modality.HYPOTHETICAL
+    assert modality_of(doc(READY_TO_DEMAND)[5]) is Modality.ASSERTED

@@ -1,0 +1,50 @@
+"""Readings of whole sentences by the real model and codebook (sentences written for wirewatch):
+who faces whom when subjects are coordinated, forecasts, reporters' questions, captions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas.articles import RawArticle
+from streams.adapters.nlp import load_coder
+
+LEAD = "The foreign ministers met in Geneva on Monday, officials said.\n\n"
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return load_coder()
+
+
+def events(coder, sentence: str):
+    raw = RawArticle(
+        id="readings", source="test", url="https://example.org/a",
+        published_at=datetime(2016, 7, 15, tzinfo=UTC), title="Ministers meet over the crisis",
+        body=LEAD + sentence,
+    )
+    out = coder.process(raw)
+    return [(e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
+            for e in out.events if e.evidence[0].text.startswith(sentence[:30])]
+
+
+def test_coordinated_subjects_each_doing_the_act_do_not_face_each_other(coder):
+    found = events(coder, "The Netherlands, Portugal and the Czech Republic have announced their imminent withdrawal.")
+    assert found and all(target is None for _, _, target in found)
+    assert {source for _, source, _ in found} == {"NLD", "PRT", "CZE"}
+
+
+def test_coordinated_subjects_of_an_interaction_face_each_other(coder):
+    found = events(coder, "Israel and the Palestinians renewed negotiations.")
+    assert {(source, target) for _, source, target in found} == {("ISR", "PSE"), ("PSE", "ISR")}
+
+
+def test_a_forecast_is_not_an_event(coder):
+    assert events(coder, "Russia is likely to reject the proposal from Japan.") == []
+    assert events(coder, "Russia rejected the proposal from Japan.")
+
+
+def test_a_reporters_question_is_not_an_appeal(coder):
+    found = events(coder, "Asked whether China would investigate, the spokesman said he had no comment.")
+    assert not any(code.startswith("02") for code, _, _ in found)
