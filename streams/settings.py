@@ -106,6 +106,10 @@ class AppSettings(BaseModel):
     heartbeat_s: float = Field(
         default=30.0, ge=0, description="seconds between the worker's heartbeat log lines (0: none)"
     )
+    allow_untested_versions: bool = Field(
+        default=False,
+        description="start a worker on faust-streaming/aiokafka versions the workarounds were not tested on",
+    )
 
 
 class BrokerSettings(BaseModel):

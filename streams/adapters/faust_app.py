@@ -20,6 +20,7 @@ redelivered or replayed message changes nothing.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import queue
 import threading
@@ -35,7 +36,7 @@ from faust.types import EventT, TopicT
 from faust.types.tables import TableT
 
 from schemas import RawArticle
-from streams.adapters import codecs, continuity, event_feed, event_sets, tallies, web_setup
+from streams.adapters import codecs, continuity, event_feed, event_sets, faust_patches, tallies, web_setup
 from streams.adapters.kafka_clients import faust_app_kwargs
 from streams.errors import DL_PROCESSING
 from streams.settings import Settings
@@ -163,8 +164,10 @@ def create_app(
         event_sets=topic(settings.topics.event_sets),
     )
     app.wiring = wiring  # type: ignore[attr-defined]
-    drain_producer_buffer_before_commit(app)
-    _define_agents(app, wiring)
+    progress = Progress()
+    faust_patches.install(app, commit_cap=functools.partial(_commit_cap, app, progress.continuity),
+                          allow_untested=settings.app.allow_untested_versions)
+    _define_agents(app, wiring, progress)
     from streams.adapters import observability  # /metrics and the heartbeat
 
     wiring.metrics = observability.attach(
@@ -181,43 +184,6 @@ def create_app(
     return app
 
 
-def drain_producer_buffer_before_commit(app: faust.App) -> None:
-    """Make the commit's producer flush wait for *every* buffered table write.
-
-    faust writes table changes to their changelog through a buffer (``send_soon``) and
-    flushes it before committing the source offsets, so a crash never commits an update
-    whose changelog record is lost. But faust-streaming 0.15.3's ``ProducerBuffer.flush``
-    gives up as soon as one send takes longer than 0.1 s (``flush_atmost``'s timeout), which
-    happens on a busy event loop; the commit then went ahead with writes still buffered,
-    and a SIGKILL right after lost them: table counts short after a restart (seen in the
-    crash test). Here the flush waits until the buffer is empty *and* the message its
-    sender took last has been handed to the Kafka producer, whose own flush follows.
-    """
-    buffer = app.producer.buffer
-    flush_atmost = buffer.flush_atmost
-    send_pending = buffer._send_pending
-    in_flight = 0
-
-    async def counted_send(fut: Any) -> None:
-        nonlocal in_flight
-        in_flight += 1
-        try:
-            await send_pending(fut)
-        finally:
-            in_flight -= 1
-
-    async def flush() -> None:
-        while buffer.size or in_flight:
-            if buffer.size:
-                await flush_atmost(None)
-            else:
-                await asyncio.sleep(0.001)
-
-    # The sender task looks ``_send_pending`` up when it starts, after this (the app is unstarted).
-    buffer._send_pending = counted_send  # type: ignore[method-assign]
-    buffer.flush = flush  # type: ignore[method-assign]
-
-
 def wiring_of(app: faust.App) -> Wiring:
     return app.wiring  # type: ignore[attr-defined,no-any-return]
 
@@ -225,11 +191,9 @@ def wiring_of(app: faust.App) -> Wiring:
 # --- agents --------------------------------------------------------------------------------------
 
 
-def _define_agents(app: faust.App, w: Wiring) -> None:
+def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     settings = w.settings
     max_bytes = settings.nlp.max_body_chars * 8  # a generous cap on the JSON envelope, not the body
-
-    progress = Progress()
 
     @app.agent(w.raw, name="wirewatch.process")
     async def process(stream: Any) -> Any:
@@ -238,7 +202,6 @@ def _define_agents(app: faust.App, w: Wiring) -> None:
             progress.busy = True
             started = time.monotonic()
             try:
-                _guard_commits(app, progress.continuity)
                 progress.continuity.settle()
                 await _seek_back_over_gaps(app, progress.continuity, batch)
                 counts = await _process_batch(w, batch, max_bytes=max_bytes)
@@ -315,16 +278,10 @@ def _log_leaderless_batches(app: faust.App) -> None:
     records for minutes and every commit waited on them. aiokafka internals, hence defensive.
     """
     try:
-        inner = app.producer._producer  # type: ignore[attr-defined]
-        waiting = inner._message_accumulator._batches
-        cluster = inner.client.cluster
-        stuck = sorted(f"{tp.topic}[{tp.partition}]" for tp, batches in list(waiting.items())
-                       if batches and cluster.leader_for_partition(tp) in (None, -1))
+        stuck, brokers, known = faust_patches.leaderless_batches(app)
         if stuck:
-            topics = {name.rsplit("[", 1)[0] for name in stuck}
             log.warning("producer: records waiting for %s with no known leader; brokers known: %s; "
-                        "partitions known: %s", ", ".join(stuck[:8]), len(cluster.brokers()),
-                        {topic: sorted(cluster.partitions_for_topic(topic) or ()) for topic in topics})
+                        "partitions known: %s", ", ".join(stuck[:8]), brokers, known)
     except Exception:  # noqa: BLE001 - diagnostics must never stop the worker
         log.debug("producer check failed", exc_info=True)
 
@@ -343,22 +300,13 @@ class Progress:
 
 
 def _committed(app: faust.App, tp: Any) -> int | None:
-    # faust keeps no public accessor for what it last committed (0.15.3 is pinned in pyproject).
-    return app.consumer._committed_offset.get(tp)  # type: ignore[attr-defined,no-any-return]
+    return faust_patches.committed_offset(app.consumer, tp)
 
 
-def _guard_commits(app: faust.App, tracker: continuity.OffsetContinuity) -> None:
+def _commit_cap(app: faust.App, tracker: continuity.OffsetContinuity, tp: Any,
+                offset: int | None) -> int | None:
     """Cap faust's next commit at a hole the worker has sought back over (see ``commit_cap``)."""
-    consumer = app.consumer
-    if getattr(consumer, "_wirewatch_guarded", False):
-        return
-    compute = consumer._new_offset  # type: ignore[attr-defined]
-
-    def new_offset(tp: Any) -> int | None:
-        return continuity.commit_cap(compute(tp), hole=tracker.hole(tp), committed=_committed(app, tp))
-
-    consumer._new_offset = new_offset  # type: ignore[attr-defined]
-    consumer._wirewatch_guarded = True  # type: ignore[attr-defined]
+    return continuity.commit_cap(offset, hole=tracker.hole(tp), committed=_committed(app, tp))
 
 
 async def _seek_back_over_gaps(app: faust.App, tracker: continuity.OffsetContinuity,
@@ -373,9 +321,7 @@ async def _seek_back_over_gaps(app: faust.App, tracker: continuity.OffsetContinu
                         msg.topic, msg.partition, back, msg.offset - 1, back)
             # faust may have recorded the skipped offsets as a read gap (compaction), which it
             # counts as acknowledged: take them out so no commit passes them before they are coded.
-            gaps = getattr(app.consumer, "_gap", {}).get(msg.tp)
-            if gaps:
-                gaps.chop(back, msg.offset)
+            faust_patches.chop_read_gap(app.consumer, msg.tp, back, msg.offset)
             await app.consumer.seek(msg.tp, back)
 
 
@@ -403,7 +349,7 @@ async def _rewind_if_stalled(app: faust.App, progress: Progress, topics: set[str
                                                                        for tp in behind)))
         progress.continuity.forget()
         progress.touch()
-        await consumer.perform_seek()
+        await faust_patches.rewind_to_committed(consumer)
 
 
 async def _process_batch(w: Wiring, batch: Sequence[EventT], *, max_bytes: int) -> dict[str, int]:

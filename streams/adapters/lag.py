@@ -21,6 +21,7 @@ from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient, OffsetSpec
 from kafka.errors import KafkaError
 
+from streams.adapters import faust_patches
 from streams.errors import BrokerError
 
 
@@ -137,10 +138,9 @@ async def worker_lag(app: Any, topics: Iterable[str] | None = None) -> dict[Any,
     if not tps:
         return {}
     ends = await consumer.highwaters(*tps)
-    committed_by_faust = getattr(consumer, "_committed_offset", {})  # faust keeps no public accessor
     committed: dict[Any, int | None] = {}
     for tp in tps:
-        offset = committed_by_faust.get(tp)
+        offset = faust_patches.committed_offset(consumer, tp)
         if offset is None:
             try:
                 offset = await asyncio.wait_for(consumer.position(tp), 2.0)

@@ -19,7 +19,7 @@ from faust.exceptions import NotReady, SameNode
 from faust.web import Request, Response, View
 from yarl import URL
 
-from streams.adapters import columns, page, scans, tallies, web_setup
+from streams.adapters import columns, faust_patches, page, scans, tallies, web_setup
 from streams.adapters import http_query as q
 from streams.adapters.http_query import MAX_RANGE_DAYS, BadRequest
 
@@ -48,8 +48,7 @@ def register(app: faust.App, w: Wiring) -> None:
         and faust's router then fails with a TypeError (seen on a fresh `make run` a few
         minutes after start). Asking for the topic's partitions fetches it.
         """
-        producer = app.producer._ensure_producer()  # faust's aiokafka driver: the AIOKafkaProducer
-        await producer.partitions_for(table.changelog_topic.get_topic_name())
+        await faust_patches.ensure_partitions_known(app, table.changelog_topic.get_topic_name())
 
     def owner(table_name: str, key: str) -> URL | None:
         """The web URL of the worker holding ``key``; None when that worker is this one."""

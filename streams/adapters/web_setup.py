@@ -20,6 +20,7 @@ from typing import Any
 import faust
 from aiohttp import web
 
+from streams.adapters import faust_patches
 from streams.settings import WebSettings
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,4 @@ def install(app: faust.App, settings: WebSettings) -> None:
     web_app.middlewares.append(json_errors)
     if not settings.internal_views:
         # The index has no setting of its own (faust-streaming 0.15.3 mounts it whenever statistics are off).
-        blueprints = app.web.blueprints
-        blueprints._enabled = [(prefix, bp) for prefix, bp in blueprints._enabled  # noqa: SLF001
-                               if bp != _FAUST_INDEX]
+        faust_patches.drop_blueprint(app, _FAUST_INDEX)
