@@ -54,7 +54,7 @@ WORKAROUNDS: tuple[Workaround, ...] = (
     ),
     Workaround(
         "cap_commits",
-        ("faust.transport.consumer.Consumer._new_offset",),
+        ("faust.transport.consumer.Consumer._new_offset", "faust.App._new_consumer"),
         "commits past records that were fetched but never reached the agent: a one-record hole at "
         "the head of the acknowledged offsets, and read gaps, count as acknowledged",
         "faust-streaming/faust#606 (open), #312, #378",
@@ -183,7 +183,7 @@ def drain_producer_buffer_before_commit(app: faust.App) -> None:
     async def flush() -> None:
         while buffer.size or in_flight:
             if buffer.size:
-                await flush_atmost(None)
+                await flush_atmost(None)  # type: ignore[arg-type]  # ProducerBufferT says int; None: no cap
             else:
                 await asyncio.sleep(0.001)
 
@@ -196,14 +196,31 @@ def drain_producer_buffer_before_commit(app: faust.App) -> None:
 
 
 def cap_commits(app: faust.App, cap: CommitCap) -> None:
-    """Pass every offset faust is about to commit through ``cap(tp, offset)`` first."""
-    consumer = app.consumer
-    compute = consumer._new_offset  # type: ignore[attr-defined]
+    """Pass every offset faust is about to commit through ``cap(tp, offset)`` first.
+
+    Applied when faust creates the app's consumer (or now, if it exists): creating it here
+    would start a consumer thread's event loop for an app that may never run.
+    """
+    if app._consumer is not None:  # type: ignore[attr-defined]
+        _cap_consumer(app.consumer, cap)
+        return
+    new_consumer = app._new_consumer  # type: ignore[attr-defined]
+
+    def patched_new_consumer() -> Any:
+        consumer = new_consumer()
+        _cap_consumer(consumer, cap)
+        return consumer
+
+    app._new_consumer = patched_new_consumer  # type: ignore[attr-defined]
+
+
+def _cap_consumer(consumer: Any, cap: CommitCap) -> None:
+    compute = consumer._new_offset
 
     def new_offset(tp: Any) -> int | None:
         return cap(tp, compute(tp))
 
-    consumer._new_offset = new_offset  # type: ignore[attr-defined]
+    consumer._new_offset = new_offset
 
 
 def committed_offset(consumer: Any, tp: Any) -> int | None:

@@ -147,9 +147,11 @@ def test_tripwire_cap_commits() -> None:
     assert Consumer._new_offset(state, tp) == 2590, (
         "faust no longer commits past a one-record hole at the head of its acked offsets "
         "(faust-streaming#606 fixed?): re-examine cap_commits")
-    # and the patch sits where faust asks for the offset to commit
+    # and the patch sits where faust asks for the offset to commit, from when faust makes the consumer
+    assert "self._consumer = self._new_consumer()" in inspect.getsource(faust.App.consumer.fget)
     app, _ = _patched_app()
-    assert app.consumer._new_offset.__qualname__.startswith("cap_commits")
+    assert app._consumer is None  # not made before the app needs it
+    assert app.consumer._new_offset.__qualname__.startswith("_cap_consumer")
 
 
 def _patched_app() -> tuple[faust.App, Any]:
