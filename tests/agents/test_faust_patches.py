@@ -212,8 +212,12 @@ def test_tripwire_leaderless_batches() -> None:
 
     async def scenario() -> tuple[list[str], int, dict[str, list[int]]]:
         inner = AIOKafkaProducer(bootstrap_servers="127.0.0.1:1")  # never started: no connection
-        inner._message_accumulator._batches[TP("t-changelog", 3)].append(object())
-        return faust_patches.leaderless_batches(SimpleNamespace(producer=SimpleNamespace(_producer=inner)))
+        try:
+            inner._message_accumulator._batches[TP("t-changelog", 3)].append(object())
+            return faust_patches.leaderless_batches(
+                SimpleNamespace(producer=SimpleNamespace(_producer=inner)))  # type: ignore[arg-type]
+        finally:
+            await inner.stop()
 
     stuck, brokers, known = asyncio.run(scenario())
     assert stuck == ["t-changelog[3]"]
@@ -229,8 +233,11 @@ def test_tripwire_ensure_partitions_known() -> None:
 
     async def partition_of_an_unknown_topic() -> Any:
         producer = AIOKafkaProducer(bootstrap_servers="127.0.0.1:1")
-        assert inspect.iscoroutinefunction(producer.partitions_for)
-        return producer._partition("never-written-changelog", None, None, None, b"key", None)
+        try:
+            assert inspect.iscoroutinefunction(producer.partitions_for)
+            return producer._partition("never-written-changelog", None, None, None, b"key", None)
+        finally:
+            await producer.stop()
 
     # the bug: the partitioner faust's router uses fails on a topic the producer's metadata lacks
     with pytest.raises(TypeError):
