@@ -14,7 +14,10 @@ Severity = Literal["info", "low", "medium", "high", "critical"]
 
 class Alert(Emitted):
     schema_id: Literal["alert.v1"] = "alert.v1"
-    alert_id: str = Field(description="hash of rule, dyad and triggering event: a replay yields the same id")
+    alert_id: str = Field(
+        description="watch: hash of rule, article, dyad and CAMEO code; dyad_window: hash of rule, dyad and "
+        "triggering event. A replay yields the same id"
+    )
     rule: str = Field(description="the rule's name in the rules file")
     kind: AlertKind
     severity: Severity = "medium"
@@ -29,3 +32,8 @@ class Alert(Emitted):
     event_ids: list[str] = Field(min_length=1, description="the events that triggered it, latest last")
     message: str = Field(description="one human-readable line")
     created_at: AwareDatetime
+    withdraws: str | None = Field(
+        default=None,
+        description="set on a cancellation: the alert_id of an earlier alert that no longer holds "
+        "(its events were retracted by a re-coding); the alert with that id is void",
+    )

@@ -44,6 +44,7 @@ from pydantic import ValidationError
 from schemas.alerts import Alert
 from schemas.canonical import CanonicalEvent
 from schemas.events import DiplomaticEvent
+from streams.adapters import alert_feed
 from streams.core import alerts as rules_core
 from streams.core import dedup
 from streams.errors import ConfigError
@@ -208,6 +209,7 @@ class Alerting:
     windows: TableT
     webhook: WebhookSender | None
     agents: dict[str, Any] = field(default_factory=dict)
+    watches: TableT | None = None  # article → watch alerts raised (when fed by the ledger)
 
 
 Clock = Callable[[], datetime]
@@ -283,6 +285,11 @@ def attach_alerting(
         if wired.webhook is not None:
             wired.webhook.offer(alert)
 
+    if alert_feed.fed_by_ledger(app):  # a worker app: the ledger feeds stories and alerts (issue 18)
+        alert_feed.attach(app, wired, window_hours=window_hours, emit=emit, clock=clock,
+                          internal=internal, table=table)
+        return _finish(app, wired)
+
     @app.agent(events_topic, name="wirewatch.alerts.route")
     async def route(stream: Any) -> Any:
         """Re-key each event by story and by dyad, for the agents that keep state under those keys."""
@@ -337,7 +344,10 @@ def attach_alerting(
             yield fired
 
     wired.agents.update(route=route, canonical=canonical, windows=windows)
+    return _finish(app, wired)
 
+
+def _finish(app: faust.App, wired: Alerting) -> Alerting:
     if wired.webhook is not None:
         sender = wired.webhook
 

@@ -86,6 +86,10 @@ class Wiring:
     coder_timeout_s: float = CODER_TIMEOUT_S
     recent: event_feed.RecentEvents = field(default_factory=event_feed.RecentEvents)
     event_sets: TopicT | None = None  # per-article revision records (issue 18)
+    # Tables kept by attached agents (stories, alert state), fed by the ledger so that a re-coding
+    # retracts there too: table name → its topic, and functions giving an event's cells in them.
+    sinks: dict[str, TopicT] = field(default_factory=dict)
+    extra_cells: list[Callable[..., list[tuple[str, str, Any]]]] = field(default_factory=list)
 
 
 def create_app(
@@ -228,7 +232,11 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
             )
             w.ledger[article_id] = value
             for update in updates:
-                await w.tally_topic.send(key=update["key"], value=update)
+                if update["table"] not in w.sinks:
+                    await w.tally_topic.send(key=update["key"], value=update)
+            elsewhere = [u for u in updates if u["table"] in w.sinks]
+            for revision in tallies.revisions(article_id, elsewhere, message.get("payloads") or {}):
+                await w.sinks[revision["table"]].send(key=revision["key"], value=revision)
             if w.event_sets is not None:  # after the events (sent before this message) and the tallies
                 await w.event_sets.send(key=article_id.encode("utf-8"), value=codecs.encode(record))
             progress.touch()
@@ -464,9 +472,10 @@ async def _emit(w: Wiring, raw: RawArticle, outcome: Outcome) -> int:
     for event in outcome.events:
         await w.events.send(key=event.event_id.encode("utf-8"), value=codecs.encode(event))
     # Sent for every coded article, even with no events: a re-coding that finds none retracts the old ones.
-    cells = tallies.article_cells(outcome.events)
+    cells = tallies.article_cells(outcome.events, w.extra_cells)
+    payloads = {e.event_id: e.model_dump(mode="json") for e in outcome.events} if w.sinks else {}
     await w.ledger_topic.send(key=raw.id, value={
-        "article_id": raw.id, "events": cells,
+        "article_id": raw.id, "events": cells, "payloads": payloads,
         "coder_version": getattr(w.coder, "version", None),
         "coder_fingerprint": getattr(w.coder, "fingerprint", None),
     })

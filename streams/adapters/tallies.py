@@ -24,6 +24,7 @@ Three tables:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -144,10 +145,37 @@ def table_entries(event: DiplomaticEvent) -> list[tuple[str, str, dict[str, Any]
 # --- the ledger: one article's events across re-codings -----------------------------------------
 
 
-def article_cells(events: list[DiplomaticEvent]) -> dict[str, list[list[Any]]]:
-    """An article's coding as the ledger takes it: event id → ``[table, key, entry]`` cells."""
+def article_cells(
+    events: list[DiplomaticEvent],
+    extra: Sequence[Callable[[DiplomaticEvent], list[tuple[str, str, Any]]]] = (),
+) -> dict[str, list[list[Any]]]:
+    """An article's coding as the ledger takes it: event id → ``[table, key, entry]`` cells.
+
+    ``extra`` add cells of tables kept elsewhere (stories, alert state: ``streams.adapters.alert_feed``),
+    so a re-coding retracts an event there too."""
     return {event.event_id: [[table, key, entry] for table, key, entry in table_entries(event)]
+            + [[table, key, entry] for fn in extra for table, key, entry in fn(event)]
             for event in events}
+
+
+def revisions(
+    article_id: str, updates: list[dict[str, Any]], payloads: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """One article's upserts and retractions for tables kept elsewhere, one message per (table, key).
+
+    A key's message carries all of the article's changes under it at once (``payloads``: event id →
+    the event as JSON), so its reader can take the retracted events out before the new ones go in.
+    """
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for update in updates:
+        slot = grouped.setdefault((update["table"], update["key"]), {
+            "op": "revise", "table": update["table"], "key": update["key"], "article_id": article_id,
+            "upserts": [], "retracts": []})
+        if update["op"] == RETRACT:
+            slot["retracts"].append(update["event_id"])
+        elif update["event_id"] in payloads:
+            slot["upserts"].append(payloads[update["event_id"]])
+    return [grouped[k] for k in sorted(grouped)]
 
 
 def ledger_update(

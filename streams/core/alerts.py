@@ -176,6 +176,13 @@ def _classified(event: DiplomaticEvent, quads: Sequence[int], roots: Sequence[st
 # --- watch rules -----------------------------------------------------------
 
 
+def watch_alert_id(rule_name: str, event: DiplomaticEvent) -> str:
+    """Rule, article, dyad and CAMEO code: the same event coded again (a new coder version, hence a
+    new event id) raises the same alert, which is then not raised twice (issue 18)."""
+    source, target = _side_codes(event)
+    return "alr-" + _digest(rule_name, event.article_id, source or "", target or "-", event.cameo.code)
+
+
 def evaluate_watch(rules: Iterable[WatchRule], event: DiplomaticEvent, *, now: datetime) -> list[Alert]:
     """One alert per watch rule the event matches."""
     alerts = []
@@ -189,7 +196,7 @@ def evaluate_watch(rules: Iterable[WatchRule], event: DiplomaticEvent, *, now: d
             continue
         alerts.append(
             Alert(
-                alert_id="alr-" + _digest(rule.name, event.event_id),
+                alert_id=watch_alert_id(rule.name, event),
                 rule=rule.name,
                 kind="watch",
                 severity=rule.severity,
@@ -216,10 +223,18 @@ class WindowEntry(_Strict):
     value: float
 
 
+class Fired(_Strict):
+    """An alert a window rule raised, kept so that a re-coding can withdraw it (issue 18)."""
+
+    at: datetime
+    alert: dict  # the Alert as JSON
+
+
 class RuleWindow(_Strict):
     entries: list[WindowEntry] = Field(default_factory=list, description="sorted by (at, event_id)")
     newest: datetime | None = None
     last_alert_at: datetime | None = None
+    fired: list[Fired] = Field(default_factory=list, description="alerts raised within the horizon")
 
 
 class DyadWindowState(_Strict):
@@ -266,6 +281,9 @@ def _sum(entries: Sequence[WindowEntry], start: datetime, end: datetime) -> floa
     return sum(e.value for e in entries if start < e.at <= end)
 
 
+window_sum = _sum
+
+
 def update(
     state: DyadWindowState | None,
     event: DiplomaticEvent,
@@ -303,11 +321,13 @@ def update(
             + [WindowEntry(event_id=event.event_id, at=at, value=value)],
             key=lambda e: (e.at, e.event_id),
         )
-        window = RuleWindow(entries=entries, newest=newest, last_alert_at=window.last_alert_at)
+        fired = [f for f in window.fired if f.at > newest - rule.horizon]
+        window = RuleWindow(entries=entries, newest=newest, last_alert_at=window.last_alert_at, fired=fired)
         alert = _check_window(rule, key, window, trigger=event.event_id, at=at, now=now)
         if alert is not None:
             alerts.append(alert)
-            window = RuleWindow(entries=entries, newest=newest, last_alert_at=at)
+            fired = [*fired, Fired(at=at, alert=alert.model_dump(mode="json"))]
+            window = RuleWindow(entries=entries, newest=newest, last_alert_at=at, fired=fired)
         windows[rule.name] = window
     return DyadWindowState(dyad=key, rules=windows), alerts
 

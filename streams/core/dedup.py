@@ -14,7 +14,8 @@ A *story* is one dyad, one CAMEO root and one date bucket:
   every worker computes the same one. The price: two reports of one event dated
   either side of a bucket boundary land in two stories (they rarely differ, since
   reports of the same event usually resolve to the same event date). An event
-  with no date at all is a story of its own.
+  with no date at all is a story of its article (dyad, root and article id: the key
+  survives a re-coding by a newer coder, issue 18).
 
 ``merge`` is idempotent (an event id already folded in changes nothing) and
 order-independent: the set-like fields are sorted unions, the times are min/max,
@@ -74,11 +75,12 @@ def bucket_days(window_hours: int) -> int:
 
 
 def story_key(event: DiplomaticEvent, *, window_hours: int) -> str:
-    """``SRC|TGT|ROOT|BUCKET_START`` (or ``…|event:<id>`` for an undated event)."""
+    """``SRC|TGT|ROOT|BUCKET_START`` (or ``…|article:<article id>`` for an undated event)."""
     source, target = dyad(event)
     when = story_date(event)
     if when is None:
-        bucket = f"event:{event.event_id}"
+        # the article, not the event id (which changes with the coder version): stable across re-codings
+        bucket = f"article:{event.article_id}"
     else:
         days = bucket_days(window_hours)
         bucket = date.fromordinal(((when.toordinal() - 1) // days) * days + 1).isoformat()

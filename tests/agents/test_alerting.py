@@ -323,7 +323,11 @@ def test_attaches_to_the_worker_app() -> None:
     app, w, _ = fresh_app(attach=[attach_alerting])
     wired: Alerting = app.alerting  # type: ignore[attr-defined]
     settings = w.settings
-    assert wired.agents["route"].channel is w.events
+    # a worker app: the ledger feeds stories and alerts (issue 18), nothing reads the events topic
+    assert "route" not in wired.agents
+    assert wired.agents["canonical"].channel is w.sinks["story"] is wired.story_topic
+    assert w.sinks["window"] is wired.dyad_topic
+    assert w.sinks["watch"].get_topic_name() == f"{settings.app.id}-watch"
     assert wired.canonical_topic.get_topic_name() == settings.topics.canonical
     assert wired.canonical_topic.config == {"cleanup.policy": "compact"}
     assert wired.alerts_topic.get_topic_name() == settings.topics.alerts

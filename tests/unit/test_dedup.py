@@ -95,8 +95,11 @@ def test_date_range_uses_start_and_undated_falls_back() -> None:
     assert story_key(ranged, window_hours=24).endswith("|2022-09-12")
     undated = event("e2", when=None, published=datetime(2022, 9, 20, 23, 30, tzinfo=UTC))
     assert story_key(undated, window_hours=24).endswith("|2022-09-20")
-    nothing = event("e3", when=None, published=None)
-    assert story_key(nothing, window_hours=24).endswith("|event:e3")
+    nothing = event("e3", when=None, published=None, article="art-9")
+    assert story_key(nothing, window_hours=24).endswith("|article:art-9")
+    # the same undated event re-coded by a newer coder (a new event id) stays in the same story
+    assert story_key(event("e3-v2", when=None, published=None, article="art-9"), window_hours=24) == (
+        story_key(nothing, window_hours=24))
 
 
 def test_one_sided_event_key() -> None:

@@ -1,0 +1,126 @@
+"""Stories and alerts fed by the ledger follow a re-coding (issue 18): no double count, withdrawals."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from agentkit import RuleCoder, fresh_app
+
+from schemas.alerts import Alert
+from schemas.canonical import CanonicalEvent
+from streams.adapters.alert_feed import STORY, WATCH, WINDOW
+from streams.adapters.alerting import attach_alerting
+from streams.core.alerts import DyadWindowRule, RuleSet, WatchRule
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+RULES = RuleSet(rules=[
+    WatchRule(name="rus-fights", actors=["RUS"], cameo_roots=["19"]),
+    DyadWindowRule(name="surge", threshold=3, window_hours=24, quad_classes=[], cameo_roots=["19"]),
+])
+
+
+class CoderB(RuleCoder):
+    """B re-codes 193 (fight) as 042 (visit): a changed code; everything else as A."""
+
+    version = "rule-2"
+
+    def process(self, raw: Any) -> Any:
+        return super().process(raw.model_copy(update={"body": raw.body.replace("193:", "042:")}))
+
+
+def article(article_id: str, body: str) -> bytes:
+    return json.dumps({"id": article_id, "title": article_id, "body": body,
+                       "published_at": "2022-09-20T00:00:00Z"}).encode()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Any, Any]] = []
+
+    def patch(self, name: str, topic: Any) -> None:
+        async def send(key: Any = None, value: Any = None, **_: Any) -> None:
+            self.sent.append((name, key, value))
+
+        topic.send = send
+
+    def take(self, name: str) -> list[tuple[Any, Any]]:
+        out = [(k, v) for n, k, v in self.sent if n == name]
+        self.sent = [item for item in self.sent if item[0] != name]
+        return out
+
+
+def test_a_recoding_withdraws_what_no_longer_holds_and_counts_each_event_once() -> None:
+    async def scenario() -> None:
+        app, w, sent = fresh_app(attach=[functools.partial(attach_alerting, rules=RULES, clock=lambda: NOW)])
+        wired = app.alerting
+        rec = Recorder()
+        for name, topic in (("story", w.sinks[STORY]), ("watch", w.sinks[WATCH]), ("window", w.sinks[WINDOW]),
+                            ("canonical", wired.canonical_topic), ("alerts", wired.alerts_topic)):
+            rec.patch(name, topic)
+        assert "route" not in wired.agents  # a worker app: the ledger feeds the agents, not the events topic
+
+        async def code(coder: Any, *articles: bytes) -> None:
+            w.coder = coder
+            before = len(sent.on("ledger_topic"))
+            async with w.agents["process"].test_context() as agent:
+                for value in articles:
+                    await agent.put(value, key=b"k")
+            async with w.agents["ledger"].test_context() as agent:
+                for key, value in sent.on("ledger_topic")[before:]:
+                    await agent.put(value, key=key)
+            for name in ("story", "watch", "window"):
+                async with wired.agents[{"story": "canonical", "watch": "watch", "window": "windows"}[name]
+                                        ].test_context() as agent:
+                    for key, value in rec.take(name):
+                        await agent.put(value, key=key)
+
+        def alerts() -> list[Alert]:
+            return [Alert.model_validate_json(v) for _, v in rec.take("alerts")]
+
+        a = [article(f"a{n}", "190:RUS>UKR 193:RUS>UKR") for n in (1, 2)]
+        await code(RuleCoder(), *a)
+        first = alerts()
+        watch = [x for x in first if x.kind == "watch"]
+        window = [x for x in first if x.kind == "dyad_window"]
+        assert len(watch) == 4 and len(window) == 1 and window[0].observed >= 3
+        stories = {k: CanonicalEvent.model_validate_json(v) for k, v in rec.take("canonical")}
+        assert {s.cameo.root for s in stories.values()} == {"19"}
+
+        await code(CoderB(), *a)  # the upgrade: 193 became 042
+        second = alerts()
+        events = {key.decode(): value for key, value in sent.on("events")}
+
+        def logical(event_id: str) -> tuple[str, str]:
+            body = json.loads(events[event_id])
+            return body["article_id"], body["cameo"]["code"]
+
+        # no alert counts one event twice (its A and its B coding): each article's A events leave first
+        for alert in first + second:
+            assert len({logical(i) for i in alert.event_ids}) == len(alert.event_ids), alert
+        # 190 under B is the same (article, dyad, code): no watch alert raised again
+        assert [x for x in second if x.kind == "watch" and x.withdraws is None] == []
+        fights = {x.alert_id for x in watch if "193" in x.message}
+        assert {x.withdraws for x in second if x.kind == "watch"} == fights
+        assert window[0].alert_id in {x.withdraws for x in second}
+        # what stays raised is what B alone raises: the two 190 watch alerts, no window alert (2 < 3)
+        live = {x.alert_id for x in first + second if x.withdraws is None} - {x.withdraws for x in second}
+        assert live == {x.alert_id for x in watch if "190" in x.message}
+        story = CanonicalEvent.model_validate(wired.stories.get(next(iter(wired.stories.keys()))))
+        latest = {}
+        for key, value in rec.take("canonical"):
+            latest[key] = value
+        current = [CanonicalEvent.model_validate_json(v) for v in latest.values() if v is not None]
+        assert {s.cameo.root for s in current} == {"19", "04"}
+        conflict_story = next(s for s in current if s.cameo.root == "19")
+        b_ids = {i for i, value in events.items() if b'"rule-2"' in value and b'"190"' in value}
+        assert set(conflict_story.event_ids) == b_ids and conflict_story.representative_event_id in b_ids
+        assert story is not None
+
+        await code(CoderB(), *a)  # B again: nothing anywhere
+        assert alerts() == [] and rec.take("canonical") == []
+
+    asyncio.run(scenario())
