@@ -93,7 +93,8 @@ def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(k
     worker = Worker(env, extra_env={"WIREWATCH_APP__ALERTS_CONFIG": str(rules_file)}).start()
     canonical = TopicReader(kafka_bootstrap, env.topics["canonical"])
     alert_reader = TopicReader(kafka_bootstrap, env.topics["alerts"])
-    topics = [*pipeline_topics(env), env.topics["events"], f"{env.app_id}-stories", f"{env.app_id}-dyadwin"]
+    # the ledger feeds stories and alerts (issue 18): their internal topics are what the group consumes
+    topics = [*pipeline_topics(env), *(f"{env.app_id}-{s}" for s in ("stories", "watch", "dyadwin"))]
     try:
         worker.wait_healthy()
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in raws))
