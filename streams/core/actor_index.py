@@ -167,6 +167,12 @@ _QUALIFYING_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 # Heads a country only qualifies: private people, companies, goods, places and things
 # ("an American student", "Chinese goods", "a Russian tanker", "the Iranian capital"). A
 # country modifying anything else — an agent, a weapon, an act, a side — is its author.
+_PEOPLE = frozenset(
+    """man woman boy girl child teenager student tourist traveler traveller passenger resident
+    citizen national fan player athlete coach singer actor actress artist star model scientist
+    researcher author writer businessman entrepreneur billionaire celebrity victim survivor
+    driver pilot doctor nurse""".split()
+)
 QUALIFIED_NOUNS = frozenset(
     {
         # private people
@@ -272,6 +278,29 @@ QUALIFIED_NOUNS = frozenset(
         "food",
         "cuisine",
         "flag",
+        # situations and happenings: "the war in Iraq provoked dissent", "the crisis in Greece"
+        "war",
+        "conflict",
+        "crisis",
+        "situation",
+        "election",
+        "fighting",
+        "violence",
+        "unrest",
+        "controversy",
+        "scandal",
+        "debate",
+        "row",
+        "issue",
+        "problem",
+        "storm",
+        "earthquake",
+        "disaster",
+        "tsunami",
+        "flood",
+        "fire",
+        "accident",
+        "crash",
         # places
         "city",
         "town",
@@ -352,6 +381,10 @@ def _antecedent(pron: Token, index: ActorIndex) -> ActorMention | None:
                     m = index.at(c) or next(iter(np_actors(c, index, 3)), None)
                     if m is not None and fits(m):
                         return m
+                    if m is None and person and _private_person(c):
+                        # "The driver … opened fire before officers shot him": the clause's
+                        # own subject, a person no dictionary codes, not an earlier official
+                        return None
         else:
             break
     subj = None
@@ -367,6 +400,17 @@ def _antecedent(pron: Token, index: ActorIndex) -> ActorMention | None:
     previous = index.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     near = [m for m in index.mentions if previous <= m.token_start and m.token_end <= pron.i and fits(m)]
     return near[-1] if near else None
+
+
+_ASSAILANTS = frozenset({"attacker", "assailant", "gunman", "suspect", "bomber", "killer", "shooter"})
+
+
+def _private_person(tok: Token) -> bool:
+    """A person named or described without an actor code: "the driver", "Bouhlel"."""
+    if tok.ent_type_ == "PERSON":
+        return True
+    low = tok.lemma_.lower()
+    return tok.pos_ == "NOUN" and (low in _ASSAILANTS or low in _PEOPLE)
 
 
 def _is_both(tok: Token) -> bool:

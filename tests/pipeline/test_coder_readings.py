@@ -18,11 +18,11 @@ def coder():
     return load_coder()
 
 
-def events(coder, sentence: str):
+def events(coder, sentence: str, context: str = ""):
     raw = RawArticle(
         id="readings", source="test", url="https://example.org/a",
         published_at=datetime(2016, 7, 15, tzinfo=UTC), title="Ministers meet over the crisis",
-        body=LEAD + sentence,
+        body=LEAD + context + sentence,
     )
     out = coder.process(raw)
     return [(e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
@@ -48,3 +48,16 @@ def test_a_forecast_is_not_an_event(coder):
 def test_a_reporters_question_is_not_an_appeal(coder):
     found = events(coder, "Asked whether China would investigate, the spokesman said he had no comment.")
     assert not any(code.startswith("02") for code, _, _ in found)
+
+
+def test_a_country_that_only_locates_a_situation_does_not_act(coder):
+    assert events(coder, "The war in Iraq has provoked dissent from backbenchers.") == []
+    assert ("111", "GBR", "IRQ") in events(coder, "Britain condemned the war in Iraq.")
+
+
+def test_a_pronoun_refers_to_its_clauses_own_subject_before_an_earlier_official(coder):
+    context = "President Francois Hollande spoke in Paris. "
+    sentence = "The driver, a Tunisian resident in France, also appeared to open fire before officers shot him dead."
+    assert not any(target == "FRAGOV" for _, _, target in events(coder, sentence, context))
+    # the speaker's own pronoun still refers to him
+    assert ("036", "RUSGOV", "TURGOV") in events(coder, "Putin said he would meet Erdogan.")
