@@ -104,12 +104,16 @@ def stalled(
     committed: Mapping[Hashable, int | None],
     ends: Mapping[Hashable, int | None],
     patience_s: float,
+    behind_s: float | None = None,
 ) -> list[Hashable]:
     """The partitions left behind: records after the committed offset, and nothing coded for ``patience_s``.
 
     ``busy``: a batch is being coded right now (a slow batch is not a stall).
     ``committed`` None means the group never committed there: everything from 0 is behind.
+    ``behind_s``: for how long the group has been seen behind. After a long idle period the first
+    new records (a ``replay --republish``) are work arriving, not a stall, until they have waited
+    ``patience_s`` too; rewinding then would code them twice (issue 18).
     """
-    if busy or idle_s < patience_s:
+    if busy or idle_s < patience_s or (behind_s is not None and behind_s < patience_s):
         return []
     return [tp for tp, end in ends.items() if end is not None and (committed.get(tp) or 0) < end]

@@ -302,6 +302,7 @@ class Progress:
     last: float = field(default_factory=time.monotonic)
     busy: bool = False
     assignment: frozenset[Any] = frozenset()
+    behind_since: float | None = None  # when the stall check first saw records after the committed offsets
 
     def touch(self) -> None:
         self.last = time.monotonic()
@@ -346,11 +347,19 @@ async def _rewind_if_stalled(app: faust.App, progress: Progress, topics: set[str
     if not tps:
         return
     ends = await consumer.highwaters(*tps)
+    committed = {tp: _committed(app, tp) for tp in tps}
+    now = time.monotonic()
+    if not continuity.stalled(idle_s=0.0, busy=False, committed=committed, ends=ends, patience_s=0.0):
+        progress.behind_since = None  # caught up: a lag seen later is new work
+        return
+    if progress.behind_since is None:
+        progress.behind_since = now
     behind = continuity.stalled(
-        idle_s=time.monotonic() - progress.last, busy=progress.busy,
-        committed={tp: _committed(app, tp) for tp in tps}, ends=ends, patience_s=STALL_PATIENCE_S,
+        idle_s=now - progress.last, busy=progress.busy, committed=committed, ends=ends,
+        patience_s=STALL_PATIENCE_S, behind_s=now - progress.behind_since,
     )
     if behind:
+        progress.behind_since = None
         log.warning("no progress for %.0f s with records left after the committed offsets of %s; "
                     "rewinding to the committed offsets (faust dropped fetched records)",
                     time.monotonic() - progress.last, ", ".join(sorted(f"{tp.topic}[{tp.partition}]"

@@ -217,6 +217,14 @@ def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_r
         assert {i for i, a in a_alerts.items() if a.kind == "watch"} - b_watch <= withdrawn
         assert {i for i, a in a_alerts.items() if a.kind == "dyad_window"} <= withdrawn
 
+        print(f"\nre-coding: A {len(a_ids)} events -> B {len(want)}; A live alerts "
+              f"{sum(a.kind == 'watch' for a in a_alerts.values())} watch, "
+              f"{sum(a.kind == 'dyad_window' for a in a_alerts.values())} window; after B: {len(live)} live, "
+              f"{len(withdrawn)} withdrawn, "
+              f"{sum(1 for a in view.alerts() if a.withdraws is None)} raised in all; "
+              f"stories {len(offline_stories(offline_a))} -> {len(view.stories())}; "
+              f"events topic {len(view.records('events'))} records")
+
         # a same-version replay: nothing changes that a consumer does not ignore by contract
         before = {role: len(view.records(role)) for role in view.readers}
         before_sets = view.sets()

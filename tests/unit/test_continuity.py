@@ -63,6 +63,15 @@ def test_stalled_names_only_partitions_behind_after_the_patience() -> None:
     assert stalled(idle_s=300, busy=True, committed=committed, ends=ends, patience_s=30) == []
 
 
+def test_new_records_after_a_long_idle_are_work_arriving_not_a_stall() -> None:
+    """Issue 18: an hour idle, then `replay --republish` writes records; the first stall check that
+    sees them behind must not rewind (that coded 8 articles twice), only one patience later."""
+    behind = {"committed": {"p0": 40}, "ends": {"p0": 80}}
+    assert stalled(idle_s=3600, busy=False, patience_s=15, behind_s=0, **behind) == []
+    assert stalled(idle_s=3600, busy=False, patience_s=15, behind_s=10, **behind) == []
+    assert stalled(idle_s=3600, busy=False, patience_s=15, behind_s=16, **behind) == ["p0"]
+
+
 def test_a_group_that_never_committed_is_behind_any_record() -> None:
     assert stalled(idle_s=60, busy=False, committed={"p0": None}, ends={"p0": 3}, patience_s=30) == ["p0"]
 
