@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from streams.codebook.phrase_regex import PhraseRegex
+
 # the installed Phoenix discard list (manifest path, see streams/codebook/sources.toml)
 DISCARDS_FILE = "dictionaries/petrarch2/Phoenix.discards.txt"
 
@@ -25,8 +27,8 @@ def discards_file() -> Path:
 
 @dataclass(frozen=True)
 class DiscardList:
-    sentence: re.Pattern[str] | None
-    story: re.Pattern[str] | None
+    sentence: PhraseRegex | None
+    story: PhraseRegex | None
 
     def discards_sentence(self, text: str) -> bool:
         return bool(self.sentence and self.sentence.search(text))
@@ -35,16 +37,19 @@ class DiscardList:
         """Character spans of the sentence-level discard phrases found in ``text``."""
         if self.sentence is None:
             return []
-        return [m.span() for m in self.sentence.finditer(text)]
+        return self.sentence.spans(text)
 
     def discards_story(self, text: str) -> bool:
         return bool(self.story and self.story.search(text))
 
 
-def _compile(phrases: list[str]) -> re.Pattern[str] | None:
+def _compile(phrases: list[str]) -> PhraseRegex | None:
+    """One case-insensitive alternation, longest phrase first (bench: matched through
+    :class:`~streams.codebook.phrase_regex.PhraseRegex`, which tries only the phrases
+    whose first word is in the text, with the same result)."""
     if not phrases:
         return None
-    parts = []
+    parts, firsts = [], []
     for p in sorted(set(phrases), key=len, reverse=True):
         whole = p.endswith("_")
         words = [re.escape(w) for w in re.split(r"[\s_]+", p.strip("_ ")) if w]
@@ -52,7 +57,8 @@ def _compile(phrases: list[str]) -> re.Pattern[str] | None:
             continue
         body = r"\s+".join(words)
         parts.append(rf"(?<!\w){body}" + (r"(?!\w)" if whole else ""))
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        firsts.append(re.split(r"[\s_]+", p.strip("_ "))[0])
+    return PhraseRegex(parts, firsts) if parts else None
 
 
 def parse_discards(text: str) -> DiscardList:
