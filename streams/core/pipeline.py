@@ -64,12 +64,25 @@ def _clean(raw: RawArticle, max_chars: int) -> tuple[CleanArticle, float]:
     return clean, perf_counter() - t0
 
 
-def _off_topic(clean: CleanArticle, nlp: Language) -> bool:
+def _off_topic(clean: CleanArticle, nlp: Language, doc: Doc | None = None) -> bool:
     """The story-level gate (:mod:`streams.core.topic`), on the tokenizer's words of the
     title and text: sport, business, technology, science, entertainment and accident
-    stories where politics is thin yield no events."""
-    words = [t.text for t in nlp.tokenizer(clean.title)] * 2 + [t.text for t in nlp.tokenizer(clean.text)]
+    stories where politics is thin yield no events. ``doc``: the text already tokenized."""
+    if doc is None:
+        doc = nlp.make_doc(clean.text)
+    words = [t.text for t in nlp.tokenizer(clean.title)] * 2 + [t.text for t in doc]
     return not topic_score(words).political
+
+
+def _gate(clean: CleanArticle, nlp: Language, codebook: Codebook) -> Doc | None:
+    """The tokenized text when the article can hold an event, else None (nothing to parse).
+
+    The text is tokenized once: the story gate reads the tokens and the parse continues
+    from the same Doc (``nlp.pipe`` takes a Doc and skips its tokenizer)."""
+    if _eventless(clean, codebook):
+        return None
+    doc = nlp.make_doc(clean.text)
+    return None if _off_topic(clean, nlp, doc) else doc
 
 
 def _eventless(clean: CleanArticle, codebook: Codebook) -> bool:
@@ -101,10 +114,13 @@ def process(
     version, or the one a coder of your own declares (``streams.adapters.coder_identity``)."""
     clean, t_clean = _clean(raw, max_chars)
     timings = {"clean": t_clean}
-    if _eventless(clean, codebook) or _off_topic(clean, nlp):
+    t0 = perf_counter()
+    tokens = _gate(clean, nlp, codebook)
+    timings["gate"] = perf_counter() - t0
+    if tokens is None:
         return Outcome(raw=raw, clean=clean, events=[], timings=timings)
     t0 = perf_counter()
-    doc = nlp(clean.text)
+    doc = nlp(tokens)
     timings["parse"] = perf_counter() - t0
     events = _code(doc, clean, codebook, now, timings, coder_version)
     return Outcome(raw=raw, clean=clean, events=events, timings=timings)
@@ -135,19 +151,20 @@ class Coder:
         The parse time of a batch is shared out over its articles by text length.
         """
         items: list[tuple[RawArticle, CleanArticle, dict[str, float]]] = []
+        codable: list[int] = []
+        tokens: list[Doc] = []
         for raw in raws:
             clean, t_clean = _clean(raw, self.max_chars)
-            items.append((raw, clean, {"clean": t_clean}))
-        codable = [
-            k
-            for k, (_, c, _) in enumerate(items)
-            if not _eventless(c, self.codebook) and not _off_topic(c, self.nlp)
-        ]
-        texts = [items[k][1].text for k in codable]
+            t0 = perf_counter()
+            doc = _gate(clean, self.nlp, self.codebook)
+            items.append((raw, clean, {"clean": t_clean, "gate": perf_counter() - t0}))
+            if doc is not None:
+                codable.append(len(items) - 1)
+                tokens.append(doc)
         t0 = perf_counter()
-        docs: Sequence[Any] = list(self.nlp.pipe(texts, batch_size=batch_size))
+        docs: Sequence[Any] = list(self.nlp.pipe(tokens, batch_size=batch_size))
         t_parse = perf_counter() - t0
-        total = sum(len(t) for t in texts) or 1
+        total = sum(len(items[k][1].text) for k in codable) or 1
         events_by: dict[int, list[DiplomaticEvent]] = {}
         for k, doc in zip(codable, docs, strict=True):
             raw, clean, timings = items[k]
