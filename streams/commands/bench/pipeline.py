@@ -5,6 +5,13 @@ Fairness on a small shared machine: both sides are warmed up first, then run
 from another process hits both sides alike. The headline uses each side's best
 round (noise only ever slows a run down); the median round is reported beside it
 so the spread is visible.
+
+CPU seconds are reported beside wall seconds (this process, plus the pool's processes with
+``--processes N``): on a machine shared with other work the wall clock measures the load as
+much as the code, the CPU time far less, so ``ratio_cpu`` is the steadier comparison of
+cost. With ``--processes N`` (N > 1) the pipeline runs in N forked processes
+(:mod:`streams.adapters.parallel`, as ``wirewatch code --processes N``) and a third side,
+the pipeline in this one process, is timed in the same rounds for the N-vs-1 speed-up.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.articles import RawArticle
+from streams.adapters.parallel import Batches
 from streams.commands.bench.corpus import article_text, load_articles
 from streams.commands.bench.measure import (
     Stopwatch,
@@ -52,6 +60,7 @@ class Phase:
 class Side:
     name: str
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     stage_seconds: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -84,7 +93,13 @@ def load_pipeline_coder(batch_size: int):
 
 
 def run(
-    input_path: Path, *, limit: int | None, batch_size: int, repeat: int, model: str | None = None
+    input_path: Path,
+    *,
+    limit: int | None,
+    batch_size: int,
+    repeat: int,
+    model: str | None = None,
+    processes: int = 1,
 ) -> dict[str, Any]:
     from streams.settings import get_settings
 
@@ -118,19 +133,28 @@ def run(
 
     events = 0
 
-    def pipeline(batch: Sequence[RawArticle]) -> dict[str, float]:
+    def coded(results: Sequence[Any]) -> dict[str, float]:
         nonlocal events
-        # Chunks of batch_size, as `wirewatch code` and the worker call it: process_batch keeps
-        # every Doc of a call alive until the call ends.
         stages: dict[str, float] = defaultdict(float)
         n_events = 0
-        for start in range(0, len(batch), batch_size):
-            for o in coder.process_batch(list(batch[start : start + batch_size]), batch_size=batch_size):
+        for result in results:
+            for o in result.outcomes:
                 n_events += len(o.events)
                 for stage, secs in o.timings.items():
                     stages[stage] += secs
         events = n_events
         return dict(stages)
+
+    def chunks(batch: Sequence[RawArticle]) -> list[list[tuple[str, int, RawArticle]]]:
+        # Chunks of batch_size, as `wirewatch code` and the worker call it: process_batch keeps
+        # every Doc of a call alive until the call ends.
+        items = [(str(input_path), k, r) for k, r in enumerate(batch)]
+        return [items[k : k + batch_size] for k in range(0, len(items), batch_size)]
+
+    one = Batches(coder, 1, batch_size)
+
+    def pipeline(batch: Sequence[RawArticle]) -> dict[str, float]:
+        return coded([r for c in chunks(batch) for r in one.submit(c)])
 
     warm = min(WARMUP_ARTICLES, len(raws))
     p = phase("warm-up")
@@ -138,23 +162,45 @@ def run(
     pipeline(raws[:warm])
     p.rss_after_mb = proc_status_mb()
 
-    a, b = Side("bare spaCy nlp.pipe"), Side("wirewatch pipeline")
+    # forked after the warm-up, so the processes start with the coder's caches filled
+    pool = Batches(coder, processes, batch_size) if processes > 1 else None
+    pool_pids = pool.pool.pids() if pool is not None and pool.pool is not None else []
+
+    def parallel(batch: Sequence[RawArticle]) -> dict[str, float]:
+        assert pool is not None
+        results = [r for c in chunks(batch) for r in pool.submit(c)]
+        return coded([*results, *pool.drain()])
+
+    a = Side("bare spaCy nlp.pipe")
+    b = Side(f"wirewatch pipeline, {processes} processes" if pool else "wirewatch pipeline")
+    c = Side("wirewatch pipeline, 1 process")
     runs: dict[str, tuple[Side, Callable[[Sequence[Any]], dict[str, float]], Sequence[Any]]] = {
         "a": (a, baseline, texts),
-        "b": (b, pipeline, raws),
+        "b": (b, parallel if pool else pipeline, raws),
     }
-    for rnd in range(repeat):
-        order = ("a", "b") if rnd % 2 == 0 else ("b", "a")
-        for key in order:
-            side, fn, items = runs[key]
-            p = phase(f"round {rnd + 1}: {side.name}")
-            with Stopwatch() as sw:
-                stages = fn(items)
-            p.rss_after_mb = proc_status_mb()
-            side.seconds.append(sw.seconds)
-            side.stage_seconds.append(stages)
-            rate = len(items) / sw.seconds
-            progress(f"round {rnd + 1}/{repeat}: {side.name}: {sw.seconds:.2f} s ({rate:.1f} art/s)")
+    if pool is not None:
+        runs["c"] = (c, pipeline, raws)
+    try:
+        for rnd in range(repeat):
+            order = sorted(runs) if rnd % 2 == 0 else sorted(runs, reverse=True)
+            for key in order:
+                side, fn, items = runs[key]
+                p = phase(f"round {rnd + 1}: {side.name}")
+                with Stopwatch(pool_pids if fn is parallel else ()) as sw:
+                    stages = fn(items)
+                p.rss_after_mb = proc_status_mb()
+                side.seconds.append(sw.seconds)
+                side.cpu_seconds.append(sw.cpu)
+                side.stage_seconds.append(stages)
+                rate = len(items) / sw.seconds
+                progress(
+                    f"round {rnd + 1}/{repeat}: {side.name}: {sw.seconds:.2f} s ({rate:.1f} art/s), "
+                    f"{sw.cpu:.2f} CPU s"
+                )
+        pool_rss = [proc_status_mb(pid, "VmHWM") for pid in pool_pids]
+    finally:
+        if pool is not None:
+            pool.close()
 
     n = len(raws)
     best_a, best_b = min(a.seconds), min(b.seconds)
@@ -178,8 +224,16 @@ def run(
         "pipeline_words_per_s": words / best_b,
         "ratio": best_a / best_b,
         "ratio_median": med_a / med_b,
+        "ratio_cpu": min(a.cpu_seconds) / min(b.cpu_seconds) if min(b.cpu_seconds) else None,
+        "processes": processes,
+        "speedup_vs_1_process": (min(c.seconds) / best_b) if c.seconds else None,
+        "one_process_seconds": c.seconds or None,
+        "one_process_cpu_seconds": c.cpu_seconds or None,
+        "pool_peak_rss_mb": pool_rss or None,
         "baseline_seconds": a.seconds,
         "pipeline_seconds": b.seconds,
+        "baseline_cpu_seconds": a.cpu_seconds,
+        "pipeline_cpu_seconds": b.cpu_seconds,
         "spread_pct": {
             "baseline": 100.0 * (max(a.seconds) - best_a) / best_a,
             "pipeline": 100.0 * (max(b.seconds) - best_b) / best_b,
@@ -199,6 +253,7 @@ def run(
 
 def render(result: dict[str, Any]) -> str:
     n, words = result["n"], result["words"]
+    procs = result["processes"]
     rows = [
         [
             "a  bare spaCy nlp.pipe",
@@ -206,26 +261,43 @@ def render(result: dict[str, Any]) -> str:
             result["baseline_words_per_s"],
             min(result["baseline_seconds"]),
             median(result["baseline_seconds"]),
+            min(result["baseline_cpu_seconds"]),
         ],
         [
-            "b  wirewatch pipeline",
+            "b  wirewatch pipeline" + (f", {procs} processes" if procs > 1 else ""),
             result["pipeline_articles_per_s"],
             result["pipeline_words_per_s"],
             min(result["pipeline_seconds"]),
             median(result["pipeline_seconds"]),
+            min(result["pipeline_cpu_seconds"]),
         ],
     ]
+    if result.get("one_process_seconds"):
+        one = result["one_process_seconds"]
+        rows.append(
+            ["c  wirewatch pipeline, 1 process", n / min(one), words / min(one), min(one), median(one),
+             min(result["one_process_cpu_seconds"])]
+        )  # fmt: skip
+    ratio_cpu = result.get("ratio_cpu")
     out = [
         f"{n} articles, {words:,} words, batch size {result['batch_size']}, "
         f"best of {result['repeat']} alternating rounds, model {result['model']}",
         f"a components: {', '.join(result['baseline_components'])}",
         f"b components: {', '.join(result['pipeline_components'] or ['?'])}",
         "",
-        table(rows, ["", "articles/s", "words/s", "best s", "median s"]),
+        table(rows, ["", "articles/s", "words/s", "best s", "median s", "best CPU s"]),
         "",
         f"ratio b/a: {result['ratio']:.3f} (best rounds), {result['ratio_median']:.3f} (median rounds); "
         f"worst round slower than best by a {result['spread_pct']['baseline']:.1f}%, "
         f"b {result['spread_pct']['pipeline']:.1f}%",
+        f"ratio b/a in CPU seconds: {ratio_cpu:.3f}" if ratio_cpu else "ratio b/a in CPU seconds: -",
+    ]
+    if result.get("speedup_vs_1_process"):
+        out.append(
+            f"b ({procs} processes) vs c (1 process), best rounds: {result['speedup_vs_1_process']:.2f}x; "
+            f"pool VmHWM MiB: {result['pool_peak_rss_mb']}"
+        )
+    out += [
         f"events coded: {result['events']}",
         "",
         "time by stage (pipeline, best round; Outcome.timings):",
