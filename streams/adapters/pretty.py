@@ -58,7 +58,8 @@ def format_record(value: bytes | None, *, topic_alias: str | None = None) -> str
     if schema == "event_set.v1":
         return (
             f"SET {data.get('article_id')} {data.get('coder_version')}: {len(data.get('event_ids') or [])} "
-            f"event(s), {len(data.get('retracts') or [])} retracted, supersedes {data.get('supersedes') or '-'}"
+            f"event(s), {len(data.get('retracts') or [])} retracted, "
+            f"supersedes {data.get('supersedes') or '-'}"
         )
     if schema == "alert.v1":
         return f"ALERT {str(data.get('severity', '')).upper()} {data.get('message', '')}"
