@@ -36,35 +36,25 @@ from schemas.events import (
     Quote,
 )
 from streams.core.codings import find_codings
-from streams.core.dates import provenance as date_provenance
 from streams.core.locative import is_locative
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import DISSENT_ROOTS, REPRESSION_ROOTS, STATE_SECTORS, is_political
 from streams.core.triggers import Coding, actor_key
-from streams.core.when import attached_date, local_publication_date, referred_dates, same_act_dates
-from streams.core.where import article_zone, dateline_place, event_place
+from streams.core.when import event_dates
+from streams.core.where import article_zone, dateline_place, event_place, zone_of
 
 # --------------------------------------------------------------------------- events
 
 
-def _dates_for(doc: Doc, codings: Sequence[Coding], mentions: Mentions, day: date | None, roots) -> list:
-    """(date, provenance, text) per coding: the time expression attached to its trigger,
-    else the same act's elsewhere, else the publication day (:mod:`streams.core.when`)."""
-    found = [attached_date(doc[c.trigger], c.sentence, mentions.dates) for c in codings]
+def _dates_for(
+    doc: Doc, codings: Sequence[Coding], mentions: Mentions, clean: CleanArticle, roots, zones
+) -> list:
+    """(date, provenance, text) per coding (:func:`streams.core.when.event_dates`)."""
     keys = [
         (actor_key(c.source), actor_key(c.target), r, c.sentence.start_char)
         for c, r in zip(codings, roots, strict=True)
     ]
-    found = referred_dates(codings, roots, same_act_dates(keys, found))
-    out = []
-    for d in found:
-        if d is not None:
-            out.append((d.value, date_provenance(d.text), d.text))
-        elif day is not None:
-            out.append((day, "publication", None))
-        else:
-            out.append((None, None, None))
-    return out
+    return event_dates(doc, codings, roots, keys, mentions, clean.published_at, zones)
 
 
 _PROVENANCE_ORDER = {"explicit": 0, "relative": 1, "publication": 2}
@@ -253,7 +243,7 @@ def classify(
     dates: dict[tuple[str, str, str, str], tuple] = {}
     gazetteer = getattr(codebook, "places", None)
     filed_at = dateline_place(clean.dateline, gazetteer, mentions.countries)
-    day = local_publication_date(clean.published_at, article_zone(filed_at, clean.source))
+    base_zone = article_zone(filed_at, clean.source)
     kept, roots = [], []
     for c in codings:
         entry = codebook.cameo.get(c.code)
@@ -265,7 +255,8 @@ def classify(
             continue  # one mention cannot act on itself; two mentions of one country may (domestic events)
         kept.append(c)
         roots.append(entry.root)
-    for c, root, when in zip(kept, roots, _dates_for(doc, kept, mentions, day, roots), strict=True):
+    zones = [zone_of(c.source.actor.country, gazetteer) or base_zone for c in kept]
+    for c, root, when in zip(kept, roots, _dates_for(doc, kept, mentions, clean, roots, zones), strict=True):
         key = (actor_key(c.source), actor_key(c.target), root, _date_key(when[0]))
         groups.setdefault(key, []).append(c)
         # the most telling provenance of the group's readings: a date written out, then

@@ -107,7 +107,7 @@ DateValue = date | DateRange
 def _normalize(text: str) -> str:
     text = text.strip().lower().replace("\u2019", "'")
     text = re.sub(r"[\s\u00a0]+", " ", text)
-    text = re.sub(r"^(?:on|since|by|from|until|in|during|earlier|later|over|at)\s+(?=\w)", "", text)
+    text = re.sub(r"^(?:on|since|by|from|until|in|during|earlier|over|at)\s+(?=\w)", "", text)
     text = re.sub(r"^the\s+(?=(?:past|last|previous|first|\d))", "", text)
     # "Saturday, September 16": the date carries the day; the weekday adds nothing
     text = re.sub(
@@ -158,6 +158,13 @@ def resolve_date(text: str, published_at: datetime | date | None) -> DateValue |
         ref = published_at.date()
     else:
         ref = published_at
+    if _SCHEDULE.match(t):
+        return None  # "later Sunday", "next Friday", "the coming days": a schedule, not a date
+    m = _OF_YEAR.match(t)
+    if m and ref is not None and m["head"]:
+        # "June 12 last year", "March this year": the expression with its year written out
+        year = ref.year - 1 if m["which"] == "last" else ref.year
+        t = f"{m['head']} {year}"
     value = _rules(t, original, ref)
     if value is _UNRESOLVED:
         value = _dateparser(original, published_at)
@@ -199,6 +206,10 @@ def provenance(text: str) -> str:
     if _ABSOLUTE.search(t):
         return "explicit"
     return "relative"
+
+
+_SCHEDULE = re.compile(r"^(?:later|next|coming|the coming|upcoming|the next)\b")
+_OF_YEAR = re.compile(r"^(?P<head>.*?\S)\s*,?\s+(?P<which>last|this) year$")
 
 
 class _Unresolved:

@@ -177,12 +177,14 @@ def _is_past(verb: Token) -> bool:
     )
 
 
-def anchors(trigger: Token) -> list[Token]:
+def anchors(trigger: Token, verbal: bool = False) -> list[Token]:
     """The trigger and the tokens whose time (or place) is the trigger's, nearest first:
     the verb carrying a noun trigger, a controlling verb (xcomp), the first of conjoined
     verbs, the verb a participle hangs on, the reporting verb of a present-tense
     statement. A past-tense clause under a reporting verb, a relative clause and an
-    adverbial clause (other than a participle) keep their own time."""
+    adverbial clause (other than a participle) keep their own time — except a verbal act
+    (``verbal``: an appeal, a statement of intent, a criticism), which is the report
+    itself ("The UN welcomed the release, a spokesman said on Monday")."""
     out = [trigger]
     t = trigger
     for _ in range(8):
@@ -196,13 +198,21 @@ def anchors(trigger: Token) -> list[Token]:
             pass
         elif dep == "advcl" and t.tag_ == "VBG":
             pass
-        elif dep == "ccomp" and not _is_past(t):
+        elif dep == "ccomp" and (verbal or not _is_past(t)):
+            pass
+        elif verbal and dep in ("parataxis",) and head.lemma_.lower() in _REPORTING:
             pass
         else:
             break
         out.append(head)
         t = head
     return out
+
+
+_REPORTING = frozenset({"say", "tell", "add", "announce", "state", "report", "write", "insist"})
+# CAMEO roots whose acts are things said: the report of one is the act (not meetings,
+# material acts or protests)
+VERBAL_ROOTS = frozenset({"01", "02", "03", "05", "10", "11", "12", "13"})
 
 
 def governors(token: Token) -> list[Token]:
@@ -224,9 +234,11 @@ def _span_root(sent: Span, start: int, end: int) -> Token | None:
     return span.root if span is not None else None
 
 
-def attached_date(trigger: Token, sent: Span, dates: Sequence[DateMention]) -> DateMention | None:
+def attached_date(
+    trigger: Token, sent: Span, dates: Sequence[DateMention], verbal: bool = False
+) -> DateMention | None:
     """The date in ``sent`` attached to the event of ``trigger`` (see the module doc)."""
-    near = anchors(trigger)
+    near = anchors(trigger, verbal)
     rank = {t.i: k for k, t in enumerate(near)}
     best: tuple[int, int, DateMention] | None = None
     for d in dates:
@@ -315,8 +327,129 @@ def referred_dates(codings: Sequence, roots: Sequence[str], found: Sequence[Date
     return out
 
 
+def speaker_dates(
+    codings: Sequence, found: Sequence[DateMention | None], dates: Sequence[DateMention], actors=()
+) -> list:
+    """Codings still undated take the date of what their source said or did in one of
+    the two sentences before or after, nearest first (a spokesman "said on Thursday" in
+    one sentence, his quotation and its reading in the next): the same source (by its
+    code, or its country when both have one), one occasion. The source must be the
+    subject of the dated verb."""
+    out = list(found)
+    for i, c in enumerate(codings):
+        if found[i] is not None or not (c.source.actor.code or c.source.actor.country):
+            continue
+        for sent in _around(c.sentence, 2):
+            d = _dated_by(sent, c.source.actor, actors, dates)
+            if d is not None:
+                out[i] = d
+                break
+    return out
+
+
+def _around(sent: Span, reach: int):
+    """The sentences before and after ``sent``, nearest first (before, then after)."""
+    doc = sent.doc
+    before, after = sent, sent
+    for _ in range(reach):
+        if before is not None and before.start > 0:
+            before = doc[before.start - 1].sent
+            yield before
+        else:
+            before = None
+        if after is not None and after.end < len(doc):
+            after = doc[after.end].sent
+            yield after
+        else:
+            after = None
+
+
+def _same_source(a, b) -> bool:
+    if a.country and b.country:
+        return a.country == b.country
+    return bool(a.code) and a.code == b.code
+
+
+def _dated_by(sent: Span, actor, actors, dates: Sequence[DateMention]) -> DateMention | None:
+    subjects = set()
+    for m in actors:
+        if _same_source(m.actor, actor) and sent.start_char <= m.start < sent.end_char:
+            subjects.update(range(m.token_start, m.token_end))
+    if not subjects:
+        return None
+    for d in dates:
+        if not (sent.start_char <= d.start < sent.end_char):
+            continue
+        root = _span_root(sent, d.start, d.end)
+        if root is None or _of_another_act(root):
+            continue
+        verbs = [g for g in governors(root) if g.pos_ in _VERBAL]
+        if not verbs:
+            continue
+        verb = verbs[-1]
+        for ch in verb.children:
+            if ch.dep_ in ("nsubj", "nsubjpass") and any(t.i in subjects for t in ch.subtree):
+                return d
+    return None
+
+
+def event_dates(doc, codings: Sequence, roots: Sequence[str], keys, mentions, published_at, zones) -> list:
+    """(date, provenance, text) per coding, in order: the time expression attached to its
+    trigger (:func:`attached_date`), else the same act's told elsewhere
+    (:func:`same_act_dates`), else the act a definite noun refers back to
+    (:func:`referred_dates`), else what the same source said or did in the sentences
+    around (:func:`speaker_dates`), else the publication day. ``zones`` holds each
+    coding's time zone: a day of the week is the day where the act happened (the source's
+    country; AP style), so relative expressions and the publication day are read there.
+    A future act's time expression schedules it ("will meet on Friday"): its date is the
+    day the intent was told."""
+    from streams.core.dates import provenance, resolve_date
+
+    found = []
+    for c, root in zip(codings, roots, strict=True):
+        d = attached_date(doc[c.trigger], c.sentence, mentions.dates, root in VERBAL_ROOTS)
+        if d is not None and _scheduled(c) and provenance(d.text) == "relative":
+            d = None
+        found.append(d)
+    found = same_act_dates(keys, found)
+    found = referred_dates(codings, roots, found)
+    found = speaker_dates(codings, found, mentions.dates, mentions.actors)
+    out = []
+    for d, zone in zip(found, zones, strict=True):
+        day = local_publication_date(published_at, zone)
+        if d is None:
+            out.append((day, "publication", None) if day is not None else (None, None, None))
+            continue
+        kind = provenance(d.text)
+        value = d.value
+        if kind == "relative" and day is not None:
+            value = resolve_date(d.text, day) or value
+        out.append((value, kind, d.text))
+    return out
+
+
+_FUTURE_AUX = frozenset({"will", "wo", "shall", "'ll"})
+
+
+def _scheduled(coding) -> bool:
+    """A future act: coded so, or its verb (or the verb carrying its noun) takes "will"."""
+    modality = getattr(coding.modality, "value", coding.modality)
+    if modality == "future":
+        return True
+    trigger = coding.sentence.doc[coding.trigger]
+    for t in anchors(trigger)[:3]:
+        if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in t.children):
+            return True
+        if t.lemma_.lower() == "go" and any(c.dep_ == "xcomp" for c in t.children) and t.tag_ == "VBG":
+            return True
+    return False
+
+
 __all__ = [
     "ACT_NOUNS",
+    "VERBAL_ROOTS",
+    "event_dates",
+    "speaker_dates",
     "referred_dates",
     "anchors",
     "attached_date",

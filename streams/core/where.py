@@ -30,7 +30,7 @@ from spacy.tokens import Span, Token
 from schemas.events import Location
 from streams.core.locative import LOC_PREPS
 from streams.core.mentions import Mentions, PlaceMention
-from streams.core.when import ACT_NOUNS, anchors, local_publication_date, outlet_zone
+from streams.core.when import ACT_NOUNS, VERBAL_ROOTS, _around, anchors, local_publication_date, outlet_zone
 
 _FROM_ROOTS = frozenset({"15", "19", "20"})  # launched/fired from
 _TARGET_ROOTS = frozenset({"17", "18", "19", "20"})
@@ -42,28 +42,42 @@ def _root_token(doc, start: int, end: int) -> Token | None:
     return span.root if span is not None else None
 
 
+_SPEECH_VERBS = frozenset({"say", "speak", "tell", "announce", "declare", "warn", "add", "write", "report"})
+_TRAVEL = frozenset({"visit", "trip", "travel", "fly", "arrive", "journey", "tour", "head", "return"})
+# "at the request of the United States", "at the invitation of Japan": who asked, not where
+_NOT_WHERE = frozenset(
+    {"request", "invitation", "behest", "urging", "initiative", "suggestion", "expense", "hands"}
+)
+
+
 def _locative_head(tok: Token, preps: frozenset[str]) -> Token | None:
     """The word a place's locative phrase hangs on ("met" of "met in Beijing"), climbing
-    through "the city of", appositions and nested locatives ("at a conference in Kent")."""
+    through "the city of", appositions and nested locatives ("at a conference in Kent");
+    "from" where a speaker speaks from ("From Washington, Rice said"), "to" where a
+    visitor goes ("a visit to Germany")."""
     t = tok
     for _ in range(8):
         head = t.head
         if head.i == t.i:
             return None
-        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod") or (
-            head.lower_ == "of" and head.dep_ == "prep"
-        ):
+        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod"):
             t = head
             continue
-        if t.dep_ == "pobj" and head.lower_ in ("of",):
+        if head.lower_ == "of" and head.dep_ == "prep":
+            if head.head.lemma_.lower() in _NOT_WHERE:
+                return None
             t = head
             continue
         if t.dep_ == "pobj" and head.lower_ in preps:
             return head.head
+        if t.dep_ == "pobj" and head.lower_ == "from" and head.head.lemma_.lower() in _SPEECH_VERBS:
+            return head.head
+        if t.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_.lower() in _TRAVEL:
+            return head.head
         if t.dep_ == "pobj" and head.lower_ == "outside":
             return head.head
-        if t.dep_ == "prep" and t.lower_ in ("of",):
-            t = head
+        if t.dep_ == "prep" and t.lower_ == "of":
+            t = head  # "the town of" -> town
             continue
         return None
     return None
@@ -138,6 +152,8 @@ def dateline_place(dateline: str | None, gazetteer, prefer: Sequence[str] = ()):
     ("RAMALLAH, West Bank", "KENT, Conn.", "BEIJING"), or None."""
     if not dateline or gazetteer is None:
         return None
+    dateline = dateline.split("/")[0]  # "TOKYO/SEOUL": filed from the first
+    dateline = _DATELINE_SEATS.get(dateline.strip().upper(), dateline)
     head, _, region_text = dateline.partition(",")
     region = gazetteer.resolve(region_text.strip(), prefer=prefer) if region_text.strip() else None
     if region is not None and region.kind in ("admin1", "country"):
@@ -150,11 +166,23 @@ def dateline_place(dateline: str | None, gazetteer, prefer: Sequence[str] = ()):
     return gazetteer.resolve(head.strip(), prefer=prefer)
 
 
+def zone_of(country: str | None, gazetteer) -> str | None:
+    """The time zone of a country (its capital's), where the gazetteer knows it."""
+    if not country or gazetteer is None:
+        return None
+    place = gazetteer.country(country)
+    return place.timezone if place is not None else None
+
+
 def publication_day(clean, gazetteer, now=None):
     """The article's publication day in its own time zone (:func:`article_zone`); ``now``
     stands in for a missing ``published_at``."""
     filed = dateline_place(clean.dateline, gazetteer)
     return local_publication_date(clean.published_at or now, article_zone(filed, clean.source))
+
+
+# Datelines that name an institution's seat rather than a town.
+_DATELINE_SEATS = {"UNITED NATIONS": "New York", "THE HAGUE": "The Hague", "VATICAN CITY": "Vatican City"}
 
 
 def article_zone(dateline_place, source: str | None) -> str | None:
@@ -172,13 +200,8 @@ def _subjects(sent: Span, codes: set[str], mentions: Mentions) -> list[Token]:
 
 
 def _neighbours(sent: Span) -> list[Span]:
-    doc = sent.doc
-    out = []
-    if sent.start > 0:
-        out.append(doc[sent.start - 1].sent)
-    if sent.end < len(doc):
-        out.append(doc[sent.end].sent)
-    return out
+    """The two sentences before and after, nearest first."""
+    return list(_around(sent, 2))
 
 
 def event_place(
@@ -199,28 +222,38 @@ def event_place(
     best = codings[0]
     doc = best.sentence.doc
     text = doc.text
-    preps = LOC_PREPS | ({"from"} if root in _FROM_ROOTS else frozenset())
+    # "launched from", "fired from"; "From Washington, Rice condemned": where one speaks from
+    preps = LOC_PREPS | ({"from"} if root in _FROM_ROOTS or root in VERBAL_ROOTS else frozenset())
+    verbal = root in VERBAL_ROOTS
     src = best.source.actor
-    tgt = best.target.actor if best.target is not None else None
+    implied = best.target is not None and (
+        (best.target.start, best.target.end) == (best.source.start, best.source.end)
+        or best.target.how == "implied"
+    )
+    # an implied party (the government a protest faces, the civilians of a crackdown)
+    # names no place of its own
+    tgt = best.target.actor if best.target is not None and not implied else None
     # 1. a locative of the event's own verb or noun
     readings = [(c.sentence, doc[c.trigger], c) for c in codings] + [(s, t, None) for s, t in extra]
     for sent, trigger, c in readings:
-        near = anchors(trigger)
+        near = anchors(trigger, verbal)
         subj = list(doc[c.source.token_start : c.source.token_end]) if c is not None else []
         parties = [
             doc[m.token_end - 1] for m in mentions.actors if sent.start_char <= m.start < sent.end_char
         ]
         for p in mentions.places:
             if sent.start_char <= p.start < sent.end_char and attached(doc, p, near, subj, preps, parties):
-                if c is not None and _is_actor(p, c):
-                    continue
                 return with_region(p, mentions, text, gazetteer), "locative"
     # 2. the dateline, when it is a country of the act
     if dateline is not None and dateline.country:
-        if dateline.country == src.country or (
-            tgt is not None
-            and dateline.country == tgt.country
-            and (root in _VERBAL_ROOTS or src.country is None)
+        if (
+            dateline.country == src.country
+            or (src.country is None and (src.code or "").startswith("IGO"))
+            or (
+                tgt is not None
+                and dateline.country == tgt.country
+                and (root in _VERBAL_ROOTS or src.country is None)
+            )
         ):
             return dateline, "dateline"
     # 3. the same act in a neighbouring sentence
@@ -247,6 +280,10 @@ def event_place(
     # 4. the target's place for coercion and violence
     if root in _TARGET_ROOTS and best.target is not None:
         for c in codings:
+            if c.target is not None and c.target.how == "implied":
+                for p in mentions.places:  # the town an attack was aimed at
+                    if p.start < c.target.end and c.target.start < p.end:
+                        return p.location, "target"
             if c.target is None or (c.target.start, c.target.end) == (c.source.start, c.source.end):
                 continue  # an implied party placed on its source's mention names no place
             for p in mentions.places:
@@ -262,14 +299,6 @@ def event_place(
         if country is not None:
             return country.location(), "domestic"
     return None, None
-
-
-def _is_actor(p: PlaceMention, c) -> bool:
-    """A place that is one side of the dyad ("Beijing accused Washington") is a party."""
-    for m in (c.source, c.target):
-        if m is not None and p.start < m.end and m.start < p.end and m.how != "place" and m.how != "implied":
-            return True
-    return False
 
 
 __all__ = [

@@ -135,3 +135,88 @@ def test_no_date_in_the_text_is_the_publication_day_and_says_so(coder):
         assert e.event_date_text is None
         assert e.location is not None and e.location.name == "Beijing" and e.location_provenance == "locative"
         assert e.location.admin1 == "Beijing" and e.location.admin1_code == "CN-BJ"
+
+
+# ---------------------------------------------------------------- round 2 rules (issue 17)
+
+
+def _events(coder, body: str, published: datetime, source: str = "example.org"):
+    return _code(coder, body, published, source)
+
+
+def test_a_weekday_is_the_day_where_the_act_happened(coder):
+    # 01:14 UTC on 1 January is still 31 December in New York, but "Monday" in Pyongyang
+    body = (
+        "North Korean leader Kim Jong Un offered talks to South Korea on Monday, in his annual "
+        "New Year's Day address.\n\n"
+        "He warned the United States that the launch button was always on his desk."
+    )
+    events = _events(coder, body, datetime(2018, 1, 1, 1, 14, tzinfo=UTC), "www.nytimes.com")
+    kim = [e for e in events if e.source.country == "PRK"]
+    assert kim and all(e.event_date == date(2018, 1, 1) for e in kim), [
+        (e.cameo.code, e.event_date) for e in kim
+    ]
+
+
+def test_a_quotation_takes_the_day_its_speaker_spoke(coder):
+    body = (
+        "China's Defense Ministry spokesman Ren Guoqiang said on Thursday that the reports were false.\n\n"
+        '"China has strictly enforced the resolutions on North Korea," Ren said, rejecting the accusation '
+        "by the United States."
+    )
+    events = _events(coder, body, datetime(2017, 12, 29, tzinfo=UTC))
+    chinese = [e for e in events if e.source.country == "CHN"]
+    assert chinese and all(e.event_date == date(2017, 12, 28) for e in chinese)
+
+
+def test_a_scheduled_act_is_dated_when_announced(coder):
+    body = "The UN Security Council will meet on Friday at the request of the United States and Japan."
+    events = _events(coder, body, datetime(2017, 9, 20, tzinfo=UTC))
+    assert events
+    for e in events:
+        assert e.event_date == date(2017, 9, 20) and e.event_date_provenance == "publication"
+        assert e.location is None  # "at the request of" names who asked, not where
+
+
+def test_a_visit_is_where_the_visitor_goes_and_a_speaker_where_he_speaks_from(coder):
+    visit = _events(
+        coder,
+        "Nigerian President Muhammadu Buhari boarded a plane for an official visit to Germany.",
+        datetime(2016, 10, 13, tzinfo=UTC),
+    )
+    assert visit and all(e.location is not None and e.location.country == "DEU" for e in visit)
+    rice = _events(
+        coder,
+        "From Washington, US National Security Adviser Susan Rice condemned North Korea's launch.",
+        datetime(2016, 2, 6, tzinfo=UTC),
+    )
+    assert rice and rice[0].location is not None and rice[0].location.name == "Washington"
+
+
+def test_a_subject_s_place_and_the_un_dateline(coder):
+    taiwan = _events(
+        coder,
+        "Prosecutors in Taiwan said they are investigating a man suspected of selling oil to North Korea.",
+        datetime(2017, 9, 20, tzinfo=UTC),
+    )
+    assert any(e.location is not None and e.location.country == "TWN" for e in taiwan)
+    un = _events(
+        coder,
+        "UNITED NATIONS -- The United Nations welcomed the release of 82 Nigerian schoolgirls by Boko Haram, "
+        "a spokesman said here on Monday.",
+        datetime(2017, 5, 9, tzinfo=UTC),
+    )
+    assert un
+    assert un[0].event_date == date(2017, 5, 8)  # a verbal act is dated by its report
+    assert un[0].location is not None and un[0].location.admin1 == "New York"
+    assert un[0].location_provenance == "dateline"
+
+
+def test_a_day_of_last_year(coder):
+    events = _events(
+        coder,
+        "A gunman attacked a nightclub in the city of Orlando on June 12 last year and killed 49 people.",
+        datetime(2017, 10, 3, tzinfo=UTC),
+    )
+    assert events and events[0].event_date == date(2016, 6, 12)
+    assert events[0].location.name == "Orlando" and events[0].location.admin1 == "Florida"

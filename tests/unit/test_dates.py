@@ -179,3 +179,12 @@ def test_a_range_running_past_publication_ends_with_it():
 )
 def test_provenance_tells_written_dates_from_relative_ones(text, kind):
     assert provenance(text) == kind
+
+
+def test_a_day_of_last_year_and_schedules():
+    ref = date(2017, 10, 3)
+    assert resolve_date("June 12 last year", ref) == date(2016, 6, 12)
+    march = resolve_date("March this year", ref)
+    assert (march.start, march.end) == rng("2017-03-01", "2017-03-31")
+    for text in ("later Sunday", "next Friday", "the coming days"):
+        assert resolve_date(text, ref) is None
