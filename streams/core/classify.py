@@ -47,14 +47,14 @@ from streams.core.where import article_zone, dateline_place, event_place, zone_o
 
 
 def _dates_for(
-    doc: Doc, codings: Sequence[Coding], mentions: Mentions, clean: CleanArticle, roots, zones
+    doc: Doc, codings: Sequence[Coding], mentions: Mentions, clean: CleanArticle, roots, zones, base_zone
 ) -> list:
     """(date, provenance, text) per coding (:func:`streams.core.when.event_dates`)."""
     keys = [
         (actor_key(c.source), actor_key(c.target), r, c.sentence.start_char)
         for c, r in zip(codings, roots, strict=True)
     ]
-    return event_dates(doc, codings, roots, keys, mentions, clean.published_at, zones)
+    return event_dates(doc, codings, roots, keys, mentions, clean.published_at, zones, base_zone)
 
 
 _PROVENANCE_ORDER = {"explicit": 0, "relative": 1, "publication": 2}
@@ -256,7 +256,8 @@ def classify(
         kept.append(c)
         roots.append(entry.root)
     zones = [zone_of(c.source.actor.country, gazetteer) or base_zone for c in kept]
-    for c, root, when in zip(kept, roots, _dates_for(doc, kept, mentions, clean, roots, zones), strict=True):
+    whens = _dates_for(doc, kept, mentions, clean, roots, zones, base_zone)
+    for c, root, when in zip(kept, roots, whens, strict=True):
         key = (actor_key(c.source), actor_key(c.target), root, _date_key(when[0]))
         groups.setdefault(key, []).append(c)
         # the most telling provenance of the group's readings: a date written out, then

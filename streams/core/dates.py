@@ -209,7 +209,7 @@ def provenance(text: str) -> str:
 
 
 _SCHEDULE = re.compile(r"^(?:later|next|coming|the coming|upcoming|the next)\b")
-_OF_YEAR = re.compile(r"^(?P<head>.*?\S)\s*,?\s+(?P<which>last|this) year$")
+_OF_YEAR = re.compile(r"^(?P<head>.*?\S)(?:\s+of)?\s*,?\s+(?P<which>last|this) year$")
 
 
 class _Unresolved:

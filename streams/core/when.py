@@ -333,8 +333,7 @@ def speaker_dates(
     """Codings still undated take the date of what their source said or did in one of
     the two sentences before or after, nearest first (a spokesman "said on Thursday" in
     one sentence, his quotation and its reading in the next): the same source (by its
-    code, or its country when both have one), one occasion. The source must be the
-    subject of the dated verb."""
+    actor code) as the subject of a dated verb of saying, one occasion."""
     out = list(found)
     for i, c in enumerate(codings):
         if found[i] is not None or not (c.source.actor.code or c.source.actor.country):
@@ -365,9 +364,29 @@ def _around(sent: Span, reach: int):
 
 
 def _same_source(a, b) -> bool:
-    if a.country and b.country:
-        return a.country == b.country
-    return bool(a.code) and a.code == b.code
+    """The same actor code, or one country where one side is named only as the country
+    ("China has strictly enforced ...", Ren said: the spokesman of CHNMIL)."""
+    if a.code and a.code == b.code:
+        return True
+    return bool(a.country) and a.country == b.country and (a.code == a.country or b.code == b.country)
+
+
+_SAYING = frozenset(
+    {
+        "say",
+        "tell",
+        "add",
+        "announce",
+        "state",
+        "declare",
+        "warn",
+        "insist",
+        "write",
+        "tweet",
+        "note",
+        "respond",
+    }
+)
 
 
 def _dated_by(sent: Span, actor, actors, dates: Sequence[DateMention]) -> DateMention | None:
@@ -387,20 +406,26 @@ def _dated_by(sent: Span, actor, actors, dates: Sequence[DateMention]) -> DateMe
         if not verbs:
             continue
         verb = verbs[-1]
+        if verb.lemma_.lower() not in _SAYING:
+            continue  # what the source said that day, not any other act of it
         for ch in verb.children:
             if ch.dep_ in ("nsubj", "nsubjpass") and any(t.i in subjects for t in ch.subtree):
                 return d
     return None
 
 
-def event_dates(doc, codings: Sequence, roots: Sequence[str], keys, mentions, published_at, zones) -> list:
+def event_dates(
+    doc, codings: Sequence, roots: Sequence[str], keys, mentions, published_at, zones, base_zone=None
+) -> list:
     """(date, provenance, text) per coding, in order: the time expression attached to its
     trigger (:func:`attached_date`), else the same act's told elsewhere
     (:func:`same_act_dates`), else the act a definite noun refers back to
     (:func:`referred_dates`), else what the same source said or did in the sentences
     around (:func:`speaker_dates`), else the publication day. ``zones`` holds each
     coding's time zone: a day of the week is the day where the act happened (the source's
-    country; AP style), so relative expressions and the publication day are read there.
+    country; AP style), so weekdays are read there; "today", "yesterday", "last week" and
+    the publication day itself are the writer's, read in the article's zone
+    (``base_zone``).
     A future act's time expression schedules it ("will meet on Friday"): its date is the
     day the intent was told."""
     from streams.core.dates import provenance, resolve_date
@@ -408,27 +433,47 @@ def event_dates(doc, codings: Sequence, roots: Sequence[str], keys, mentions, pu
     found = []
     for c, root in zip(codings, roots, strict=True):
         d = attached_date(doc[c.trigger], c.sentence, mentions.dates, root in VERBAL_ROOTS)
-        if d is not None and _scheduled(c) and provenance(d.text) == "relative":
-            d = None
+        if d is not None and _scheduled(c) and not re.search(r"\b(?:19|20)\d{2}\b", d.text):
+            d = None  # a schedule ("will meet on Friday", "plans to visit in November")
         found.append(d)
     found = same_act_dates(keys, found)
     found = referred_dates(codings, roots, found)
     found = speaker_dates(codings, found, mentions.dates, mentions.actors)
     out = []
+    written = local_publication_date(published_at, base_zone)
     for d, zone in zip(found, zones, strict=True):
-        day = local_publication_date(published_at, zone)
         if d is None:
-            out.append((day, "publication", None) if day is not None else (None, None, None))
+            out.append((written, "publication", None) if written is not None else (None, None, None))
             continue
         kind = provenance(d.text)
         value = d.value
-        if kind == "relative" and day is not None:
-            value = resolve_date(d.text, day) or value
+        if kind == "relative" and _WEEKDAY_WORD.search(d.text):
+            day = local_publication_date(published_at, zone)
+            value = (resolve_date(d.text, day) if day is not None else None) or value
         out.append((value, kind, d.text))
     return out
 
 
 _FUTURE_AUX = frozenset({"will", "wo", "shall", "'ll"})
+_WEEKDAY_WORD = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+# "plans to visit ... in November", "requested the Council hold consultations on Friday":
+# the time of the act planned or asked for, not of the plan or the request
+_INTENT = frozenset(
+    {
+        "plan",
+        "intend",
+        "want",
+        "hope",
+        "expect",
+        "schedule",
+        "request",
+        "ask",
+        "propose",
+        "call",
+        "urge",
+        "seek",
+    }
+)
 
 
 def _scheduled(coding) -> bool:
@@ -437,6 +482,8 @@ def _scheduled(coding) -> bool:
     if modality == "future":
         return True
     trigger = coding.sentence.doc[coding.trigger]
+    if trigger.lemma_.lower() in _INTENT or any(a.lemma_.lower() in _INTENT for a in anchors(trigger)[1:3]):
+        return True
     for t in anchors(trigger)[:3]:
         if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in t.children):
             return True

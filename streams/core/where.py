@@ -34,6 +34,7 @@ from streams.core.when import ACT_NOUNS, VERBAL_ROOTS, _around, anchors, local_p
 
 _FROM_ROOTS = frozenset({"15", "19", "20"})  # launched/fired from
 _TARGET_ROOTS = frozenset({"17", "18", "19", "20"})
+_VIOLENT = frozenset({"18", "19", "20"})
 _VERBAL_ROOTS = frozenset({"02", "03", "04", "05", "06", "10", "11", "12", "13", "16"})
 
 
@@ -181,6 +182,16 @@ def publication_day(clean, gazetteer, now=None):
     return local_publication_date(clean.published_at or now, article_zone(filed, clean.source))
 
 
+# Where international organisations sit: an IGO acts at its seat's dateline, not at any.
+_IGO_SEATS = frozenset(
+    {"new york", "new york city", "geneva", "brussels", "vienna", "the hague", "strasbourg"}
+)
+
+
+def fold_name(name: str | None) -> str:
+    return " ".join((name or "").lower().split())
+
+
 # Datelines that name an institution's seat rather than a town.
 _DATELINE_SEATS = {"UNITED NATIONS": "New York", "THE HAGUE": "The Hague", "VATICAN CITY": "Vatican City"}
 
@@ -289,7 +300,8 @@ def event_place(
             for p in mentions.places:
                 if p.start < c.target.end and c.target.start < p.end:
                     return p.location, "target"
-        if tgt is not None and tgt.country and gazetteer is not None:
+        if root in _VIOLENT and tgt is not None and tgt.country and gazetteer is not None:
+            # violence happens in the target's country; sanctions and coercion need not
             country = gazetteer.country(tgt.country)
             if country is not None:
                 return country.location(), "target"

@@ -35,7 +35,9 @@ DATELINE = re.compile(
     r")"
 )
 # An all-caps word run that is a shouted headline or an acronym sentence, not a place.
-_NOT_PLACES = frozenset({"UPDATE", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "LIVE", "OPINION"})
+_NOT_PLACES = frozenset(
+    {"UPDATE", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "LIVE", "OPINION", "FILE", "FILE PHOTO"}
+)
 
 CREDITS = re.compile(
     "|".join(
@@ -59,6 +61,8 @@ CREDITS = re.compile(
             r"(?:[A-Z][\w.'’\-]+ ){1,3}\d{1,2}/\d{1,2} (?:19|20)\d\d [^.!?]*[.!?]",
             # gallery chrome
             r"Hide Caption \d+ of \d+(?: Photos:)?",
+            # a bracketed picture credit opening a paragraph ("[Photo/Agencies] UNITED NATIONS --")
+            r"^\[(?:Photo|Video|Image)(?:/[^\[\]]{1,40})?\]",
             r"\bPhotos?: ",
             r"(?:Image|Picture) (?:copyright|caption) ",
             r"Enlarge this image toggle caption",

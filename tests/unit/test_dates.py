@@ -188,3 +188,8 @@ def test_a_day_of_last_year_and_schedules():
     assert (march.start, march.end) == rng("2017-03-01", "2017-03-31")
     for text in ("later Sunday", "next Friday", "the coming days"):
         assert resolve_date(text, ref) is None
+
+
+def test_a_month_of_last_year():
+    may = resolve_date("May of last year", date(2018, 1, 1))
+    assert (may.start, may.end) == rng("2017-05-01", "2017-05-31")

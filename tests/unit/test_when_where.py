@@ -195,3 +195,24 @@ def test_every_city_carries_its_division_and_country():
     loc = _gazetteer().resolve("Ramallah").location()
     assert isinstance(loc, Location)
     assert (loc.feature, loc.admin1, loc.admin1_code, loc.country) == ("city", "West Bank", "PS-WBK", "PSE")
+
+
+def test_picture_credits_and_file_captions_hide_no_dateline():
+    from streams.core.wirecopy import split_dateline, strip_credits
+
+    text, n = strip_credits(
+        "[Photo/Agencies] UNITED NATIONS -- The United Nations welcomed the release of the girls."
+    )
+    assert n == 1
+    line, _ = split_dateline(text)
+    assert line is not None and line.place == "UNITED NATIONS"
+    # "FILE - In this photo ..." opens a caption, not a story filed from a town called FILE
+    assert (
+        split_dateline("FILE - In this Friday, Dec. 29, 2017, file photo, the ship is seen at sea.")[0]
+        is None
+    )
+
+
+def test_an_igo_seat_dateline():
+    g = _gazetteer()
+    assert dateline_place("UNITED NATIONS", g) is None or dateline_place("UNITED NATIONS", g).country == "USA"
