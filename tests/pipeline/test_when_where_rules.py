@@ -152,10 +152,13 @@ def test_a_weekday_is_the_day_where_the_act_happened(coder):
         "He warned the United States that the launch button was always on his desk."
     )
     events = _events(coder, body, datetime(2018, 1, 1, 1, 14, tzinfo=UTC), "www.nytimes.com")
-    kim = [e for e in events if e.source.country == "PRK"]
+    kim = [e for e in events if e.source.country == "PRK" and e.event_date_text == "Monday"]
     assert kim and all(e.event_date == date(2018, 1, 1) for e in kim), [
-        (e.cameo.code, e.event_date) for e in kim
+        (e.cameo.code, e.event_date) for e in events
     ]
+    # an undated report is dated by the day it was written, where it was written (New York)
+    undated = [e for e in events if e.event_date_provenance == "publication"]
+    assert undated and all(e.event_date == date(2017, 12, 31) for e in undated)
 
 
 def test_a_quotation_takes_the_day_its_speaker_spoke(coder):
