@@ -30,7 +30,9 @@ def events(coder, sentence: str, context: str = ""):
 
 
 def test_coordinated_subjects_each_doing_the_act_do_not_face_each_other(coder):
-    found = events(coder, "The Netherlands, Portugal and the Czech Republic have announced their imminent withdrawal.")
+    found = events(
+        coder, "The Netherlands, Portugal and the Czech Republic have announced their imminent withdrawal."
+    )
     assert found and all(target is None for _, _, target in found)
     assert {source for _, source, _ in found} == {"NLD", "PRT", "CZE"}
 
@@ -57,7 +59,8 @@ def test_a_country_that_only_locates_a_situation_does_not_act(coder):
 
 def test_a_pronoun_refers_to_its_clauses_own_subject_before_an_earlier_official(coder):
     context = "President Francois Hollande spoke in Paris. "
-    sentence = "The driver, a Tunisian resident in France, also appeared to open fire before officers shot him dead."
+    sentence = ("The driver, a Tunisian resident in France, also appeared to open fire "
+                "before officers shot him dead.")
     assert not any(target == "FRAGOV" for _, _, target in events(coder, sentence, context))
     # the speaker's own pronoun still refers to him
     assert ("036", "RUSGOV", "TURGOV") in events(coder, "Putin said he would meet Erdogan.")
