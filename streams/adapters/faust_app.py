@@ -38,6 +38,7 @@ from faust.types.tables import TableT
 from schemas import RawArticle
 from streams.adapters import codecs, continuity, event_feed, event_sets, faust_patches, tallies, web_setup
 from streams.adapters.kafka_clients import faust_app_kwargs
+from streams.core.batching import word_batches, words
 from streams.errors import DL_PROCESSING
 from streams.settings import Settings
 
@@ -214,8 +215,8 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
                 progress.touch()
             if w.metrics is not None:
                 w.metrics.batch(len(batch), counts, time.monotonic() - started)
-            log.info("batch of %d (%s): %d articles coded, %d events, %d dead letters",
-                     len(batch), _offsets(batch), counts["articles"], counts["events"],
+            log.info("batch of %d (%s) in %d run(s): %d articles coded, %d events, %d dead letters",
+                     len(batch), _offsets(batch), counts["runs"], counts["articles"], counts["events"],
                      counts["dead_letters"])
             yield counts
 
@@ -379,18 +380,22 @@ async def _process_batch(w: Wiring, batch: Sequence[EventT], *, max_bytes: int) 
             dead += 1
         else:
             good.append((decoded, event))
-    outcomes = await _code(w, good)
-    events_out = 0
-    for (raw, event), outcome in zip(good, outcomes, strict=True):
-        if isinstance(outcome, BaseException):
-            stage = getattr(outcome, "stage", "process")
-            await _send_dead(w, event, stage=str(stage), code=DL_PROCESSING,
-                             message=f"{type(outcome).__name__}: {outcome}")
-            dead += 1
-            continue
-        events_out += await _emit(w, raw, outcome)
-    return {"articles": len(good) - sum(isinstance(o, BaseException) for o in outcomes),
-            "events": events_out, "dead_letters": dead}
+    events_out = failed = 0
+    # word-sized runs (issue 11): each is coded and sent before the next, so a long story
+    # does not hold the short ones of its take (streams.core.batching)
+    runs = word_batches(good, lambda item: words(item[0].title, item[0].body), w.settings.nlp.batch_words)
+    for run in runs:
+        outcomes = await _code(w, run)
+        for (raw, event), outcome in zip(run, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                stage = getattr(outcome, "stage", "process")
+                await _send_dead(w, event, stage=str(stage), code=DL_PROCESSING,
+                                 message=f"{type(outcome).__name__}: {outcome}")
+                dead += 1
+                failed += 1
+                continue
+            events_out += await _emit(w, raw, outcome)
+    return {"articles": len(good) - failed, "events": events_out, "dead_letters": dead, "runs": len(runs)}
 
 
 def _offsets(batch: Sequence[EventT]) -> str:

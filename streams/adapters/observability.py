@@ -7,7 +7,7 @@ commit and send latency, rebalances, table operations, web requests) and wirewat
 ``wirewatch_articles_total``                        articles coded (``rate()`` = articles/s)
 ``wirewatch_events_total``                          diplomatic events emitted
 ``wirewatch_dead_letters_total{code,stage}``        dead letters by stable error code
-``wirewatch_stage_seconds{stage}``                  histogram, per article: clean, parse, extract, classify
+``wirewatch_stage_seconds{stage}``                  histogram, per article: clean, gate, parse, extract, classify
 ``wirewatch_batch_size`` / ``wirewatch_batch_seconds``  histograms of the coder's batches
 ``wirewatch_consumer_lag{topic,partition}``         this worker's partitions: log end - committed
 ``wirewatch_table_keys{table}``                     keys in this worker's active table partitions
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 heartbeat_log = logging.getLogger("wirewatch.heartbeat")
 
 REFRESH_S = 10.0
-STAGES = ("clean", "parse", "extract", "classify")
+STAGES = ("clean", "gate", "parse", "extract", "classify")
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 BATCH_SECONDS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
