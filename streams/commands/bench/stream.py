@@ -605,6 +605,7 @@ def _result(
         lat_clean.append(out - pub[aid])
         lat_done.append(finished - pub[aid])
         done_at.append(finished)
+    by_length = _latency_by_length(raws, tracker, pub)
     span_s = (max(done_at) - min(pub.values())) / 1000.0 if done_at and pub else float("nan")
     words = sum(len(f"{r.title}\n\n{r.body}".split()) for r in raws)
     lags = [s["lag"] for s in samples if s["lag"] is not None]
@@ -629,6 +630,7 @@ def _result(
         "latency_max_ms": max(lat_done) if lat_done else None,
         "clean_latency_p50_ms": percentile(lat_clean, 50),
         "clean_latency_p99_ms": percentile(lat_clean, 99),
+        "latency_by_length": by_length,
         "events": tracker.events,
         "dead_letters": len(tracker.dead_ms),
         "unexpected_records": tracker.unexpected,
@@ -642,6 +644,33 @@ def _result(
         "worker_rss_sampled_peak_mb": [w.peak_rss_mb for w in procs],
         "machine": machine_notes(),
     }
+
+
+# Article lengths (title + body words) for the latency table: briefs, reports, long stories.
+LENGTH_BANDS = ((0, 300), (300, 800), (800, 1500), (1500, None))
+
+
+def _latency_by_length(raws: list, tracker: Tracker, pub: dict[str, int]) -> list[dict[str, Any]]:
+    """Latency percentiles (publish → last output, ms) per band of article length."""
+    bands: list[dict[str, Any]] = []
+    for lo, hi in LENGTH_BANDS:
+        lat = []
+        for r in raws:
+            n = len(f"{r.title}\n\n{r.body}".split())
+            if n < lo or (hi is not None and n >= hi) or r.id not in pub:
+                continue
+            out = tracker.clean_ms.get(r.id) or tracker.dead_ms.get(r.id)
+            if out is not None:
+                lat.append(max(out, tracker.last_event_ms.get(r.id, out)) - pub[r.id])
+        bands.append({
+            "words": f"{lo}-{hi - 1}" if hi is not None else f"{lo}+",
+            "n": len(lat),
+            "p50_ms": percentile(lat, 50),
+            "p95_ms": percentile(lat, 95),
+            "p99_ms": percentile(lat, 99),
+            "max_ms": max(lat) if lat else None,
+        })  # fmt: skip
+    return bands
 
 
 def render(result: dict[str, Any]) -> str:
@@ -682,9 +711,17 @@ def render(result: dict[str, Any]) -> str:
     rss = r["rss_samples_mb"]
     rss_step = max(1, len(rss) // 12)
     rss_line = " ".join(f"{t:.0f}s:{'/'.join(f'{x:.0f}' for x in v)}" for t, v in rss[::rss_step])
+    keys = ("p50_ms", "p95_ms", "p99_ms", "max_ms")
+    bands = [
+        [b["words"], b["n"], *(None if b[k] is None else b[k] / 1000.0 for k in keys)]
+        for b in r.get("latency_by_length", [])
+    ]
     return "\n".join(
         [
             table(rows, ["measure", "value"]),
+            "",
+            "latency (s) by article length (title + body words):",
+            table(bands, ["words", "articles", "p50", "p95", "p99", "max"]),
             "",
             f"consumer lag over time (every ~1 s, thinned): {lag_line}",
             f"worker VmRSS MiB over time (thinned): {rss_line}",
