@@ -18,11 +18,11 @@ def test_a_take_is_coded_in_runs_of_at_most_batch_words(kafka_bootstrap, tmp_pat
     env = StreamEnv(kafka_bootstrap, tmp_path, partitions=1)
     env.create_topics()
     raws = generated_articles(8, "runs")
-    budget = 400
+    budget = 200
     assert max(words(r.title, r.body) for r in raws) > budget, "the seed is longer than one run"
     expected = {e.event_id for r in raws for e in load_coder().process(r).events}
     assert expected
-    # a take of all 8 (one partition, a long batch window), cut into runs of <= 400 words
+    # a take of all 8 (one partition, a long batch window), cut into runs of <= 200 words
     worker = Worker(env, extra_env={"WIREWATCH_NLP__BATCH_WORDS": str(budget),
                                     "WIREWATCH_NLP__BATCH_WITHIN_S": "3"})
     worker.start()

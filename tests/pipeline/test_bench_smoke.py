@@ -55,3 +55,15 @@ def test_bench_pipeline_reports_positive_numbers(capsys: pytest.CaptureFixture[s
     assert result["ratio"] == pytest.approx(
         result["pipeline_articles_per_s"] / result["baseline_articles_per_s"]
     )
+
+
+def test_bench_pipeline_with_two_processes(capsys: pytest.CaptureFixture[str]) -> None:
+    source = _bundled_input()
+    args = ["bench", "pipeline", str(source), "--limit", "4", "--repeat", "1", "--batch-size", "1"]
+    assert main([*args, "--processes", "2"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["processes"] == 2
+    # the pool codes what one process codes, and both were timed in the same round
+    assert result["events"] > 0 and len(result["one_process_seconds"]) == 1
+    assert result["speedup_vs_1_process"] > 0 and result["ratio_cpu"] > 0
+    assert all(v is not None and v > 0 for v in result["pool_peak_rss_mb"])

@@ -32,6 +32,14 @@ def register(subparsers: Any) -> None:
         "--repeat", type=int, default=3, help="alternating rounds per side (default 3; best is reported)"
     )
     p.add_argument("--model", default=None, help="spaCy model (default: settings nlp.model)")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run the pipeline in N forked processes, as `wirewatch code --processes N` (default 1); "
+        "the 1-process pipeline is then timed in the same rounds",
+    )
     p.set_defaults(func=_pipeline)
 
     s = sub.add_parser(
@@ -102,11 +110,16 @@ def _pipeline(args: argparse.Namespace) -> int:
 
     codebook_dir()  # a missing codebook is said before the model is loaded
 
-    if args.repeat < 1 or (args.limit is not None and args.limit < 1):
-        raise InputError("--repeat and --limit must be at least 1")
+    if args.repeat < 1 or args.processes < 1 or (args.limit is not None and args.limit < 1):
+        raise InputError("--repeat, --processes and --limit must be at least 1")
     batch_size = args.batch_size or get_settings().nlp.batch_size
     result = pipeline.run(
-        _input(args), limit=args.limit, batch_size=batch_size, repeat=args.repeat, model=args.model
+        _input(args),
+        limit=args.limit,
+        batch_size=batch_size,
+        repeat=args.repeat,
+        model=args.model,
+        processes=args.processes,
     )
     _emit(pipeline.render(result), result)
     return 0
