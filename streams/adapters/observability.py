@@ -7,7 +7,7 @@ commit and send latency, rebalances, table operations, web requests) and wirewat
 ``wirewatch_articles_total``                        articles coded (``rate()`` = articles/s)
 ``wirewatch_events_total``                          diplomatic events emitted
 ``wirewatch_dead_letters_total{code,stage}``        dead letters by stable error code
-``wirewatch_stage_seconds{stage}``                  histogram, per article: clean, gate, parse, extract, classify
+``wirewatch_stage_seconds{stage}``                  per article: clean, gate, parse, extract, classify
 ``wirewatch_batch_size`` / ``wirewatch_batch_seconds``  histograms of the coder's batches
 ``wirewatch_consumer_lag{topic,partition}``         this worker's partitions: log end - committed
 ``wirewatch_table_keys{table}``                     keys in this worker's active table partitions
