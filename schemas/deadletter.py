@@ -13,7 +13,14 @@ class DeadLetter(Emitted):
     """One rejected input (``wire.deadletter.v1``). Nothing is dropped silently."""
 
     schema_id: Literal["dead_letter.v1"] = "dead_letter.v1"
-    original_b64: str = Field(description="the original message value, base64")
+    original_b64: str = Field(
+        description="the original message value, base64; only its first bytes when original_truncated"
+    )
+    original_length: int | None = Field(default=None, description="bytes in the original value")
+    original_sha256: str | None = Field(default=None, description="sha256 of the whole original value, hex")
+    original_truncated: bool = Field(
+        default=False, description="original_b64 holds a prefix; the whole value stays at topic/partition/offset"
+    )
     original_key_b64: str | None = None
     topic: str
     partition: int | None = None

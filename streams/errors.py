@@ -64,3 +64,5 @@ DL_UNDECODABLE = "DL001"  # bytes are not UTF-8 / not JSON
 DL_INVALID = "DL002"  # JSON does not validate against the input schema
 DL_PROCESSING = "DL003"  # the pipeline raised on a valid record
 DL_OVERSIZED = "DL004"  # record exceeds the configured size cap
+DL_TOO_MANY_EVENTS = "DL005"  # a valid record coded into more events than one article may hold
+DL_EMIT = "DL006"  # a coded record whose outputs could not be written (e.g. one larger than the broker takes)

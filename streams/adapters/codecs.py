@@ -8,6 +8,7 @@ here, where a bad payload can become a ``DeadLetter`` instead of a lost message.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from schemas import DeadLetter, RawArticle
+from streams.adapters import raw_accept
 from streams.errors import DL_INVALID, DL_OVERSIZED, DL_UNDECODABLE
 
 # Built once: a TypeAdapter compiles its validator on construction.
@@ -22,6 +24,11 @@ _RAW_ADAPTER: TypeAdapter[RawArticle] = TypeAdapter(RawArticle)
 
 # A dead letter repeats the pydantic errors; this keeps one message readable.
 _MAX_MESSAGE_CHARS = 2000
+# A dead letter keeps the original bytes up to this many (base64: 4/3 as many); beyond it their
+# first KEEP_ORIGINAL_BYTES, their length and sha256, so it always fits the producer's request
+# size (1 MB by default) whatever the input was. The whole input stays at topic/partition/offset.
+KEEP_ORIGINAL_BYTES = 256 * 1024
+KEEP_KEY_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,17 +64,26 @@ def decode_raw_article(value: bytes | str | None, *, max_bytes: int | None = Non
         return Rejected("decode", DL_OVERSIZED,
                         f"message of {len(data)} bytes exceeds the cap of {max_bytes}")
     try:
-        text = data.decode("utf-8")
+        text = raw_accept.strip_bom(data).decode("utf-8")
     except UnicodeDecodeError as exc:
         return Rejected("decode", DL_UNDECODABLE, f"not UTF-8: {exc}")
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return Rejected("decode", DL_UNDECODABLE, f"not JSON: {exc}")
+    except RecursionError:
+        return Rejected("decode", DL_UNDECODABLE, "not JSON this decoder can read: nested too deeply")
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return Rejected("decode", DL_UNDECODABLE, _short(f"not JSON this decoder can read: {exc}"))
+    if not isinstance(obj, dict):
+        return Rejected("validate", DL_INVALID, f"expected a JSON object, got {type(obj).__name__}")
     try:
-        return _RAW_ADAPTER.validate_python(obj)
+        accepted = raw_accept.accept(obj)
+        return _RAW_ADAPTER.validate_python(accepted.record)
     except ValidationError as exc:
         return Rejected("validate", DL_INVALID, _short(str(exc)))
+    except (RecursionError, ValueError, TypeError) as exc:
+        return Rejected("validate", DL_INVALID, _short(f"{type(exc).__name__}: {exc}"))
 
 
 def dead_letter(
@@ -79,11 +95,18 @@ def dead_letter(
     message: str,
     now: datetime | None = None,
 ) -> DeadLetter:
-    """A dead-letter record that keeps the original bytes, so nothing is lost."""
-    data = b"" if value is None else (value.encode("utf-8") if isinstance(value, str) else bytes(value))
+    """A dead-letter record that keeps the original bytes (a bounded prefix, length and sha256 of a
+    large one) and key, so nothing is lost and the letter itself is never too large to send."""
+    data = b"" if value is None else (value.encode("utf-8", "surrogatepass") if isinstance(value, str)
+                                      else bytes(value))
+    key = origin.key
+    kept = data[:KEEP_ORIGINAL_BYTES]
     return DeadLetter(
-        original_b64=base64.b64encode(data).decode("ascii"),
-        original_key_b64=base64.b64encode(origin.key).decode("ascii") if origin.key is not None else None,
+        original_b64=base64.b64encode(kept).decode("ascii"),
+        original_length=len(data),
+        original_sha256=hashlib.sha256(data).hexdigest(),
+        original_truncated=len(kept) < len(data),
+        original_key_b64=base64.b64encode(key[:KEEP_KEY_BYTES]).decode("ascii") if key is not None else None,
         topic=origin.topic,
         partition=origin.partition,
         offset=origin.offset,

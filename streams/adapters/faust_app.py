@@ -36,10 +36,18 @@ from faust.types import EventT, TopicT
 from faust.types.tables import TableT
 
 from schemas import RawArticle
-from streams.adapters import codecs, continuity, event_feed, event_sets, faust_patches, tallies, web_setup
+from streams.adapters import (
+    codecs,
+    continuity,
+    event_feed,
+    event_sets,
+    faust_patches,
+    ledger_parts,
+    processing,
+    tallies,
+    web_setup,
+)
 from streams.adapters.kafka_clients import faust_app_kwargs
-from streams.core.batching import word_batches, words
-from streams.errors import DL_PROCESSING
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -209,7 +217,7 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
             try:
                 progress.continuity.settle()
                 await _seek_back_over_gaps(app, progress.continuity, batch)
-                counts = await _process_batch(w, batch, max_bytes=max_bytes)
+                counts = await processing.process_batch(w, batch, max_bytes=max_bytes, code=_code)
             finally:
                 progress.busy = False
                 progress.touch()
@@ -225,12 +233,14 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
         """One article's coding → upserts for its events, retractions for events a re-coding dropped."""
         async for article_id, message in stream.items():
             previous = w.ledger.get(article_id)
-            value, updates = tallies.ledger_update(previous, message["events"])
-            record, value["set"] = event_sets.next_set(
-                article_id, previous, event_ids=list(value["events"]), retracted=list(value["retired"]),
-                coder_version=message.get("coder_version") or _version_of(message),
-                coder_fingerprint=message.get("coder_fingerprint"),
-            )
+            value, updates, whole = ledger_parts.step(previous, message)  # bounded parts (issue 12)
+            record = None
+            if whole:  # the article's whole new coding is in: its event set (issue 18)
+                record, value["set"] = event_sets.next_set(
+                    article_id, previous, event_ids=list(value["events"]), retracted=list(value["retired"]),
+                    coder_version=message.get("coder_version") or _version_of(message),
+                    coder_fingerprint=message.get("coder_fingerprint"),
+                )
             w.ledger[article_id] = value
             for update in updates:
                 if update["table"] not in w.sinks:
@@ -238,7 +248,7 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
             elsewhere = [u for u in updates if u["table"] in w.sinks]
             for revision in tallies.revisions(article_id, elsewhere, message.get("payloads") or {}):
                 await w.sinks[revision["table"]].send(key=revision["key"], value=revision)
-            if w.event_sets is not None:  # after the events (sent before this message) and the tallies
+            if record is not None and w.event_sets is not None:  # after the events and the tallies
                 await w.event_sets.send(key=article_id.encode("utf-8"), value=codecs.encode(record))
             progress.touch()
             yield {"article_id": article_id, "updates": len(updates)}
@@ -370,34 +380,6 @@ async def _rewind_if_stalled(app: faust.App, progress: Progress, topics: set[str
         await faust_patches.rewind_to_committed(consumer)
 
 
-async def _process_batch(w: Wiring, batch: Sequence[EventT], *, max_bytes: int) -> dict[str, int]:
-    good: list[tuple[RawArticle, EventT]] = []
-    dead = 0
-    for event in batch:
-        decoded = codecs.decode_raw_article(event.value, max_bytes=max_bytes)
-        if isinstance(decoded, codecs.Rejected):
-            await _send_dead(w, event, stage=decoded.stage, code=decoded.code, message=decoded.message)
-            dead += 1
-        else:
-            good.append((decoded, event))
-    events_out = failed = 0
-    # word-sized runs (issue 11): each is coded and sent before the next, so a long story
-    # does not hold the short ones of its take (streams.core.batching)
-    runs = word_batches(good, lambda item: words(item[0].title, item[0].body), w.settings.nlp.batch_words)
-    for run in runs:
-        outcomes = await _code(w, run)
-        for (raw, event), outcome in zip(run, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                stage = getattr(outcome, "stage", "process")
-                await _send_dead(w, event, stage=str(stage), code=DL_PROCESSING,
-                                 message=f"{type(outcome).__name__}: {outcome}")
-                dead += 1
-                failed += 1
-                continue
-            events_out += await _emit(w, raw, outcome)
-    return {"articles": len(good) - failed, "events": events_out, "dead_letters": dead, "runs": len(runs)}
-
-
 def _offsets(batch: Sequence[EventT]) -> str:
     """Where a batch came from, e.g. ``p0@12-27 p3@40-40``: for tracing a record through a restart."""
     spans: dict[int, list[int]] = {}
@@ -461,39 +443,7 @@ async def _in_thread(w: Wiring, fn: Callable[..., Any], *args: Any, timeout_s: f
 
 async def _code(w: Wiring, good: list[tuple[RawArticle, EventT]]) -> list[Outcome | BaseException]:
     """Outcomes in input order; an article the pipeline fails on becomes its exception."""
-    if not good:
-        return []
-    raws = [raw for raw, _ in good]
-    try:
-        return list(await _in_thread(w, w.coder.process_batch, raws, timeout_s=2 * w.coder_timeout_s))
-    except Exception:  # noqa: BLE001 - find the one article that fails, keep the others
-        log.exception("batch of %d failed; coding one by one to isolate the failure", len(raws))
-    results: list[Outcome | BaseException] = []
-    for raw in raws:
-        try:
-            results.append(await _in_thread(w, w.coder.process, raw, timeout_s=w.coder_timeout_s))
-        except Exception as exc:  # noqa: BLE001 - a pipeline bug on one article must not stop the worker
-            log.warning("article %r failed: %s: %s", raw.id, type(exc).__name__, exc)
-            results.append(exc)
-    return results
-
-
-async def _emit(w: Wiring, raw: RawArticle, outcome: Outcome) -> int:
-    if w.metrics is not None:
-        w.metrics.coded(getattr(outcome, "timings", None) or {})
-    article_id = raw.id.encode("utf-8")
-    await w.clean.send(key=article_id, value=codecs.encode(outcome.clean))
-    for event in outcome.events:
-        await w.events.send(key=event.event_id.encode("utf-8"), value=codecs.encode(event))
-    # Sent for every coded article, even with no events: a re-coding that finds none retracts the old ones.
-    cells = tallies.article_cells(outcome.events, w.extra_cells)
-    payloads = {e.event_id: e.model_dump(mode="json") for e in outcome.events} if w.sinks else {}
-    await w.ledger_topic.send(key=raw.id, value={
-        "article_id": raw.id, "events": cells, "payloads": payloads,
-        "coder_version": getattr(w.coder, "version", None),
-        "coder_fingerprint": getattr(w.coder, "fingerprint", None),
-    })
-    return len(outcome.events)
+    return await processing.code_isolated(w, good, in_thread=_in_thread)
 
 
 def _version_of(message: dict[str, Any]) -> str:
@@ -505,18 +455,6 @@ def _version_of(message: dict[str, Any]) -> str:
     from streams.core.pipeline import CODER_VERSION
 
     return CODER_VERSION
-
-
-async def _send_dead(w: Wiring, event: EventT, *, stage: str, code: str, message: str) -> None:
-    msg = event.message
-    key = msg.key if isinstance(msg.key, bytes | type(None)) else str(msg.key).encode("utf-8")
-    origin = codecs.Origin(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=key)
-    letter = codecs.dead_letter(event.value, origin, stage=stage, code=code, message=message)
-    log.warning("dead letter %s (%s) for %s[%s]@%s: %s",
-                code, stage, msg.topic, msg.partition, msg.offset, message)
-    if w.metrics is not None:
-        w.metrics.dead_letter(code, stage)
-    await w.deadletter.send(key=key, value=codecs.encode(letter))
 
 
 def run_worker(app: faust.App, *, loglevel: str = "warning") -> None:

@@ -21,7 +21,8 @@ Text is UTF-8 (a BOM is ignored); a plain-text article that is not valid UTF-8
 is read as Windows-1252, the usual encoding of such files. ``published_at``
 (the ``--published-at`` option) dates plain-text articles and any JSON record
 that carries no date of its own; a record's own date without a time zone is
-read as UTC.
+read as UTC, and one that names no plausible moment is dropped
+(``streams.adapters.raw_accept``: the rules the raw topic applies too).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from schemas import RawArticle
+from streams.adapters import raw_accept
 from streams.errors import InputError
 
 STDIN = "-"
@@ -84,24 +86,6 @@ def _one_line(exc: ValidationError) -> str:
     return "invalid RawArticle: " + "; ".join(parts)
 
 
-def _naive_as_utc(record: dict) -> dict:
-    """A zone-less ``published_at`` string is read as UTC, as ``--published-at`` reads one.
-
-    News corpora commonly carry ``2017-09-15T00:00:00``; the wire schema refuses
-    naive datetimes, and refusing whole corpora here would lose every article.
-    """
-    value = record.get("published_at")
-    if not isinstance(value, str):
-        return record
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return record  # pydantic will say what is wrong with it
-    if moment.tzinfo is not None:
-        return record
-    return {**record, "published_at": moment.replace(tzinfo=UTC)}
-
-
 def parse_jsonl_line(line: bytes, published_at: datetime | None) -> RawArticle | InputProblem:
     try:
         record = json.loads(line)
@@ -115,7 +99,10 @@ def parse_jsonl_line(line: bytes, published_at: datetime | None) -> RawArticle |
         json.dumps(record, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:  # "\ud800" escapes decode to text no output can carry
         return InputProblem(f"lone surrogate {exc.object[exc.start : exc.end]!r} in a string")
-    record = _naive_as_utc(record)
+    try:
+        record = raw_accept.accept(record).record  # as the raw topic takes it (issue 12)
+    except (ValueError, TypeError) as exc:
+        return InputProblem(f"invalid RawArticle: {exc}")
     try:
         article = RawArticle.model_validate(record)
     except ValidationError as exc:

@@ -92,6 +92,12 @@ def _worker(args: argparse.Namespace) -> int:
           f"loading the spaCy model {settings.nlp.model} …",
           file=sys.stderr)
     app = build_app(settings, standby_replicas=args.standby_replicas)
+    if not args.no_create_topics:  # internal topics too, before faust starts (issue 12: the producer hang)
+        from streams.adapters.topic_setup import ensure_app_topics
+
+        made = ensure_app_topics(app, settings)
+        if made:
+            print(f"created internal topics: {', '.join(made)}", file=sys.stderr)
     print(
         f"worker {settings.app.id} on {settings.kafka.bootstrap_servers}: "
         f"{settings.topics.raw} → {settings.topics.events}; "

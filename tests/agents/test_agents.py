@@ -49,7 +49,8 @@ def dead_letters(sent: Sent) -> list[DeadLetter]:
 def test_bad_bytes_become_dead_letters_and_the_next_article_is_processed() -> None:
     async def scenario() -> None:
         _, w, sent = fresh_app()
-        bad = [b"\xff\xfe\x00", b"not json at all", json.dumps({"title": "no id"}).encode()]
+        bad = [b"\xff\xfe\x00", b"not json at all",
+               json.dumps({"id": "x", "title": ["not", "text"]}).encode()]
         await run_process(w, [*bad, article("good-1", "042:RUS>CHN")])
         letters = dead_letters(sent)
         assert [d.error_code for d in letters] == [DL_UNDECODABLE, DL_UNDECODABLE, DL_INVALID]

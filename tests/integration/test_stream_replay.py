@@ -38,9 +38,8 @@ def exact_tables(worker: Worker, expected: dict) -> None:
 
 
 # After the offset reset faust often hands the worker one batch and then nothing more (undiagnosed);
-# the worker's stall rewind recovers within ~20 s (docs/streaming.md). One rerun remains for the
-# producer hang seen once at a worker's start (same page); a second failure is a real failure.
-@pytest.mark.flaky(reruns=1)
+# the worker's stall rewind recovers within ~20 s (docs/streaming.md). No rerun: the producer hang
+# at a worker's start is gone with the internal topics created before it (topic_setup.py).
 def test_replaying_the_raw_topic_changes_no_table_count(kafka_bootstrap, tmp_path):
     env = StreamEnv(kafka_bootstrap, tmp_path, partitions=2)
     env.create_topics()
