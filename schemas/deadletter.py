@@ -19,7 +19,7 @@ class DeadLetter(Emitted):
     original_length: int | None = Field(default=None, description="bytes in the original value")
     original_sha256: str | None = Field(default=None, description="sha256 of the whole original value, hex")
     original_truncated: bool = Field(
-        default=False, description="original_b64 holds a prefix; the whole value stays at topic/partition/offset"
+        default=False, description="original_b64 holds a prefix; the whole value is at topic/partition/offset"
     )
     original_key_b64: str | None = None
     topic: str

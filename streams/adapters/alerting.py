@@ -52,7 +52,6 @@ from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_QUEUE_SIZE = 1000
 
 
 # --- rules file ----------------------------------------------------------------------------------
@@ -122,33 +121,21 @@ def _first_error(exc: ValidationError, data: dict[str, Any]) -> str:
 
 
 class WebhookSender:
-    """POST alerts as JSON to one URL: retries with exponential backoff, failures logged."""
+    """POST alerts as JSON to one URL: retries with exponential backoff, failures logged.
 
-    def __init__(self, hook: rules_core.Webhook, *, queue_size: int = WEBHOOK_QUEUE_SIZE) -> None:
+    The alerts come from the alerts topic (``streams.adapters.webhook_delivery``), so a
+    restart resumes delivery; each POST carries ``Idempotency-Key: <alert id>``.
+    """
+
+    def __init__(self, hook: rules_core.Webhook) -> None:
         self.hook = hook
-        self.queue: asyncio.Queue[Alert] = asyncio.Queue(maxsize=queue_size)
         self.delivered = 0
         self.failed = 0
-        self.dropped = 0
-
-    def offer(self, alert: Alert) -> bool:
-        """Queue an alert without waiting; False (and a log line) if the queue is full."""
-        try:
-            self.queue.put_nowait(alert)
-        except asyncio.QueueFull:
-            self.dropped += 1
-            log.warning(
-                "webhook queue full (%d); alert %s not sent to the webhook",
-                self.queue.maxsize,
-                alert.alert_id,
-            )
-            return False
-        return True
 
     async def deliver(self, session: aiohttp.ClientSession, alert: Alert) -> bool:
         """One alert, up to ``1 + retries`` attempts; True when the server answered 2xx."""
         body = alert.model_dump_json().encode("utf-8")
-        headers = {"Content-Type": "application/json", **self.hook.headers}
+        headers = {"Content-Type": "application/json", "Idempotency-Key": alert.alert_id, **self.hook.headers}
         timeout = aiohttp.ClientTimeout(total=self.hook.timeout_s)
         attempts = 1 + self.hook.retries
         for attempt in range(1, attempts + 1):
@@ -178,19 +165,6 @@ class WebhookSender:
         self.failed += 1
         log.warning("webhook gave up on alert %s after %d attempt(s): %s", alert.alert_id, attempts, problem)
         return False
-
-    async def run(self) -> None:
-        """Deliver queued alerts until cancelled."""
-        async with aiohttp.ClientSession() as session:
-            while True:
-                alert = await self.queue.get()
-                try:
-                    await self.deliver(session, alert)
-                except Exception:  # noqa: BLE001 - a webhook bug must not kill the worker
-                    self.failed += 1
-                    log.exception("webhook delivery of %s failed", alert.alert_id)
-                finally:
-                    self.queue.task_done()
 
 
 # --- agents --------------------------------------------------------------------------------------
@@ -281,9 +255,7 @@ def attach_alerting(
 
     async def emit(alert: Alert) -> None:
         await wired.alerts_topic.send(key=alert.alert_id.encode("utf-8"), value=_encode(alert))
-        log.info("alert %s", alert.message)
-        if wired.webhook is not None:
-            wired.webhook.offer(alert)
+        log.info("alert %s", alert.message)  # the webhook agent delivers it from the alerts topic
 
     if alert_feed.fed_by_ledger(app):  # a worker app: the ledger feeds stories and alerts (issue 18)
         alert_feed.attach(app, wired, window_hours=window_hours, emit=emit, clock=clock,
@@ -348,14 +320,10 @@ def attach_alerting(
 
 
 def _finish(app: faust.App, wired: Alerting) -> Alerting:
-    if wired.webhook is not None:
-        sender = wired.webhook
+    if wired.webhook is not None:  # delivery from the alerts topic: concurrent, resumable (issue 12)
+        from streams.adapters import webhook_delivery
 
-        @app.task
-        async def webhook_sender() -> None:
-            await sender.run()
-
-        wired.agents["webhook"] = webhook_sender
+        wired.agents["webhook"] = webhook_delivery.attach(app, wired.webhook, wired.alerts_topic)
 
     app.alerting = wired  # type: ignore[attr-defined]
     return wired

@@ -37,6 +37,7 @@ from faust.types.tables import TableT
 
 from schemas import RawArticle
 from streams.adapters import (
+    actor_timeline,
     codecs,
     continuity,
     event_feed,
@@ -99,6 +100,9 @@ class Wiring:
     # retracts there too: table name → its topic, and functions giving an event's cells in them.
     sinks: dict[str, TopicT] = field(default_factory=dict)
     extra_cells: list[Callable[..., list[tuple[str, str, Any]]]] = field(default_factory=list)
+    progress: Any = None  # Progress of the agents, for /healthz (issue 12)
+    actor_entries: TableT | None = None  # one summary per actor and event (streams.adapters.actor_timeline)
+    health: Any = None  # streams.adapters.health.Health, set by create_app
 
 
 def create_app(
@@ -175,6 +179,7 @@ def create_app(
         executor=executor or DaemonThreadExecutor(),
         coder_timeout_s=coder_timeout_s,
         event_sets=topic(settings.topics.event_sets),
+        actor_entries=table("actor_entries"),
     )
     app.wiring = wiring  # type: ignore[attr-defined]
     progress = Progress()
@@ -207,6 +212,8 @@ def wiring_of(app: faust.App) -> Wiring:
 def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     settings = w.settings
     max_bytes = settings.nlp.max_body_chars * 8  # a generous cap on the JSON envelope, not the body
+
+    w.progress = progress
 
     @app.agent(w.raw, name="wirewatch.process")
     async def process(stream: Any) -> Any:
@@ -260,7 +267,7 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
             if message["table"] == tallies.DYAD:
                 w.dyads[key] = tallies.apply(w.dyads.get(key), message)
             elif message["table"] == tallies.ACTOR:
-                w.actors[key] = tallies.apply(w.actors.get(key), message, limit=ACTOR_TIMELINE_LIMIT)
+                actor_timeline.apply(w.actors, w.actor_entries, key, message, limit=ACTOR_TIMELINE_LIMIT)
             elif message["table"] == tallies.EVENT:
                 event_feed.apply(w.event_rows, key, message, w.recent)
             else:
@@ -277,6 +284,15 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     @app.timer(interval=PRODUCER_CHECK_S)
     async def watch_the_producer() -> None:
         _log_leaderless_batches(app)
+
+    from streams.adapters import health, quiet_logs  # honest /healthz, quiet logs (issue 12)
+
+    w.health = health.Health()
+    health.attach(app, w.health, consumed, lambda tp: _committed(app, tp))
+
+    @app.task
+    async def quiet_repeated_logs() -> None:  # faust's logging is set up by the time tasks start
+        quiet_logs.install()
 
     w.agents.update(process=process, ledger=ledger, tally=tally)
 

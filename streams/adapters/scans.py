@@ -25,7 +25,7 @@ from faust.web import Request, Response, View
 from yarl import URL
 
 from schemas import CanonicalEvent
-from streams.adapters import columns, event_feed, tallies
+from streams.adapters import columns, event_feed, tallies, view_guard
 from streams.adapters import http_query as q
 from streams.adapters.http_query import BadRequest
 
@@ -92,6 +92,8 @@ def _range_body(span: q.Range | None) -> dict[str, Any]:
 
 
 def register(app: faust.App, w: Wiring) -> None:
+    guard = view_guard.guard_of(app)  # table scans on a thread, a bounded number at once (issue 12)
+
     async def gathered(request: Request, table: TableT, path: str,
                        local: dict[str, Any]) -> list[dict[str, Any]]:
         """This worker's part and every peer's, or only ours with ``scope=local``."""
@@ -141,9 +143,16 @@ def register(app: faust.App, w: Wiring) -> None:
             except BadRequest as exc:
                 return self.error(400, str(exc))
             first, last = span.start.isoformat(), span.end.isoformat()
-            rows = [w.event_rows.get(key) for key in list(w.event_rows.keys())
-                    if event_feed.in_range(key, first, last)]
-            rows = sorted((r for r in rows if r), key=_event_order)
+
+            def scan() -> Rows:
+                rows = [w.event_rows.get(key) for key in list(w.event_rows.keys())
+                        if event_feed.in_range(key, first, last)]
+                return sorted((r for r in rows if r), key=_event_order)
+
+            try:
+                rows = await guard.run(scan)
+            except view_guard.Busy as exc:
+                return view_guard.busy_response(self, exc)
             local = {"events": rows[:count], "truncated": len(rows) > count}
             return await answer(self, request, w.event_rows, "/events", "events", local, _event_order,
                                 lambda r: r["event_id"], count, fmt, columns.EVENT_COLUMNS, _range_body(span))
@@ -159,7 +168,12 @@ def register(app: faust.App, w: Wiring) -> None:
             except BadRequest as exc:
                 return self.error(400, str(exc))
             if not w.recent.seeded:
-                w.recent.seed(row for row in (w.event_rows.get(k) for k in list(w.event_rows.keys())) if row)
+                try:
+                    rows = await guard.run(
+                        lambda: [row for row in map(w.event_rows.get, list(w.event_rows.keys())) if row])
+                except view_guard.Busy as exc:
+                    return view_guard.busy_response(self, exc)
+                w.recent.seed(rows)
             local = {"events": w.recent.latest(count), "truncated": False}
             return await answer(self, request, w.event_rows, "/events/recent", "events", local,
                                 _arrival_order, lambda r: r["event_id"], count, "json",
@@ -179,14 +193,22 @@ def register(app: faust.App, w: Wiring) -> None:
             except BadRequest as exc:
                 return self.error(400, str(exc))
             first, last = span.start.isoformat(), span.end.isoformat()
-            rows: Rows = []
-            for key in list(w.dyads.keys()):
-                source, target, day = key.split("|")
-                if first <= day <= last:
-                    stats = tallies.day_stats(date.fromisoformat(day), w.dyads.get(key))
-                    if stats["events"]:
-                        rows.append(columns.dyad_day_row(source, target, stats))
-            rows.sort(key=_dyad_order)
+
+            def scan() -> Rows:
+                rows: Rows = []
+                for key in list(w.dyads.keys()):
+                    source, target, day = key.split("|")
+                    if first <= day <= last:
+                        stats = tallies.day_stats(date.fromisoformat(day), w.dyads.get(key))
+                        if stats["events"]:
+                            rows.append(columns.dyad_day_row(source, target, stats))
+                rows.sort(key=_dyad_order)
+                return rows
+
+            try:
+                rows = await guard.run(scan)
+            except view_guard.Busy as exc:
+                return view_guard.busy_response(self, exc)
             local = {"dyads": rows[:count], "truncated": len(rows) > count}
             return await answer(self, request, w.dyads, "/dyads", "dyads", local, _dyad_order, _dyad_order,
                                 count, fmt, columns.DYAD_DAY_COLUMNS, _range_body(span))
@@ -208,12 +230,20 @@ def register(app: faust.App, w: Wiring) -> None:
                 return self.error(404, "this worker keeps no canonical stories "
                                        "(the story agents are not attached)")
             table = alerting.stories
-            rows = [columns.story_row(CanonicalEvent.model_validate(value))
-                    for value in (table.get(key) for key in list(table.keys())) if value]
-            if span is not None:
-                first, last = span.start.isoformat(), span.end.isoformat()
-                rows = [r for r in rows if r["event_date"] and first <= r["event_date"] <= last]
-            rows.sort(key=_story_order)
+
+            def scan() -> Rows:
+                rows = [columns.story_row(CanonicalEvent.model_validate(value))
+                        for value in (table.get(key) for key in list(table.keys())) if value]
+                if span is not None:
+                    first, last = span.start.isoformat(), span.end.isoformat()
+                    rows = [r for r in rows if r["event_date"] and first <= r["event_date"] <= last]
+                rows.sort(key=_story_order)
+                return rows
+
+            try:
+                rows = await guard.run(scan)
+            except view_guard.Busy as exc:
+                return view_guard.busy_response(self, exc)
             local = {"stories": rows[:count], "truncated": len(rows) > count}
             return await answer(self, request, table, "/stories", "stories", local, _story_order,
                                 lambda r: r["story_id"], count, fmt, columns.STORY_COLUMNS, _range_body(span))

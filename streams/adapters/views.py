@@ -19,7 +19,7 @@ from faust.exceptions import NotReady, SameNode
 from faust.web import Request, Response, View
 from yarl import URL
 
-from streams.adapters import columns, faust_patches, page, scans, tallies, web_setup
+from streams.adapters import actor_timeline, columns, faust_patches, page, scans, tallies, web_setup
 from streams.adapters import http_query as q
 from streams.adapters.http_query import MAX_RANGE_DAYS, BadRequest
 
@@ -161,7 +161,7 @@ def register(app: faust.App, w: Wiring) -> None:
                 return self.error(404, f"unknown actor code {key!r}: no event has been filed under it "
                                        "(codes are CAMEO actor codes such as RUSGOV, or countries "
                                        "such as RUS)", code=key)
-            events = tallies.timeline(value)
+            events = actor_timeline.timeline(value, w.actor_entries, key)
             if span is not None:
                 first, last = span.start.isoformat(), span.end.isoformat()
                 events = [e for e in events if e.get("date") and first <= e["date"] <= last]
@@ -174,6 +174,9 @@ def register(app: faust.App, w: Wiring) -> None:
     class Health(View):
         """``GET /healthz``: 200 once the worker has input partitions and is not rebalancing, else 503.
 
+        Also 503 (``"status": "unhealthy"`` with ``problems``) when the broker has not answered
+        for 15 s or records wait while no agent made progress for 180 s (``streams.adapters.health``).
+
         "Not rebalancing" matters: faust skips and acknowledges records that reach a
         stream while its flow is suspended for a rebalance, so a readiness probe that
         lets traffic in during recovery invites loss (seen in the two-worker test).
@@ -183,8 +186,14 @@ def register(app: faust.App, w: Wiring) -> None:
             assigned = sorted(f"{tp.topic}:{tp.partition}" for tp in app.assignor.assigned_actives()
                               if tp.topic == w.raw.get_topic_name())
             ready = bool(assigned) and not app.rebalancing and app.flow_control.is_active()
+            problems = (w.health.problems(last_progress=w.progress.last)
+                        if w.health is not None and w.progress is not None else [])
+            status = "ok" if ready else ("rebalancing" if assigned else "starting")
+            if problems:  # the broker gone, or the coding stuck (issue 12)
+                ready, status = False, "unhealthy"
             body = {
-                "status": "ok" if ready else ("rebalancing" if assigned else "starting"),
+                "status": status,
+                "problems": problems,
                 "app": app.conf.id,
                 "url": str(app.conf.canonical_url),
                 "input_partitions": assigned,

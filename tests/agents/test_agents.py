@@ -11,7 +11,7 @@ from typing import Any
 from agentkit import RuleCoder, Sent, fresh_app
 
 from schemas import DeadLetter, DiplomaticEvent
-from streams.adapters import tallies
+from streams.adapters import actor_timeline, tallies
 from streams.adapters.faust_app import Wiring
 from streams.errors import DL_INVALID, DL_PROCESSING, DL_UNDECODABLE
 
@@ -49,8 +49,11 @@ def dead_letters(sent: Sent) -> list[DeadLetter]:
 def test_bad_bytes_become_dead_letters_and_the_next_article_is_processed() -> None:
     async def scenario() -> None:
         _, w, sent = fresh_app()
-        bad = [b"\xff\xfe\x00", b"not json at all",
-               json.dumps({"id": "x", "title": ["not", "text"]}).encode()]
+        bad = [
+            b"\xff\xfe\x00",
+            b"not json at all",
+            json.dumps({"id": "x", "title": ["not", "text"]}).encode(),
+        ]
         await run_process(w, [*bad, article("good-1", "042:RUS>CHN")])
         letters = dead_letters(sent)
         assert [d.error_code for d in letters] == [DL_UNDECODABLE, DL_UNDECODABLE, DL_INVALID]
@@ -107,7 +110,7 @@ def test_the_same_event_applied_twice_counts_once() -> None:
         assert day["goldstein_sum"] == round(1.9 * 2, 6)
         reverse = w.dyads.get("CHN|RUS|2022-09-19")
         assert len(reverse["events"]) == 1
-        timeline = tallies.timeline(w.actors.get("RUS"))
+        timeline = actor_timeline.timeline(w.actors.get("RUS"), w.actor_entries, "RUS")
         assert len(timeline) == 3 and len({e["event_id"] for e in timeline}) == 3
 
     asyncio.run(scenario())
@@ -160,5 +163,25 @@ def test_each_coding_publishes_an_event_set_that_supersedes_the_last() -> None:
         assert b.supersedes == a.revision and b.superseded_versions == ["rule-1"]
         assert b.retracts == a.event_ids  # both A ids withdrawn: one dropped, one re-coded under B's id
         assert again == b
+
+    asyncio.run(scenario())
+
+
+def test_an_actor_update_writes_one_entry_and_the_timeline_keeps_the_latest() -> None:
+    async def scenario() -> None:
+        from streams.adapters.faust_app import ACTOR_TIMELINE_LIMIT
+
+        _, w, sent = fresh_app()
+        spec = " ".join(f"04{n % 10}:RUS>CHN" for n in range(3))
+        await run_process(w, [article(f"a{n}", spec) for n in range(25)])
+        await run_ledger(w, sent)
+        await run_tally(w, sent.on("tally_topic"))
+        timeline = actor_timeline.timeline(w.actors.get("RUS"), w.actor_entries, "RUS")
+        assert len(timeline) == ACTOR_TIMELINE_LIMIT  # 75 events were filed under RUS
+        index = w.actors.get("RUS")["events"]
+        assert all(set(entry) == {"date", "published_at"} for entry in index.values())  # an index only
+        kept = {key for key in w.actor_entries.keys() if key.startswith("RUS|")}
+        assert kept == {f"RUS|{event_id}" for event_id in index}  # evicted summaries are deleted
+        assert {f"RUS|{e['event_id']}" for e in timeline} == kept and all(e["evidence"] for e in timeline)
 
     asyncio.run(scenario())

@@ -199,11 +199,13 @@ class HookServer:
         self.delay_s = delay_s
         self.received: list[dict[str, Any]] = []
         self.attempts = 0
+        self.keys: list[str | None] = []
         self.runner: web.AppRunner | None = None
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
         self.attempts += 1
+        self.keys.append(request.headers.get("Idempotency-Key"))
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         status = self.statuses.pop(0) if self.statuses else 200
@@ -288,30 +290,23 @@ def test_webhook_unreachable_is_logged_not_raised() -> None:
     asyncio.run(scenario())
 
 
-def test_webhook_queue_runs_beside_the_stream() -> None:
+def test_the_webhook_agent_delivers_from_the_alerts_topic_with_an_idempotency_key() -> None:
     async def scenario() -> None:
         async with HookServer([500]) as server:
-            sender = WebhookSender(hook(server.url), queue_size=2)
-            assert sender.offer(an_alert(1)) and sender.offer(an_alert(2))
-            assert sender.offer(an_alert(3)) is False and sender.dropped == 1  # full: never blocks
-            task = asyncio.create_task(sender.run())
-            await asyncio.wait_for(sender.queue.join(), timeout=5)
-            task.cancel()
-        assert [a["alert_id"] for a in server.received] == ["alr-1", "alr-2"]
-
-    asyncio.run(scenario())
-
-
-def test_alerts_from_agents_reach_the_webhook_queue() -> None:
-    async def scenario() -> None:
-        rules = RuleSet(rules=RULES.rules, webhook=Webhook(url="http://127.0.0.1:9/hook"))
-        app, wired, subs = build(rules)
-        assert wired.webhook is not None and "webhook" in wired.agents
-        ev = event("e1")
-        async with wired.agents["canonical"].test_context() as agent:
-            await agent.put(payload(ev), key=story_key(ev, window_hours=72))
-        assert wired.webhook.queue.qsize() == 1
-        assert wired.webhook.queue.get_nowait().rule == "rus-chn"
+            rules = RuleSet(rules=RULES.rules, webhook=hook(server.url))
+            app, wired, subs = build(rules)
+            assert wired.webhook is not None and "webhook" in wired.agents
+            ev = event("e1")
+            async with wired.agents["canonical"].test_context() as agent:
+                await agent.put(payload(ev), key=story_key(ev, window_hours=72))
+            [alert_message] = await drain(subs["alerts"])
+            alert_value = alert_message.value
+            async with wired.agents["webhook"].test_context() as agent:
+                await agent.put(alert_value, key=b"k")
+                await agent.put(b"not an alert", key=b"k")  # logged, not delivered, no crash
+        assert [a["rule"] for a in server.received] == ["rus-chn"]
+        assert server.keys == [server.received[0]["alert_id"]] * 2  # the 500 was retried with the same key
+        assert wired.webhook.delivered == 1
 
     asyncio.run(scenario())
 
