@@ -18,9 +18,12 @@ have at most ``MAX_EVENTS`` events (beyond: dead letter ``DL005``), so it stays 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from streams.adapters import tallies
+
+log = logging.getLogger(__name__)
 
 PART_BYTES = 256 * 1024
 MAX_EVENTS = 2000
@@ -82,8 +85,9 @@ def step(
     part = int(message.get("part", 0))
     cells: dict[str, list[list[Any]]] = message["events"]
     settled = {k: v for k, v in (previous or {}).items() if k not in PENDING}
+    source = message.get("source")
     if parts <= 1:
-        value, updates = tallies.ledger_update(settled, cells)
+        value, updates = _update(settled, cells, source, message.get("article_id"))
         return {**_others(settled), **value}, updates, True
     pending: dict[str, list[list[str]]] = {}
     start = part
@@ -97,10 +101,35 @@ def step(
     if start != 0:  # a broken run: keep what is counted, retract nothing until a whole one comes
         return settled, upserts, False
     whole = {event_id: [[table, key, None] for table, key in keys] for event_id, keys in pending.items()}
-    value, updates = tallies.ledger_update(settled, whole)
+    value, updates = _update(settled, whole, source, message.get("article_id"))
     retracts = [u for u in updates if u["op"] == tallies.RETRACT]
     return {**_others(settled), **value}, retracts + upserts, True
 
 
 def _others(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in value.items() if k not in ("events", "retired", *PENDING)}
+    return {k: v for k, v in value.items() if k not in ("events", "retired", "outlets", *PENDING)}
+
+
+def _update(
+    settled: dict[str, Any], cells: dict[str, list[list[Any]]], source: str | None, article_id: Any = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """``tallies.ledger_update`` for one outlet's article under an id another outlet may share.
+
+    An article is identified by its outlet and id: two outlets that send the same id are two
+    articles, and a coding of one retracts nothing of the other's (it used to replace it).
+    ``outlets`` remembers, per event id, which outlet's article produced it.
+    """
+    outlets: dict[str, str] = dict(settled.get("outlets", {}))
+    events: dict[str, Any] = settled.get("events", {})
+    mine = {eid: c for eid, c in events.items() if outlets.get(eid, source or "") == (source or "")}
+    theirs = {eid: c for eid, c in events.items() if eid not in mine}
+    if theirs:
+        log.warning("article id %r comes from outlet %r and from %s: kept apart (identity is outlet + id)",
+                    article_id, source, sorted({outlets[e] for e in theirs})[:3])
+    retired = {eid: c for eid, c in settled.get("retired", {}).items() if eid not in theirs}
+    value, updates = tallies.ledger_update({"events": mine, "retired": retired}, cells)
+    updates = [u for u in updates if not (u["op"] == tallies.RETRACT and u["event_id"] in theirs)]
+    value["events"] = {**theirs, **value["events"]}
+    if source or theirs:
+        value["outlets"] = {**{e: outlets[e] for e in theirs}, **{e: source or "" for e in cells}}
+    return value, updates

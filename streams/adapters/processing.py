@@ -146,8 +146,9 @@ def plan(raw: RawArticle, outcome: Any, *, coder: Any = None, extra_cells: Any =
     cells = tallies.article_cells(events, extra_cells)
     # the events as JSON for the stories and alerts the ledger feeds (issue 18), split with the cells
     payloads = {e.event_id: e.model_dump(mode="json") for e in events} if with_payloads else None
-    identity = {"coder_version": getattr(coder, "version", None),
-                "coder_fingerprint": getattr(coder, "fingerprint", None)}  # issue 18's event sets
+    identity = {"coder_version": getattr(coder, "version", None),  # issue 18's event sets
+                "coder_fingerprint": getattr(coder, "fingerprint", None),
+                "source": raw.source}  # an article is its outlet and id
     for message in ledger_parts.split(raw.id, cells, payloads=payloads, **identity):
         if ledger_parts.size(message) > MAX_RECORD_BYTES:  # one event larger than a part: cannot split
             raise Unsendable(DL_EMIT, "emit", f"an event's table cells exceed {MAX_RECORD_BYTES} bytes")

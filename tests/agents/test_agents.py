@@ -185,3 +185,26 @@ def test_an_actor_update_writes_one_entry_and_the_timeline_keeps_the_latest() ->
         assert {f"RUS|{e['event_id']}" for e in timeline} == kept and all(e["evidence"] for e in timeline)
 
     asyncio.run(scenario())
+
+
+def test_two_outlets_with_the_same_article_id_are_two_articles() -> None:
+    def from_outlet(outlet: str, body: str) -> bytes:
+        return json.dumps({"id": "1234", "source": outlet, "title": "t", "body": body,
+                           "published_at": "2022-09-20T00:00:00Z"}).encode()
+
+    async def scenario() -> None:
+        _, w, sent = fresh_app()
+        await run_process(w, [from_outlet("Wire A", "042:RUS>CHN"), from_outlet("Wire B", "111:CHN>RUS")])
+        await run_ledger(w, sent)
+        await run_tally(w, sent.on("tally_topic"))
+        assert len(w.dyads.get("RUS|CHN|2022-09-19")["events"]) == 1  # A's event was not retracted by B's
+        assert len(w.dyads.get("CHN|RUS|2022-09-19")["events"]) == 1
+        # outlet A re-codes its article with another event: only A's old one goes
+        before = len(sent.on("tally_topic"))
+        await run_process(w, [from_outlet("Wire A", "051:RUS>CHN")])
+        await run_ledger(w, sent)  # every ledger message again, in order: a redelivery changes nothing
+        await run_tally(w, sent.on("tally_topic")[before:])
+        assert {e["root"] for e in w.dyads.get("RUS|CHN|2022-09-19")["events"].values()} == {"05"}
+        assert len(w.dyads.get("CHN|RUS|2022-09-19")["events"]) == 1  # B's untouched
+
+    asyncio.run(scenario())

@@ -100,7 +100,7 @@ def test_publish_sends_good_articles_keyed_and_reports_bad_lines(
     settings = make_settings(kafka_bootstrap, unique_topic)
     create_all(settings)
     bad = tmp_path / "mixed.jsonl"
-    bad.write_text('{"id": "ok-1", "body": "fine"}\nnot json\n\n{"id": ""}\n{"id": "ok-2", "body": "also"}\n')
+    bad.write_text('{"id": "ok-1", "body": "fine"}\nnot json\n\n{"id": 7}\n{"id": "ok-2", "body": "also"}\n')
     err = io.StringIO()
     sent, rejected = publish_paths(settings, [str(SAMPLE), str(bad), str(SEED)], progress=False, err=err)
     sample_ids = [json.loads(line)["id"] for line in SAMPLE.read_text().splitlines()]
