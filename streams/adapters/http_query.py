@@ -21,7 +21,8 @@ from streams.adapters.columns import Column
 
 MAX_RANGE_DAYS = 366
 FORMATS = ("json", "csv")
-_CODE = re.compile(r"^[A-Za-z0-9]{2,30}$")
+# CAMEO codes may pad with hyphens ("---COP": a police force of no known country), as stored.
+_CODE = re.compile(r"^(?=.*[A-Za-z0-9])[A-Za-z0-9-]{2,30}$")
 
 
 class BadRequest(Exception):
@@ -30,7 +31,7 @@ class BadRequest(Exception):
 
 def code(value: str, what: str) -> str:
     if not _CODE.match(value):
-        raise BadRequest(f"{what} must be an actor code of 2-30 letters or digits, got {value!r}")
+        raise BadRequest(f"{what} must be an actor code of 2-30 letters, digits or hyphens, got {value!r}")
     return value.upper()
 
 

@@ -42,5 +42,8 @@ def test_limit_format_and_unknown_parameters() -> None:
 
 def test_actor_codes() -> None:
     assert q.code("rusgov", "code") == "RUSGOV"
-    with pytest.raises(BadRequest, match="2-30 letters or digits"):
+    assert q.code("---COP", "code") == "---COP"  # as the coder stores hyphen-padded codes (issue 12)
+    with pytest.raises(BadRequest):
+        q.code("---", "code")
+    with pytest.raises(BadRequest, match="2-30 letters, digits or hyphens"):
         q.code("RUS GOV", "code")
