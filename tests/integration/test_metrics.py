@@ -49,7 +49,7 @@ def test_metrics_lag_and_heartbeat_of_a_running_worker(kafka_bootstrap, tmp_path
 
         publish(kafka_bootstrap, env.topics["raw"],
                 [(a.id.encode(), a.model_dump_json().encode()) for a in articles]
-                + [(b"poison", b"\xff not json"), (b"invalid", b'{"id": ""}')])  # fmt: skip
+                + [(b"poison", b"\xff not json"), (b"invalid", b'{"id": 7}')])  # fmt: skip
 
         def settled():
             families = scrape(worker.url)
