@@ -13,7 +13,7 @@ EXTRAS := dev,rocksdb
 CODEBOOK_MIRROR ?= $(wildcard ../shared)
 
 .DEFAULT_GOAL := help
-.PHONY: help install codebook broker broker-stop broker-status test run lint check-python browser
+.PHONY: help install codebook broker broker-stop broker-status test gates run lint check-python browser
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,8 +43,12 @@ broker-stop: install ## stop the local broker
 broker-status: install ## is the local broker running and answering?
 	$(BIN)/wirewatch broker status
 
-test: install browser ## everything: install, browser, broker jars, a throw-away broker on a free port, all tests, stop
+test: install browser gates ## everything: install, browser, the gates, broker jars, a throw-away broker on a free port, all tests, stop
 	deploy/test.sh
+
+gates: install ## the static checks `make test` runs before any broker starts: ruff check, mypy (CONTRIBUTING.md)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 run: install ## the main job: local broker + worker + sample wire; ports: WIREWATCH_BROKER__PORT=9092 WIREWATCH_WEB__PORT=6066
 	deploy/run.sh

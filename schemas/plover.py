@@ -11,7 +11,7 @@ the format other PLOVER tools read.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 
 from pydantic import Field
 
@@ -81,9 +81,9 @@ class PloverRecord(Emitted):
 
     id: str = Field(min_length=1)
     has_event: bool | None = None
-    date: date
+    date: dt.date
     time: str | None = None
-    enddate: date | None = None
+    enddate: dt.date | None = None
     endtime: str | None = None
     actor: list[PloverEntity] = Field(min_length=1)
     recipient: list[PloverEntity] | None = None
@@ -99,6 +99,6 @@ class PloverRecord(Emitted):
     text_info: PloverTextInfo | None = None
     cite_info: PloverCiteInfo | None = None
     coder: str | None = None
-    coded_date: date | None = None
+    coded_date: dt.date | None = None
     coded_time: str | None = None
     comment: str | None = None

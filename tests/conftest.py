@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,11 +26,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(marker)
 
 
+@pytest.fixture(autouse=True)
+def _close_the_event_loop_faust_made() -> Iterator[None]:
+    """Close the event loop mode (faust's service library) created for a test outside a running loop.
+
+    ``faust.App`` and its services resolve their loop with ``mode.utils.loops.get_event_loop``,
+    which creates one and caches it per thread when none runs (``create_app`` in a test); nothing
+    closes it, and its self-pipe sockets then surface as ResourceWarnings in whichever later test
+    the garbage collector runs in, which ``filterwarnings = error`` turns into failures.
+    """
+    yield
+    from mode.utils import loops
+
+    loop = getattr(loops._current_loop, "loop", None)
+    if loop is not None and not loop.is_running() and not loop.is_closed():
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    # kafka-python 3.0 loads its protocol schemas with the legacy importlib.resources API: ~200 warnings
-    # per run that are not ours and would bury the ones that are
-    for message in ("read_text is deprecated", "open_text is deprecated"):
-        config.addinivalue_line("filterwarnings", f"ignore:{message}:DeprecationWarning")
     # a CI timeout sends SIGTERM: turn it into the KeyboardInterrupt pytest already handles, so fixture
     # teardowns still run and no broker started by a test outlives the run
     if threading.current_thread() is threading.main_thread():

@@ -394,7 +394,7 @@ def metadata_ok(bootstrap: str, timeout_s: float = 5.0) -> bool:
             client_id="wirewatch-broker-probe",
         )
         consumer.topics()  # sends MetadataRequest
-        return bool(consumer._client.cluster.brokers())
+        return bool(consumer._client.cluster.brokers())  # noqa: SLF001 - kafka-python has no public cluster view
     except (KafkaError, OSError, ValueError):
         return False
     finally:

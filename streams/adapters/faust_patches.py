@@ -201,17 +201,17 @@ def cap_commits(app: faust.App, cap: CommitCap) -> None:
     Applied when faust creates the app's consumer (or now, if it exists): creating it here
     would start a consumer thread's event loop for an app that may never run.
     """
-    if app._consumer is not None:  # type: ignore[attr-defined]
+    if app._consumer is not None:
         _cap_consumer(app.consumer, cap)
         return
-    new_consumer = app._new_consumer  # type: ignore[attr-defined]
+    new_consumer = app._new_consumer
 
     def patched_new_consumer() -> Any:
         consumer = new_consumer()
         _cap_consumer(consumer, cap)
         return consumer
 
-    app._new_consumer = patched_new_consumer  # type: ignore[attr-defined]
+    app._new_consumer = patched_new_consumer  # type: ignore[method-assign]
 
 
 def _cap_consumer(consumer: Any, cap: CommitCap) -> None:
@@ -225,7 +225,8 @@ def _cap_consumer(consumer: Any, cap: CommitCap) -> None:
 
 def committed_offset(consumer: Any, tp: Any) -> int | None:
     """The offset faust last committed for ``tp`` (None: nothing yet)."""
-    return getattr(consumer, "_committed_offset", {}).get(tp)  # type: ignore[no-any-return]
+    committed: int | None = getattr(consumer, "_committed_offset", {}).get(tp)
+    return committed
 
 
 def chop_read_gap(consumer: Any, tp: Any, start: int, end: int) -> None:
@@ -269,5 +270,5 @@ async def ensure_partitions_known(app: faust.App, topic: str) -> None:
 def drop_blueprint(app: faust.App, blueprint: str) -> None:
     """Unmount one of faust's own blueprints (``module:attribute``) before the web server starts."""
     blueprints = app.web.blueprints
-    blueprints._enabled = [(prefix, bp) for prefix, bp in blueprints._enabled  # type: ignore[attr-defined]
+    blueprints._enabled = [(prefix, bp) for prefix, bp in blueprints._enabled
                            if bp != blueprint]

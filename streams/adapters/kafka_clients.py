@@ -157,7 +157,7 @@ def create_topics(
     from kafka import KafkaAdminClient  # lazy: keep `wirewatch --help` fast
     from kafka.errors import KafkaError, for_code
 
-    options = {"num_partitions": partitions, "replication_factor": replication_factor}
+    options: dict[str, Any] = {"num_partitions": partitions, "replication_factor": replication_factor}
     if configs:
         options["configs"] = dict(configs)
     try:
@@ -166,7 +166,7 @@ def create_topics(
         raise unreachable(kafka, exc) from exc
     try:
         result = admin.create_topics(
-            {name: options for name in names}, timeout_ms=int(timeout_s * 1000), raise_errors=False
+            dict.fromkeys(names, options), timeout_ms=int(timeout_s * 1000), raise_errors=False
         )
         created, failed = [], []
         for topic in result["topics"]:

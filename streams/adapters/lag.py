@@ -95,8 +95,8 @@ def group_lag(
         if not partitions:
             return state, []
         ordered = sorted(partitions)
-        ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in ordered})
-        starts = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in ordered})
+        ends = admin.list_partition_offsets(dict.fromkeys(ordered, OffsetSpec.LATEST))
+        starts = admin.list_partition_offsets(dict.fromkeys(ordered, OffsetSpec.EARLIEST))
     except KafkaError as exc:
         raise BrokerError(f"cannot read the offsets of consumer group {group!r}: {exc}") from exc
     rows = []

@@ -119,7 +119,9 @@ class WorkerMetrics:
     def totals(self) -> dict[str, float]:
         dead = sum(s.value for m in self.dead_letters.collect() for s in m.samples
                    if s.name.endswith("_total"))  # fmt: skip
-        return {"articles": self.articles._value.get(), "events": self.events._value.get(), "dead": dead}
+        # prometheus_client's counters expose their value only to collect(); _value is the one read
+        return {"articles": self.articles._value.get(), "events": self.events._value.get(),  # noqa: SLF001
+                "dead": dead}
 
 
 def table_size(table: Any) -> int:

@@ -262,8 +262,8 @@ def offset_ranges(
     Record timestamps are the times records were written to the topic (CreateTime),
     not the articles' publication times.
     """
-    earliest = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in partitions})
-    latest = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
+    earliest = admin.list_partition_offsets(dict.fromkeys(partitions, OffsetSpec.EARLIEST))
+    latest = admin.list_partition_offsets(dict.fromkeys(partitions, OffsetSpec.LATEST))
 
     def at(when: datetime | None, default: dict[TopicPartition, Any]) -> dict[TopicPartition, int]:
         if when is None:

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import faust
+from aiohttp import ClientTimeout
 from faust.exceptions import NotReady
 from faust.web import Request, Response, View
 from yarl import URL
@@ -61,7 +62,7 @@ def peers(app: faust.App, table: TableT) -> list[URL]:
 
 async def _fetch(app: faust.App, url: URL) -> dict[str, Any]:
     try:
-        async with app.http_client.get(url, timeout=_PEER_TIMEOUT_S) as response:
+        async with app.http_client.get(url, timeout=ClientTimeout(total=_PEER_TIMEOUT_S)) as response:
             body = await response.json()
             if response.status != 200:
                 raise PeerError(f"{url.host}:{url.port} answered {response.status}: {body.get('error')}")

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import faust
+from aiohttp import ClientTimeout
 from faust.exceptions import NotReady, SameNode
 from faust.web import Request, Response, View
 from yarl import URL
@@ -66,7 +67,7 @@ def register(app: faust.App, w: Wiring) -> None:
         if with_ids:
             query["ids"] = "1"
         target_url = url.with_path(f"/dyads/{source}/{target}/local").with_query(query)
-        async with app.http_client.get(target_url, timeout=_PEER_TIMEOUT_S) as response:
+        async with app.http_client.get(target_url, timeout=ClientTimeout(total=_PEER_TIMEOUT_S)) as response:
             response.raise_for_status()
             body = await response.json()
         return list(body["days"])

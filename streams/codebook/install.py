@@ -250,7 +250,7 @@ def status(settings: CodebookSettings, manifest: Manifest | None = None) -> Stat
     problems = verify_dir(target, manifest) if record else []
     installed = record is not None and not problems
     lines = []
-    if installed:
+    if record is not None and installed:
         lines.append(
             f"codebook {manifest.hash}: installed in {target} (from {record.get('from')}, "
             f"{record.get('installed_at')}); {len(manifest)} files, every sha256 matches the manifest"

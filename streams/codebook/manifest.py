@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from streams.errors import ConfigError
 
@@ -69,7 +70,7 @@ class Manifest:
 
 
 def _source(entry: dict, where: str) -> Source:
-    fields = {name: entry.get(name) for name in Source.__dataclass_fields__}
+    fields: dict[str, Any] = {name: entry.get(name) for name in Source.__dataclass_fields__}
     required = ("path", "repo", "commit", "upstream_path", "sha256", "licence", "use")
     missing = [n for n in required if not fields[n]]
     if missing:

@@ -64,12 +64,13 @@ def _ensure(args: argparse.Namespace) -> int:
     settings = get_settings()
     if settings.bootstrap_is_explicit:  # the user named a cluster: use it, once it answers
         bootstrap = settings.kafka.bootstrap_servers
-        if settings.kafka.security_protocol == "PLAINTEXT":
-            if not metadata_ok(bootstrap, timeout_s=settings.kafka.connect_timeout_s):
-                raise BrokerError(
-                    f"no Kafka broker answers at {bootstrap} (WIREWATCH_KAFKA__BOOTSTRAP_SERVERS) within "
-                    f"{settings.kafka.connect_timeout_s:g} s; unset it to use the local broker"
-                )
+        if settings.kafka.security_protocol == "PLAINTEXT" and not metadata_ok(
+            bootstrap, timeout_s=settings.kafka.connect_timeout_s
+        ):
+            raise BrokerError(
+                f"no Kafka broker answers at {bootstrap} (WIREWATCH_KAFKA__BOOTSTRAP_SERVERS) within "
+                f"{settings.kafka.connect_timeout_s:g} s; unset it to use the local broker"
+            )
         print(f"using the Kafka cluster WIREWATCH_KAFKA__BOOTSTRAP_SERVERS names: {bootstrap}")
         return 0
     broker = _broker(args)

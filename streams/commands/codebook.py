@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 
@@ -46,10 +47,8 @@ def _install(args: argparse.Namespace) -> int:
 
 
 def _say(line: str) -> None:
-    try:
+    with contextlib.suppress(BrokenPipeError):  # `... | head`: the install goes on
         print(line, flush=True)
-    except BrokenPipeError:  # `... | head`: the install goes on
-        pass
 
 
 def _status(args: argparse.Namespace) -> int:

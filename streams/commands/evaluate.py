@@ -227,8 +227,8 @@ def eval_petrarch(
     records = [r for k, r in enumerate(records) if _in_split(k, split)]
     scored = [r for r in records if r.expected]
     quiet = [r for r in records if r.no_events]
-    counts = Counter()
-    per_cat: dict[str, Counter] = {}
+    counts: Counter[str] = Counter()
+    per_cat: dict[str, Counter[str]] = {}
     for rec in records:
         raw = RawArticle(id=rec.id, title="", body=rec.text, published_at=_published(rec.date))
         clean = clean_article(raw)

@@ -106,16 +106,11 @@ class Sent:
         return [(key, value) for topic, key, value in self.records if topic == name]
 
 
-# every app fresh_app made, for tests/agents/conftest.py to close what faust opened for it
-made_apps: list[faust.App] = []
-
-
 def fresh_app(coder: Any = None, **kwargs: Any) -> tuple[faust.App, Wiring, Sent]:
     settings = Settings(
         app=AppSettings(id=f"wwtest-{uuid.uuid4().hex[:10]}", store="memory://"),
         topics=TopicSettings(partitions=2),
     )
     app = create_app(settings, coder=coder or RuleCoder(), **kwargs)
-    made_apps.append(app)
     w = wiring_of(app)
     return app, w, Sent(w)

@@ -1,26 +1,28 @@
-"""Agent tests: the apps ``agentkit.fresh_app`` made are let go of cleanly after each test."""
+"""Agent tests: what faust opened for a test's never-started apps is closed after the test."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from collections.abc import Iterator
 
 import pytest
-from agentkit import made_apps
 
 
 @pytest.fixture(autouse=True)
-def _close_what_faust_opened_for_the_test() -> Iterator[None]:
-    """Close the event loop of each never-started consumer thread faust made for a test's app.
+def _close_the_event_loops_faust_opened() -> Iterator[None]:
+    """Close every event loop a test left open and idle.
 
-    ``agent.test_context()`` makes the app's consumer, whose aiokafka thread service gets an
-    event loop of its own when created (``mode.threads.ServiceThread``); the app never starts,
-    so nothing closes it, and its sockets surface as ResourceWarnings (errors here) later.
+    ``agent.test_context()`` and ``app.consumer`` make the app's consumer, whose aiokafka
+    thread service gets an event loop of its own when created (``mode.threads.ServiceThread``);
+    the app never starts, so nothing closes it, and its sockets surface later as
+    ResourceWarnings, which ``filterwarnings = error`` makes failures of whichever test runs then.
     """
     yield
-    while made_apps:
-        app = made_apps.pop()
-        consumer = app._consumer
-        thread = getattr(consumer, "_thread", None)
-        loop = getattr(thread, "thread_loop", None)
-        if loop is not None and not loop.is_running() and not loop.is_closed():
-            loop.close()
+    closed = False
+    for obj in gc.get_objects():
+        if isinstance(obj, asyncio.AbstractEventLoop) and not obj.is_running() and not obj.is_closed():
+            obj.close()
+            closed = True
+    if closed:  # the next test's faust app then makes a new loop instead of finding a closed one
+        asyncio.set_event_loop(None)

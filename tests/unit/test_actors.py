@@ -153,7 +153,7 @@ def test_comments_are_ignored():
 
 
 def test_longest_match_wins(d):
-    tokens = "The United Nations Security Council President met Russian officials".split()
+    tokens = ["The", "United", "Nations", "Security", "Council", "President", "met", "Russian", "officials"]
     found = d.find_all(tokens)
     assert [(m.start, m.end, m.entry.name) for m in found] == [
         (1, 6, "UNITED_NATIONS_SECURITY_COUNCIL_PRESIDENT"),

@@ -77,7 +77,7 @@ def test_prefix_and_suffix_codes(agents):
 
 
 def test_longest_agent_match(agents):
-    found = agents.find_all("the Foreign Minister of Gondor".split())
+    found = agents.find_all(["the", "Foreign", "Minister", "of", "Gondor"])
     assert [(m.start, m.end, m.agent.code) for m in found] == [(1, 3, "GOVFRM")]
 
 

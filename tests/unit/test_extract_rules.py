@@ -110,7 +110,7 @@ def build_doc() -> Doc:
             lemmas.append(lem)
             ents.append(e)
             nxt = sent[i + 1][0] if i + 1 < len(sent) else None
-            no_space = nxt in (",", ".", "'s", "\u201d") or w == "\u201c" or nxt is None and False
+            no_space = nxt in (",", ".", "'s", "\u201d") or w == "\u201c" or (nxt is None and False)
             spaces.append(not no_space)
         offset += len(sent)
     return Doc(
