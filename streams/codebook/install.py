@@ -122,6 +122,8 @@ def fetch_upstream(base_url: str, source: Source, dest: Path, timeout_s: float) 
         raise
     # URLError, HTTPError, timeouts and resets are OSErrors; a cut-off body is an HTTPException
     except (OSError, ValueError, http.client.HTTPException) as exc:
+        if isinstance(exc, urllib.error.HTTPError):
+            exc.close()  # an error response holds its connection open until closed
         raise CodebookInstallError(
             f"cannot fetch {source.path} from {url}: {_reason(exc, timeout_s)} "
             f"(no network? {MIRROR_HINT}); nothing was installed"

@@ -48,6 +48,7 @@ def server() -> Iterator[str]:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
+        httpd.server_close()
 
 
 def test_windows_cover_a_long_range_in_view_sized_pieces() -> None:
