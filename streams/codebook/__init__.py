@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from streams.codebook.cameo import CameoCodebook
 from streams.codebook.discards import DiscardList, load_discards
@@ -30,8 +30,11 @@ from streams.codebook.verbs import (
 from streams.errors import ModelError
 
 if TYPE_CHECKING:
-    from streams.core.pipeline import Coder
-    from streams.settings import NlpSettings
+    from collections.abc import Mapping
+
+    from streams.codebook.actors import ActorDictionary
+    from streams.codebook.agents import AgentDictionary
+    from streams.codebook.places import Gazetteer
 
 DATA_DIR = Path(__file__).parent / "data"
 # Our own additions in the PETRARCH verb format (patterns CAMEO.2.0 lacks), merged
@@ -41,12 +44,14 @@ EXTRA_VERBS = DATA_DIR / "wirewatch.verbs.txt"
 
 @dataclass(frozen=True)
 class Codebook:
-    actors: Any  # streams.codebook.actors.ActorDictionary
-    agents: Any  # streams.codebook.agents.AgentDictionary
+    """Every index the coder reads; core takes one of these and reads its fields directly."""
+
+    actors: ActorDictionary
+    agents: AgentDictionary
     verbs: VerbDictionary
     cameo: CameoCodebook
-    nationalities: Any  # adjective/demonym → ISO3
-    places: Any  # gazetteer
+    nationalities: Mapping[str, str]  # nationality adjective or demonym (upper case) → ISO3
+    places: Gazetteer
     discards: DiscardList
     dictionaries_dir: Path | None = None
 
@@ -114,11 +119,4 @@ def _load_codebook(dictionaries_dir: Path | None, installed: Path) -> Codebook:
     )
 
 
-def load_coder(nlp_settings: NlpSettings | None = None) -> Coder:
-    """The spaCy model and the bundled codebook, loaded once per process (see adapters.nlp)."""
-    from streams.adapters.nlp import load_coder as _load
-
-    return _load(nlp_settings)
-
-
-__all__ = ["Codebook", "load_codebook", "load_coder", "load_verb_dictionary", "load_verbs"]
+__all__ = ["Codebook", "load_codebook", "load_verb_dictionary", "load_verbs"]

@@ -510,10 +510,3 @@ def split_actor_code(code: str | None, countries: Container[str]) -> tuple[str |
     if code[:3] in countries:
         return code[:3], (code[3:6] or None)
     return None, code[:3] or None
-
-
-def load_nationalities(path: Path | None = None) -> dict[str, str]:
-    """Nationality adjective → ISO3 (see :func:`streams.codebook.agents.load_nationalities`)."""
-    from streams.codebook.agents import load_nationalities as _load
-
-    return _load(path)

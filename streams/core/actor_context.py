@@ -7,11 +7,15 @@ by date), countries and agents inside a span, and where an ethnic group lives.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
+
+if TYPE_CHECKING:
+    from streams.codebook import Codebook
 
 _NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "advmod"})
 
@@ -146,14 +150,13 @@ class Resolved:
 class ActorContext:
     """What the layers share: the doc, the codebook's dictionaries and the article date."""
 
-    def __init__(self, doc: Doc, codebook, when: date | None):
+    def __init__(self, doc: Doc, codebook: Codebook, when: date | None):
         self.doc = doc
         self.actors = codebook.actors
-        self.agents = getattr(codebook, "agents", None)
-        self.nationalities: dict[str, str] = getattr(codebook, "nationalities", None) or {}
-        places = getattr(codebook, "places", None)
-        self.gazetteer = places
-        self.iso3: frozenset[str] = getattr(places, "iso3", None) or frozenset()
+        self.agents = codebook.agents
+        self.nationalities: Mapping[str, str] = codebook.nationalities
+        self.gazetteer = codebook.places
+        self.iso3: frozenset[str] = codebook.places.iso3
         self.when = when
         self.blocked: set[int] = set()  # tokens of '---' entries: known non-actors
         self.ents = doc.ents  # Doc.ents rebuilds its tuple on every access

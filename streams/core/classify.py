@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
@@ -42,6 +43,9 @@ from streams.core.relevance import DISSENT_ROOTS, REPRESSION_ROOTS, STATE_SECTOR
 from streams.core.triggers import Coding, actor_key
 from streams.core.when import event_dates
 from streams.core.where import article_zone, dateline_place, event_place, zone_of
+
+if TYPE_CHECKING:
+    from streams.codebook import Codebook
 
 # --------------------------------------------------------------------------- events
 
@@ -236,12 +240,12 @@ def _rank(c: Coding) -> tuple:
 
 
 def classify(
-    doc: Doc, mentions: Mentions, *, codebook, clean: CleanArticle, coder_version: str
+    doc: Doc, mentions: Mentions, *, codebook: Codebook, clean: CleanArticle, coder_version: str
 ) -> list[DiplomaticEvent]:
     codings = find_codings(doc, mentions, codebook=codebook)
     groups: dict[tuple[str, str, str, str], list[Coding]] = {}
     dates: dict[tuple[str, str, str, str], tuple] = {}
-    gazetteer = getattr(codebook, "places", None)
+    gazetteer = codebook.places
     filed_at = dateline_place(clean.dateline, gazetteer, mentions.countries)
     base_zone = article_zone(filed_at, clean.source)
     kept, roots = [], []

@@ -9,6 +9,7 @@ target, and only the shallowest coded clause of a sentence is kept.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
@@ -18,6 +19,9 @@ from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import admissible
 from streams.core.senses import needs_parties, needs_pattern
 from streams.core.triggers import Coding, actor_key, nominal_codings, verb_codings
+
+if TYPE_CHECKING:
+    from streams.codebook import Codebook
 
 # Only the shallowest coded clause of a sentence becomes an event: subordinate
 # clauses ("… to help defend Saudi Arabia if it is attacked") mostly add noise.
@@ -82,7 +86,8 @@ def _depth(tok: Token) -> int:
 
 
 def find_codings(
-    doc: Doc, mentions: Mentions, *, codebook, main_only: bool = MAIN_EVENTS_ONLY, readings: bool = True
+    doc: Doc, mentions: Mentions, *, codebook: Codebook, main_only: bool = MAIN_EVENTS_ONLY,
+    readings: bool = True,
 ) -> list[Coding]:
     """Every coded reading of every sentence, unmerged (also used by the PETRARCH evaluation).
 
@@ -94,16 +99,16 @@ def find_codings(
     index = ActorIndex(
         doc,
         mentions.actors,
-        getattr(codebook, "agents", None),
+        codebook.agents,
         places=mentions.places if readings else (),
         countries=mentions.countries if readings else (),
     )
-    discards = getattr(codebook, "discards", None)
-    if discards is not None and discards.discards_story(doc.text):
+    discards = codebook.discards
+    if discards.discards_story(doc.text):
         return []
     out: list[Coding] = []
     acts: list[Coding] = []  # earlier acts a later "the action", "the launch" refers to
-    discard_spans = discards.sentence_matches(doc.text) if discards is not None else []
+    discard_spans = discards.sentence_matches(doc.text)
     for sent in doc.sents:
         # A discard phrase ("years ago", "World War II", a sports cup) silences the clause
         # it stands in, not a whole sentence whose main event merely mentions the past.

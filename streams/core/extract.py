@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
@@ -22,6 +23,9 @@ from streams.core.dates import resolve_date
 from streams.core.mentions import ActorMention, DateMention, Mentions, PlaceMention
 from streams.core.quotes import find_quotes
 from streams.core.when import is_stamp
+
+if TYPE_CHECKING:
+    from streams.codebook import Codebook
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _DROP_LEADING = ("the ", "The ")
@@ -118,13 +122,13 @@ def _placed(actors: Sequence[ActorMention], countries: Sequence[str]) -> list[Ac
     return out
 
 
-def extract(doc: Doc, *, codebook, published_at: datetime | date | None) -> Mentions:
+def extract(doc: Doc, *, codebook: Codebook, published_at: datetime | date | None) -> Mentions:
     """Every actor, place, date and quotation in ``doc`` (a spaCy Doc of the clean text)."""
     when = _article_date(published_at)
     actors = find_actor_mentions(doc, codebook, when)
     actor_countries = _countries(actors, ())
     actors = _placed(actors, actor_countries)
-    places = find_places(doc, getattr(codebook, "places", None), actor_countries)
+    places = find_places(doc, codebook.places, actor_countries)
     dates = find_dates(doc, published_at)
     quotes = find_quotes(doc, actors)
     return Mentions(

@@ -46,7 +46,7 @@ def _code(
 ) -> list[DiplomaticEvent]:
     t0 = perf_counter()
     # relative dates are read against the publication day in the article's zone (issue 17)
-    day = publication_day(clean, getattr(codebook, "places", None), now)
+    day = publication_day(clean, codebook.places, now)
     mentions = extract(doc, codebook=codebook, published_at=day)
     t1 = perf_counter()
     events = classify(doc, mentions, codebook=codebook, clean=clean, coder_version=coder_version)
@@ -95,8 +95,7 @@ def _eventless(clean: CleanArticle, codebook: Codebook) -> bool:
     """
     if not clean.codable or not clean.text.strip():
         return True
-    discards = getattr(codebook, "discards", None)
-    return discards is not None and discards.discards_story(clean.text)
+    return codebook.discards.discards_story(clean.text)
 
 
 def process(

@@ -20,6 +20,7 @@ from streams.core.readings import REFUSE_HEADS
 from streams.core.verbmatch import match_verb
 
 if TYPE_CHECKING:
+    from streams.codebook import Codebook
     from streams.core.triggers import Coding
 
 
@@ -186,7 +187,7 @@ def without_channel(c: Coding) -> Coding:
 _PURPOSE_FRAMED = frozenset({"summon", "convene", "call"})
 
 
-def purpose_code(verb: Token, code: str, index: ActorIndex, codebook) -> str:
+def purpose_code(verb: Token, code: str, index: ActorIndex, codebook: Codebook) -> str:
     """The code of a purpose clause that says what a summons was for, when it is verbal
     conflict (11) or protest (14): "summoned the Chinese ambassador to complain" (111)."""
     if verb.lemma_.lower() not in _PURPOSE_FRAMED:

@@ -9,6 +9,7 @@ of the event noun they carry; meeting nouns ("a meeting with B") code by themsel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
@@ -43,6 +44,9 @@ from streams.core.senses import (
     transitive_other_sense,
 )
 from streams.core.verbmatch import match_verb
+
+if TYPE_CHECKING:
+    from streams.codebook import Codebook
 
 # Nouns that report a consultation by themselves ("a meeting with Guo", "talks
 # between Xi and Putin"); CAMEO codes meetings symmetrically.
@@ -185,7 +189,9 @@ class Coding:
     modality: Modality = Modality.ASSERTED
 
 
-def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple[str, str, Token] | None:
+def _xcomp_reading(
+    verb: Token, code: str, index: ActorIndex, codebook: Codebook
+) -> tuple[str, str, Token] | None:
     """How an xcomp's code reads under its head: (code, how, verb whose dyad counts).
 
     None when the head verb codes the whole phrase by itself.
@@ -207,7 +213,9 @@ def _xcomp_reading(verb: Token, code: str, index: ActorIndex, codebook) -> tuple
     return code, "verb", verb
 
 
-def verb_codings(verb: Token, sent: Span, index: ActorIndex, codebook, readings: bool = True) -> list[Coding]:
+def verb_codings(
+    verb: Token, sent: Span, index: ActorIndex, codebook: Codebook, readings: bool = True
+) -> list[Coding]:
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
@@ -332,7 +340,9 @@ def _unique_codings(codings: list[Coding]) -> list[Coding]:
     return out
 
 
-def _obligation_codings(verb: Token, sent: Span, index: ActorIndex, codebook) -> list[Coding] | None:
+def _obligation_codings(
+    verb: Token, sent: Span, index: ActorIndex, codebook: Codebook
+) -> list[Coding] | None:
     """ "X said that Y must Z": a demand (CAMEO 10) by X on Y, whatever Z is."""
     if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
         return None

@@ -8,9 +8,9 @@ model's own parses.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 
 import pytest
+from codebooks import make_codebook
 from spacy.lang.en import English
 from spacy.tokens import Doc
 
@@ -132,7 +132,7 @@ def codebook():
         Place(n, iso, None, None, i, 1, "country")
         for i, (n, iso) in enumerate([("Russia", "RUS"), ("China", "CHN")])
     ]
-    return SimpleNamespace(
+    return make_codebook(
         actors=ActorDictionary(parse_actor_lines(ACTORS.splitlines())),
         agents=AgentDictionary(parse_agent_lines(AGENTS.splitlines())),
         nationalities={"RUSSIAN": "RUS", "CHINESE": "CHN"},
