@@ -176,13 +176,22 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 def _fix_characters(text: str, report: _Report) -> str:
     # Mojibake needs non-ASCII characters and ftfy is the slowest step: pure ASCII skips it
     # (escape sequences aside); the invisible-character pass below still runs.
+    # Line by line: ftfy reads a line's encoding from the whole string it is given, so fixing the
+    # text at once made a line's repair depend on its neighbours (a near-duplicate removed later
+    # changed how the line it duplicated was decoded, and cleaning was no longer idempotent).
     if not text.isascii() or "\x1b" in text:
-        fixed, steps = ftfy.fix_and_explain(text, config=_FTFY_CONFIG)
-        if fixed != text:
-            names = sorted({step[1] for step in steps or () if step[1] != "fix_line_breaks"})
-            if names:
-                report.add("artefacts_fixed", f"fixed characters ({', '.join(names)})")
-            text = fixed
+        lines = text.split("\n")
+        names: set[str] = set()
+        for k, line in enumerate(lines):
+            if line.isascii() and "\x1b" not in line:
+                continue
+            fixed, steps = ftfy.fix_and_explain(line, config=_FTFY_CONFIG)
+            if fixed != line:
+                names.update(step[1] for step in steps or () if step[1] != "fix_line_breaks")
+                lines[k] = fixed
+        if names:
+            report.add("artefacts_fixed", f"fixed characters ({', '.join(sorted(names))})")
+        text = "\n".join(lines)
     text, dropped = _INVISIBLE.subn("", text)
     if dropped:
         report.add("artefacts_fixed", f"removed {dropped} control/invisible character(s)", dropped)

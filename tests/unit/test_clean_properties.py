@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from schemas import CleanArticle, RawArticle
@@ -67,6 +67,9 @@ def test_never_raises_and_output_is_consistent(title: str, body: str) -> None:
 
 @SETTINGS
 @given(title=TITLES, body=BODIES)
+# ftfy once decoded a line by its neighbour's encoding; the neighbour, a near-duplicate, was gone
+# on the second pass and the line decoded differently
+@example(title="", body="theRussia\u201d\u00c3\u00a9China\n.theRussia.\u00c3\u00a9China\n")
 def test_idempotent(title: str, body: str) -> None:
     once = clean_article(RawArticle(id="p", title=title, body=body))
     twice = clean_article(RawArticle(id="p", title=once.title, body=once.text))
