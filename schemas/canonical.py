@@ -1,9 +1,11 @@
 """Canonical events (``wire.events.canonical.v1``, keyed by ``story_id``).
 
-One record per story: the reports of several outlets (or several coded mentions)
-of the same event, folded together by ``streams.core.dedup``. A story is
-re-emitted, with the same ``story_id``, each time a new report arrives, so the
-topic is compacted and its latest record per key is the current state.
+One record per real-world event: the reports of several outlets (or several coded
+mentions) of the same event, merged by ``streams.core.canonical``. A story is
+re-emitted, with the same ``story_id``, each time its reports change, so the topic
+is compacted and its latest record per key is the current state; when two stories
+merge (or a report is retracted) a story id can vanish, and the topic then holds
+a tombstone (null value) under it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from schemas.events import Actor, Cameo, DateRange, Location, Plover
 
 class CanonicalEvent(Emitted):
     schema_id: Literal["canonical_event.v1"] = "canonical_event.v1"
-    story_id: str = Field(description="hash of story_key: stable across replays and workers")
-    story_key: str = Field(description="dyad, CAMEO root and date bucket, e.g. CHN|RUS|04|2022-09-18")
+    story_id: str = Field(description="block day and hash of the smallest member event id: the same "
+                          "for the same reports in any order, on any worker")
+    story_key: str = Field(description="block (first day of its bucket) and smallest member event id")
     # The canonical fields come from one representative report (see representative_event_id).
     source: Actor
     target: Actor | None = None
@@ -37,3 +40,6 @@ class CanonicalEvent(Emitted):
     event_ids: list[str] = Field(min_length=1, description="distinct event ids, sorted")
     first_seen: AwareDatetime | None = Field(default=None, description="earliest report publication")
     last_seen: AwareDatetime | None = Field(default=None, description="latest report publication")
+    merge_confidence: float | None = Field(
+        default=None, ge=0, le=1,
+        description="the weakest member's strongest link score (None: a single report, nothing merged)")

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "coder",
     "config",
     "offline",
+    "stories",
     "evaluate",
     "stream",
     "ops",

@@ -107,6 +107,13 @@ class AppSettings(BaseModel):
     data_dir: Path = Field(default_factory=lambda: Path("var") / "faust")
     alerts_config: Path | None = None
     dedup_window_hours: int = Field(default=72, ge=1)
+    canonical_block_days: int = Field(
+        default=7, ge=1, description="days per block of the canonical stage (reports are compared within one)"
+    )
+    canonical_threshold: float | None = Field(
+        default=None, ge=0, le=1,
+        description="merge threshold of the canonical stage (default: the tuned one)"
+    )
     heartbeat_s: float = Field(
         default=30.0, ge=0, description="seconds between the worker's heartbeat log lines (0: none)"
     )

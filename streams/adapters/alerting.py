@@ -3,17 +3,25 @@
 ``attach_alerting(app, settings=..., events_topic=...)`` adds, to an app built by
 ``create_app`` (pass it in ``attach=``) or to any faust App:
 
-    events ──route──▶ <app>-stories topic  (key = story key) ──canonical──▶ canonical topic
+    events ──route──▶ <app>-blocks topic  (key = block key) ──canonical──▶ canonical topic
               │                                                   └─(watch rules, new reports)─▶ alerts topic
               └─────▶ <app>-dyadwin topic  (key = dyad)      ──windows────▶ alerts topic
 
-Each table (``stories``: story key → CanonicalEvent JSON; ``dyadwin``: dyad →
-DyadWindowState JSON) is written only by the agent that reads the internal topic
-keyed by that table's key, so table and changelog partitions match (faust
-"Co-partitioning Tables and Streams"). The pure functions in
-``streams.core.dedup`` and ``streams.core.alerts`` are idempotent on event id, so
-a redelivered or replayed event changes neither table and emits no new canonical
-record and no alert. Only a crash between sending an alert and recording its event
+Each table (``blocks``: block key → ``streams.core.canonical`` block state JSON;
+``dyadwin``: dyad → DyadWindowState JSON) is written only by the agent that reads
+the internal topic keyed by that table's key, so table and changelog partitions
+match (faust "Co-partitioning Tables and Streams"). A block is a fixed bucket of
+``app.canonical_block_days`` event days, so all reports that may merge meet on one
+worker. The pure functions in ``streams.core.canonical`` and
+``streams.core.alerts`` are idempotent on event id, so a redelivered or replayed
+event changes neither table and emits no new canonical record and no alert.
+
+The canonical topic is compacted and keyed by story id: each change of a block
+publishes the canonical events whose members changed, and a tombstone (null
+value) for every story id that vanished (two stories merged into the one with the
+smaller member id, or a retraction split one). A message ``{"retract": EVENT_ID}``
+on the blocks topic, keyed by the retracted event's block (:func:`retraction`),
+takes a report out again (reprocessing). Only a crash between sending an alert and recording its event
 can repeat an alert (at-least-once), with the same ``alert_id`` so consumers can
 drop the repeat.
 
@@ -46,7 +54,8 @@ from schemas.canonical import CanonicalEvent
 from schemas.events import DiplomaticEvent
 from streams.adapters import alert_feed
 from streams.core import alerts as rules_core
-from streams.core import dedup
+from streams.core import canonical as canon
+from streams.core.similarity import MergeParams
 from streams.errors import ConfigError
 from streams.settings import Settings
 
@@ -179,7 +188,7 @@ class Alerting:
     dyad_topic: ChannelT
     canonical_topic: ChannelT
     alerts_topic: ChannelT
-    stories: TableT
+    blocks: TableT
     windows: TableT
     webhook: WebhookSender | None
     agents: dict[str, Any] = field(default_factory=dict)
@@ -206,11 +215,14 @@ def attach_alerting(
 
     ``rules`` default to the file ``settings.app.alerts_config`` (none: no alert
     rules, canonical events only). ``channels`` replaces topics by name
-    (``stories``, ``dyadwin``, ``canonical``, ``alerts``), e.g. with in-memory
+    (``blocks``, ``dyadwin``, ``canonical``, ``alerts``), e.g. with in-memory
     ``app.channel()``s in agent tests.
     """
     ruleset = rules if rules is not None else load_rules(settings.app.alerts_config)
-    window_hours = settings.app.dedup_window_hours
+    block_days = settings.app.canonical_block_days
+    params = MergeParams()
+    if settings.app.canonical_threshold is not None:
+        params = MergeParams(threshold=settings.app.canonical_threshold)
     partitions = settings.topics.partitions
     channels = channels or {}
 
@@ -242,11 +254,11 @@ def attach_alerting(
 
     wired = Alerting(
         rules=ruleset,
-        story_topic=internal("stories"),
+        story_topic=internal("blocks"),
         dyad_topic=internal("dyadwin"),
         canonical_topic=output("canonical", settings.topics.canonical, **{"cleanup.policy": "compact"}),
         alerts_topic=output("alerts", settings.topics.alerts),
-        stories=table("stories"),
+        blocks=table("blocks"),
         windows=table("dyadwin"),
         webhook=WebhookSender(ruleset.webhook) if ruleset.webhook is not None else None,
     )
@@ -264,42 +276,55 @@ def attach_alerting(
 
     @app.agent(events_topic, name="wirewatch.alerts.route")
     async def route(stream: Any) -> Any:
-        """Re-key each event by story and by dyad, for the agents that keep state under those keys."""
+        """Re-key each event by block and by dyad, for the agents that keep state under those keys."""
         async for value in stream:
             event = _decode_event(value)
             if event is None:
                 yield None
                 continue
             payload = event.model_dump(mode="json")
-            key = dedup.story_key(event, window_hours=window_hours)
+            key = canon.block_key(event, block_days=block_days)
             await wired.story_topic.send(key=key, value=payload)
             dyad = rules_core.dyad_key(event) if window_rules else None
             if dyad is not None:
                 await wired.dyad_topic.send(key=dyad, value=payload)
-            yield {"event_id": event.event_id, "story_key": key, "dyad": dyad}
+            yield {"event_id": event.event_id, "block": key, "dyad": dyad}
 
     @app.agent(wired.story_topic, name="wirewatch.alerts.canonical")
     async def canonical(stream: Any) -> Any:
-        """Fold each report into its story; publish the story and raise watch alerts for a new report.
+        """Fold each report into its block; publish the canonical events it changed; watch alerts.
 
-        The story table doubles as the record of which event ids were seen, so a
+        The block table doubles as the record of which event ids were seen, so a
         redelivered or replayed event raises no second watch alert. Alerts go out
         before the table is updated: a crash in between repeats an alert (same id)
-        rather than losing it.
+        rather than losing it. Canonical records go out before the table is
+        updated too: a crash in between publishes the same records again.
         """
         async for key, payload in stream.items():
-            event = DiplomaticEvent.model_validate(payload)
-            stored = wired.stories.get(key)
-            previous = CanonicalEvent.model_validate(stored) if stored is not None else None
-            merged = dedup.merge(previous, event, window_hours=window_hours)
-            if merged == previous:
-                yield None  # already folded in: nothing changes, nothing is sent
+            stored = wired.blocks.get(key)
+            before = canon.from_json(stored) if stored is not None else None
+            event: DiplomaticEvent | None = None
+            if isinstance(payload, dict) and set(payload) == {"retract"}:
+                if before is None:
+                    yield None
+                    continue
+                after = canon.retract(before, str(payload["retract"]))
+            else:
+                event = DiplomaticEvent.model_validate(payload)
+                after = canon.add(before, event, params=params, block=key)
+            if after is before:
+                yield None  # already folded in (or nothing to retract): nothing changes, nothing is sent
                 continue
-            for alert in rules_core.evaluate_watch(watch_rules, event, now=clock()):
-                await emit(alert)
-            await wired.canonical_topic.send(key=merged.story_id.encode("utf-8"), value=_encode(merged))
-            wired.stories[key] = merged.model_dump(mode="json")
-            yield merged
+            if event is not None:
+                for alert in rules_core.evaluate_watch(watch_rules, event, now=clock()):
+                    await emit(alert)
+            upserts, gone = canon.changes(before, after)
+            for story in upserts:
+                await wired.canonical_topic.send(key=story.story_id.encode("utf-8"), value=_encode(story))
+            for story_id in gone:
+                await wired.canonical_topic.send(key=story_id.encode("utf-8"), value=None)
+            wired.blocks[key] = canon.to_json(after)
+            yield {"upserts": upserts, "gone": gone}
 
     @app.agent(wired.dyad_topic, name="wirewatch.alerts.windows")
     async def windows(stream: Any) -> Any:
@@ -329,6 +354,11 @@ def _finish(app: faust.App, wired: Alerting) -> Alerting:
     return wired
 
 
+def retraction(event: DiplomaticEvent, *, block_days: int) -> tuple[str, dict[str, str]]:
+    """The (key, value) to send on the blocks topic to take ``event`` out of its canonical event."""
+    return canon.block_key(event, block_days=block_days), {"retract": event.event_id}
+
+
 def _encode(record: Alert | CanonicalEvent) -> bytes:
     return record.model_dump_json().encode("utf-8")
 
@@ -346,4 +376,4 @@ def _decode_event(value: Any) -> DiplomaticEvent | None:
         return None
 
 
-__all__ = ["Alerting", "WebhookSender", "attach_alerting", "load_rules"]
+__all__ = ["Alerting", "WebhookSender", "attach_alerting", "load_rules", "retraction"]

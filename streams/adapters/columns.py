@@ -121,8 +121,8 @@ DYAD_DAY_COLUMNS: tuple[Column, ...] = (
 )
 
 STORY_COLUMNS: tuple[Column, ...] = (
-    Column("story_id", "string", "stable story id (one story across outlets and reports)"),
-    Column("story_key", "string", "dyad, CAMEO root and date bucket the story is keyed by"),
+    Column("story_id", "string", "stable id of one real-world event across outlets and reports"),
+    Column("story_key", "string", "the block (first day of its bucket) and the smallest member event id"),
     Column("event_date", "date", "the representative report's event date (a range's start)", "SQLDATE",
            "Event Date", "Date"),
     *(c for c in _actor_columns("source", 1, "Source", "Source") if c.name != "source_text"),
@@ -145,6 +145,8 @@ STORY_COLUMNS: tuple[Column, ...] = (
     Column("last_seen", "timestamp", "latest report publication (UTC)"),
     Column("representative_event_id", "string", "the report the story's fields come from"),
     Column("confidence", "float64", "the representative report's confidence"),
+    Column("merge_confidence", "float64", "the weakest member's strongest link score (empty: one report)"),
+    Column("event_ids", "string", f"the member event ids, '{LIST_SEPARATOR}'-separated"),
 )
 
 ACTOR_TIMELINE_COLUMNS: tuple[Column, ...] = (
@@ -298,6 +300,8 @@ def story_row(story: CanonicalEvent) -> dict[str, Any]:
         "last_seen": _iso(story.last_seen),
         "representative_event_id": story.representative_event_id,
         "confidence": story.confidence,
+        "merge_confidence": story.merge_confidence,
+        "event_ids": LIST_SEPARATOR.join(story.event_ids),
     }
 
 

@@ -10,6 +10,7 @@ left out; ``wirewatch export`` uses it to refuse an incomplete file.
     GET /events/recent[?limit=N]                                    the newest events this cluster coded
     GET /dyads?from=YYYY-MM-DD[&to=…][&limit=N][&format=csv]        every dyad-day of the range
     GET /stories[?from=…&to=…][&limit=N][&format=csv]               canonical stories by mention count
+    (``GET /stories/{id}``, one story and its reports, is in ``story_views``.)
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from faust.exceptions import NotReady
 from faust.web import Request, Response, View
 from yarl import URL
 
-from schemas import CanonicalEvent
 from streams.adapters import columns, event_feed, tallies, view_guard
 from streams.adapters import http_query as q
 from streams.adapters.http_query import BadRequest
+from streams.core import canonical
 
 if TYPE_CHECKING:
     from faust.types.tables import TableT
@@ -230,11 +231,12 @@ def register(app: faust.App, w: Wiring) -> None:
             if alerting is None:
                 return self.error(404, "this worker keeps no canonical stories "
                                        "(the story agents are not attached)")
-            table = alerting.stories
+            table = alerting.blocks
 
             def scan() -> Rows:
-                rows = [columns.story_row(CanonicalEvent.model_validate(value))
-                        for value in (table.get(key) for key in list(table.keys())) if value]
+                rows = [columns.story_row(story)
+                        for value in (table.get(key) for key in list(table.keys())) if value
+                        for story in canonical.canonical_events(canonical.from_json(value))]
                 if span is not None:
                     first, last = span.start.isoformat(), span.end.isoformat()
                     rows = [r for r in rows if r["event_date"] and first <= r["event_date"] <= last]

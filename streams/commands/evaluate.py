@@ -365,3 +365,6 @@ def register(subparsers) -> None:
     from streams.commands.eval_when import register_when
 
     register_when(sub)
+    from streams.commands.eval_dedup import register_dedup
+
+    register_dedup(sub)

@@ -18,9 +18,10 @@ from aiohttp import web
 from schemas import Actor, Cameo, DiplomaticEvent, Evidence, Plover
 from schemas.alerts import Alert
 from schemas.canonical import CanonicalEvent
-from streams.adapters.alerting import Alerting, WebhookSender, attach_alerting
+from streams.adapters.alerting import Alerting, WebhookSender, attach_alerting, retraction
+from streams.core import canonical
 from streams.core.alerts import DyadWindowRule, RuleSet, WatchRule, Webhook
-from streams.core.dedup import story_key
+from streams.core.canonical import block_key
 from streams.settings import AppSettings, Settings
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -72,7 +73,7 @@ def build(rules: RuleSet = RULES) -> tuple[faust.App, Alerting, dict[str, Any]]:
     app = faust.App(f"test-alerting-{uuid.uuid4().hex[:8]}", store="memory://", autodiscover=False)
     settings = Settings(app=AppSettings(id=app.conf.id, dedup_window_hours=72))
     events_topic = app.topic("events", key_serializer="raw", value_serializer="raw")
-    channels = {name: app.channel() for name in ("stories", "dyadwin", "canonical", "alerts")}
+    channels = {name: app.channel() for name in ("blocks", "dyadwin", "canonical", "alerts")}
     # Subscribe before anything is sent: a channel delivers only to existing subscribers.
     subs = {name: ch.clone(is_iterator=True) for name, ch in channels.items()}
     wired = attach_alerting(
@@ -94,7 +95,7 @@ def payload(ev: DiplomaticEvent) -> dict[str, Any]:
     return ev.model_dump(mode="json")
 
 
-def test_route_rekeys_by_story_and_dyad() -> None:
+def test_route_rekeys_by_block_and_dyad() -> None:
     async def scenario() -> None:
         app, wired, subs = build()
         ev = event("e1")
@@ -102,10 +103,10 @@ def test_route_rekeys_by_story_and_dyad() -> None:
             await agent.put(ev.model_dump_json().encode(), key=b"e1")
             await agent.put(b"{not json", key=b"bad")
             results = list(agent.results.values())
-        assert results[0] == {"event_id": "e1", "story_key": "CHN|RUS|04|2022-09-17", "dyad": "CHN|RUS"}
+        assert results[0] == {"event_id": "e1", "block": "2022-09-19", "dyad": "CHN|RUS"}
         assert results[1] is None  # skipped, logged
-        [story] = await drain(subs["stories"])
-        assert story.key == story_key(ev, window_hours=72) and story.value == payload(ev)
+        [story] = await drain(subs["blocks"])
+        assert story.key == block_key(ev) and story.value == payload(ev)
         [dyad] = await drain(subs["dyadwin"])
         assert dyad.key == "CHN|RUS"
         assert await drain(subs["alerts"]) == []  # alerts come from the stateful agents
@@ -117,12 +118,12 @@ def test_watch_alert_once_per_new_report() -> None:
     async def scenario() -> None:
         app, wired, subs = build()
         ev = event("e1")
-        key = story_key(ev, window_hours=72)
+        key = block_key(ev)
         other = event("e9", src="USAGOV", tgt="CHNGOV")  # not both watched actors
         async with wired.agents["canonical"].test_context() as agent:
             for _ in range(3):  # delivered three times (redelivery, replay)
                 await agent.put(payload(ev), key=key)
-            await agent.put(payload(other), key=story_key(other, window_hours=72))
+            await agent.put(payload(other), key=block_key(other))
         [raw_alert] = await drain(subs["alerts"])
         alert = Alert.model_validate_json(raw_alert.value)
         assert raw_alert.key == alert.alert_id.encode()
@@ -136,7 +137,7 @@ def test_no_window_rules_no_dyad_rekeying() -> None:
         app, wired, subs = build(RuleSet())
         async with wired.agents["route"].test_context() as agent:
             await agent.put(event("e1").model_dump_json().encode(), key=b"e1")
-        assert await drain(subs["dyadwin"]) == [] and len(await drain(subs["stories"])) == 1
+        assert await drain(subs["dyadwin"]) == [] and len(await drain(subs["blocks"])) == 1
         assert await drain(subs["alerts"]) == []
 
     asyncio.run(scenario())
@@ -147,23 +148,50 @@ def test_two_outlets_become_one_canonical_story_and_redelivery_changes_nothing()
         app, wired, subs = build()
         first = event("e1", outlet="Al Jazeera")
         second = event("e2", src="CHNGOV", tgt="RUSGOV", outlet="Xinhua", at=T0 - timedelta(hours=3))
-        key = story_key(first, window_hours=72)
-        assert key == story_key(second, window_hours=72)
+        key = block_key(first)
+        assert key == block_key(second)
         async with wired.agents["canonical"].test_context() as agent:
             await agent.put(payload(first), key=key)
             await agent.put(payload(second), key=key)
             await agent.put(payload(first), key=key)  # redelivered
             results = list(agent.results.values())
         assert results[2] is None
-        latest = results[1]
+        [latest] = results[1]["upserts"]
+        assert results[1]["gone"] == []
         assert isinstance(latest, CanonicalEvent)
         assert latest.mention_count == 2 and latest.sources == ["Al Jazeera", "Xinhua"]
+        assert latest.event_ids == ["e1", "e2"] and latest.merge_confidence is not None
         assert latest.first_seen == T0 - timedelta(hours=3)
-        assert wired.stories[key] == latest.model_dump(mode="json")
+        assert canonical.canonical_events(canonical.from_json(wired.blocks[key])) == [latest]
         sent = await drain(subs["canonical"])
         assert len(sent) == 2  # one per change, none for the redelivery
         assert {m.key for m in sent} == {latest.story_id.encode()}
         assert CanonicalEvent.model_validate_json(sent[-1].value) == latest
+
+    asyncio.run(scenario())
+
+
+def test_a_merge_tombstones_the_absorbed_story_and_a_retraction_splits_it_again() -> None:
+    async def scenario() -> None:
+        app, wired, subs = build(RuleSet())
+        late = event("e2", outlet="Xinhua")
+        early = event("e1", outlet="Al Jazeera")
+        key = block_key(late)
+        async with wired.agents["canonical"].test_context() as agent:
+            await agent.put(payload(late), key=key)
+            await agent.put(payload(early), key=key)  # the merged story takes e1's id; e2's vanishes
+            retract_key, retract_value = retraction(early, block_days=7)
+            await agent.put(retract_value, key=retract_key)
+            await agent.put(retract_value, key=retract_key)  # twice: nothing more
+            results = list(agent.results.values())
+        assert results[3] is None
+        sent = [(m.key.decode(), m.value) for m in await drain(subs["canonical"])]
+        lone_e2 = canonical.story_id(key, "e2")
+        both = canonical.story_id(key, "e1")
+        assert [k for k, _ in sent] == [lone_e2, both, lone_e2, lone_e2, both]
+        assert sent[2] == (lone_e2, None)  # tombstone: e2's story merged into e1's
+        assert sent[4] == (both, None)  # e1 retracted: its story is gone, e2 stands alone again
+        assert CanonicalEvent.model_validate_json(sent[3][1]).event_ids == ["e2"]
 
     asyncio.run(scenario())
 
@@ -298,7 +326,7 @@ def test_the_webhook_agent_delivers_from_the_alerts_topic_with_an_idempotency_ke
             assert wired.webhook is not None and "webhook" in wired.agents
             ev = event("e1")
             async with wired.agents["canonical"].test_context() as agent:
-                await agent.put(payload(ev), key=story_key(ev, window_hours=72))
+                await agent.put(payload(ev), key=block_key(ev))
             [alert_message] = await drain(subs["alerts"])
             alert_value = alert_message.value
             async with wired.agents["webhook"].test_context() as agent:
@@ -326,7 +354,7 @@ def test_attaches_to_the_worker_app() -> None:
     assert wired.canonical_topic.get_topic_name() == settings.topics.canonical
     assert wired.canonical_topic.config == {"cleanup.policy": "compact"}
     assert wired.alerts_topic.get_topic_name() == settings.topics.alerts
-    assert wired.story_topic.get_topic_name() == f"{settings.app.id}-stories"
+    assert wired.story_topic.get_topic_name() == f"{settings.app.id}-blocks"
     assert wired.dyad_topic.get_topic_name() == f"{settings.app.id}-dyadwin"
-    assert {t.name for t in (wired.stories, wired.windows)} == {"stories", "dyadwin"}
+    assert {t.name for t in (wired.blocks, wired.windows)} == {"blocks", "dyadwin"}
     assert wired.rules.rules == [] and wired.webhook is None  # no alerts_config: canonical stories only
