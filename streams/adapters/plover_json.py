@@ -11,8 +11,10 @@ What goes where (PLOVER manual draft 2.0, chapter 6):
 * ``event``, ``mode``, ``context`` as lists (PLOVER allows several; wirewatch gives one);
 * ``event_text`` the trigger words; ``quad_code`` the quad class; ``text`` the coded
   sentence with its offsets in ``text_info``;
-* ``link`` the canonical story id (``streams.core.dedup``), shared by every report
-  of one story, so a record joins to ``wirewatch export stories``;
+* ``link`` a per-report grouping id (``streams.core.dedup``: dyad, root and 3-day
+  bucket), computable from one record. It is not the canonical story id: canonical
+  events depend on the other reports; join a record to ``wirewatch export stories``
+  (or ``wirewatch stories``) through their ``event_ids`` instead;
 * ``cite_info`` the article's URL, headline and outlet; ``coder`` the coder version;
 * ``comment`` the modality when it is not "asserted" (PLOVER has no field for it).
 

@@ -19,7 +19,7 @@ from streamkit import StreamEnv, Worker, encode, http_get, poll, publish, sample
 
 from streams.adapters import columns, tallies
 from streams.adapters.nlp import load_coder
-from streams.core import dedup
+from streams.core import canonical
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -98,7 +98,7 @@ def test_exports_load_in_pandas_with_typed_columns(coded: Coded) -> None:
                 assert int(df["events"].sum()) == len(cells)
                 assert (df["quad_1"] + df["quad_2"] + df["quad_3"] + df["quad_4"] == df["events"]).all()
             if kind == "stories":
-                expected = {dedup.story_id(dedup.story_key(e, window_hours=72)) for e in coded.events}
+                expected = {s.story_id for s in canonical.cluster(coded.events)}
                 assert set(df["story_id"]) == expected
                 assert df["mention_count"].max() == 2  # the sample's two-outlet story
 
