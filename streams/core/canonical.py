@@ -264,8 +264,9 @@ def from_json(value: dict[str, Any]) -> BlockState:
     members = {}
     for eid, m in value["members"].items():
         r = m["report"]
-        report = Report(eid, _side(r["source"]) or Side(), _side(r["target"]), r["root"], r["family"],
-                        r["days"][0], r["days"][1], tuple(r["place"]) if r["place"] is not None else None,
+        report = Report(eid, m["article_id"], _side(r["source"]) or Side(), _side(r["target"]), r["root"],
+                        r["family"], r["days"][0], r["days"][1],
+                        tuple(r["place"]) if r["place"] is not None else None,
                         tuple(r["signature"]), tuple(r["headline"]))
         published = datetime.fromisoformat(m["published_at"]) if m["published_at"] else None
         members[eid] = Member(eid, m["article_id"], m["outlet"], published, m["confidence"], m["fields"],

@@ -11,10 +11,12 @@ Two reports are compared by :func:`score`:
 * **Gates** (any one fails: no link, score ``None``): both sides in conflict (a
   side known on both reports — country, actor code or resolved person — that
   disagrees, directly and, for consultations, also the other way round);
-  different root families (CAMEO quad classes: a missile launch coded 150, 190
-  or 194 is one family, a condemnation of it another); event days further apart
+  different root families (``ROOT_FAMILIES``: a missile launch coded 150, 190
+  or 194 is one family, a condemnation of it, 111, another); event days further apart
   than ``max_day_gap``; a date vaguer than ``max_span_days`` ("2015", "last
-  month": background, and no evidence of closeness) on either report; unless
+  month": background, and no evidence of closeness) on either report, unless it
+  is at most a month long and holds the other report's exact day (then the date
+  feature is a weak ``vague_date_credit``); unless
   both sides match, evidence and headlines that share less than ``min_text``
   (MinHash Jaccard) of their words.
 * **Features** in [0, 1]: ``actors`` (the mean over the two sides of 1 the side
@@ -44,6 +46,12 @@ from schemas.events import Actor, DateRange, DiplomaticEvent
 NUM_PERM = 64
 MINHASH_SEED = 14
 CONSULT_ROOT = "04"
+# Root families: CAMEO roots whose reports of one happening coders confuse. Uses of force (a missile
+# launch is coded 150, 190 or 194; an attack 18x or 19x); statements and appeals; criticism and
+# rejection. Every other root is a family of its own (an arrest, 173, is no attack; an
+# investigation, 090, no concession, 080).
+VAGUE_SPAN_DAYS = 31
+ROOT_FAMILIES = {"15": 15, "18": 15, "19": 15, "20": 15, "01": 1, "02": 1, "11": 11, "12": 11}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words and the reporting vocabulary every article shares; kept short on purpose
 # (the MinHash compares content: names, places, numbers, the act).
@@ -77,6 +85,7 @@ class Report:
     """What the merge decision reads of one coded event."""
 
     event_id: str
+    article_id: str
     source: Side
     target: Side | None
     root: str
@@ -92,17 +101,18 @@ class Report:
 class MergeParams:
     """The weights and threshold of the pair score (defaults chosen on the tuning half of news_cluster)."""
 
-    threshold: float = 0.5
+    threshold: float = 0.7
     w_actors: float = 1.0
     w_type: float = 1.0
     w_date: float = 1.0
     w_place: float = 0.5
-    w_text: float = 1.0
-    w_headline: float = 1.0
+    w_text: float = 2.0
+    w_headline: float = 0.0  # headlines are shared by a story's reports, not only by one event's
     text_full: float = 0.3
     family_credit: float = 0.6
     max_day_gap: int = 2
     max_span_days: int = 7  # a vaguer date ("2015", "last month") says nothing about closeness
+    vague_date_credit: float = 0.3  # ... except a month-long one holding the other report's exact day
     side_conflict_gates: bool = False  # True: one conflicting side already keeps two reports apart
     # Unless both sides match, two reports must share some words (evidence or headline): a one-sided
     # dyad, a root and a day are not enough ("USA|-|03" held unrelated technology stories).
@@ -164,10 +174,11 @@ def report(event: DiplomaticEvent) -> Report:
         place = (ident or None, loc.country)
     return Report(
         event_id=event.event_id,
+        article_id=event.article_id,
         source=side(event.source) or Side(),
         target=side(event.target),
         root=event.cameo.root,
-        family=event.cameo.quad_class,
+        family=ROOT_FAMILIES.get(event.cameo.root, int(event.cameo.root)),
         day_start=start,
         day_end=end,
         place=place,
@@ -276,12 +287,21 @@ def explain(a: Report, b: Report, params: MergeParams) -> PairScore | None:
     gap = day_gap(a, b)
     if gap is None:
         return None  # an undated report is an event of its own
-    if gap > params.max_day_gap or _span(a) > params.max_span_days or _span(b) > params.max_span_days:
+    if gap > params.max_day_gap:
         return None
     date_f = 1.0 - gap / (params.max_day_gap + 1)
+    wide = max(_span(a), _span(b))
+    if wide > params.max_span_days:
+        # A vague date ("this month") is no evidence of closeness, but neither does it contradict
+        # an exact day inside it: allowed up to a month, with a weak date feature.
+        if wide > VAGUE_SPAN_DAYS or gap > 0 or min(_span(a), _span(b)) > params.max_span_days:
+            return None
+        date_f = params.vague_date_credit
     type_f = 1.0 if a.root == b.root else params.family_credit
     place_f = place_score(a, b)
-    text_sim, head_sim = text_similarity(a, b), jaccard(a.headline, b.headline)
+    # One article's events share its headline by construction: no evidence that they are one event.
+    same_article = a.article_id == b.article_id
+    text_sim, head_sim = text_similarity(a, b), 0.0 if same_article else jaccard(a.headline, b.headline)
     if actors < 1.0 and max(text_sim, head_sim) < params.min_text:
         return None
     text_f = min(1.0, text_sim / params.text_full)

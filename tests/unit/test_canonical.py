@@ -20,6 +20,8 @@ CODES = {
     "194": ("19", "Fight with artillery and tanks", -10.0, 4),
     "150": ("15", "Demonstrate military or police power", -7.2, 4),
     "111": ("11", "Criticize or denounce", -2.0, 3),
+    "120": ("12", "Reject", -4.0, 3),
+    "173": ("17", "Arrest, detain", -5.0, 4),
     "040": ("04", "Consult", 1.0, 1),
 }
 LAUNCH = "North Korea fired a ballistic missile over Hokkaido into the Pacific Ocean, Japan said"
@@ -105,9 +107,34 @@ def test_unrelated_text_with_a_one_sided_dyad_stays_apart() -> None:
     b = b.model_copy(update={"article_title": "Cubs win the World Series"})
     s = similarity.score(rep(a), rep(b), PARAMS)
     assert s is None or s < PARAMS.threshold
-    same_story = b.model_copy(update={"article_title": "Equifax hack: 143 million exposed",
-                                      "evidence": a.evidence})
-    assert (similarity.score(rep(a), rep(same_story), PARAMS) or 0) >= PARAMS.threshold
+    same_event = b.model_copy(update={"evidence": a.evidence})
+    assert (similarity.score(rep(a), rep(same_event), PARAMS) or 0) >= PARAMS.threshold
+
+
+def test_root_families_are_uses_of_force_and_criticism_not_quad_classes() -> None:
+    arrest = rep(ev("b", code="173"))
+    assert similarity.score(rep(ev("a", code="190")), arrest, PARAMS) is None  # an arrest is no attack
+    assert similarity.score(rep(ev("a", code="111")), rep(ev("b", code="120")), PARAMS) is not None
+    assert similarity.ROOT_FAMILIES["15"] == similarity.ROOT_FAMILIES["19"] == similarity.ROOT_FAMILIES["18"]
+
+
+def test_a_month_holding_the_other_day_is_weak_evidence_a_year_none() -> None:
+    september = DateRange(start=date(2017, 9, 1), end=date(2017, 9, 30))
+    month = ev("b").model_copy(update={"event_date": september})
+    explained = similarity.explain(rep(ev("a")), rep(month), PARAMS)
+    assert explained is not None and explained.date == PARAMS.vague_date_credit
+    assert similarity.score(rep(month), rep(month.model_copy(update={"event_id": "c"})), PARAMS) is None
+
+
+def test_one_articles_events_get_nothing_from_their_shared_headline() -> None:
+    params = MergeParams(w_headline=1.0)
+    a = ev("a", article="art", tgt=None).model_copy(update={"article_title": "Missile over Japan"})
+    b = ev("b", article="art", tgt=None, text=OTHER)
+    b = b.model_copy(update={"article_title": "Missile over Japan"})
+    c = b.model_copy(update={"event_id": "c", "article_id": "other"})
+    same_article = similarity.explain(rep(a), rep(b), params)
+    assert same_article is None or same_article.headline == 0
+    assert similarity.explain(rep(a), rep(c), params).headline == 1.0
 
 
 def test_place_in_two_countries_lowers_the_score() -> None:

@@ -10,6 +10,7 @@ from test_canonical import EVENTS
 
 from schemas import CanonicalEvent
 from streams.cli import main
+from streams.commands.eval_dedup import sentence_key
 from streams.core import cluster_metrics as cm
 
 
@@ -90,10 +91,20 @@ def test_eval_dedup_gold_pairwise(tmp_path, capsys) -> None:
     # predicted pairs: 6 in {e1..e4} + 1 (e5, e6); gold pairs: 3 in {e1, e2, e3} + 1
     assert (g["pairs_predicted"], g["pairs_gold"], g["pairs_true"]) == (7, 4, 4)
     assert g["pairwise_precision"] == round(4 / 7, 4) and g["pairwise_recall"] == 1.0
-    labels["e9"] = "x"
-    gold.write_text(json.dumps({"event_id": "e9", "article_id": "a", "story": "s", "event": "x"}) + "\n")
+    # another coder version: other ids, matched through the article and the evidence sentence's hash
+    by_id = {e.event_id: e for e in EVENTS}
+    recoded = [e.model_copy(update={"event_id": "new-" + e.event_id}) for e in EVENTS]
+    gold.write_text("".join(json.dumps({"event_id": k, "article_id": f"art-{k}", "story": "s", "event": v,
+                                        "sentences": [sentence_key(by_id[k].evidence[0].text)]}) + "\n"
+                            for k, v in labels.items()), encoding="utf-8")
+    _write(events, recoded)
+    assert main(["eval", "dedup", str(corpus), "--events", str(events), "--gold", str(gold)]) == 0
+    again = json.loads(capsys.readouterr().out.splitlines()[-1])["gold"]
+    assert (again["pairs_predicted"], again["pairs_gold"], again["pairs_true"]) == (7, 4, 4)
+    gold.write_text(json.dumps({"event_id": "e9", "article_id": "art-e1", "story": "s", "event": "x",
+                                "sentences": ["0" * 16]}) + "\n")
     assert main(["eval", "dedup", str(corpus), "--events", str(events), "--gold", str(gold)]) != 0
-    assert "not among the coded events" in capsys.readouterr().err
+    assert "match no coded event" in capsys.readouterr().err
 
 
 def test_bcubed_and_pairwise_by_hand() -> None:
