@@ -5,7 +5,8 @@ of reading the events topic, the story, watch and window agents receive, per art
 key they keep state under, *all* of the article's changes at once — its current events and
 the ids a re-coding retracted — from the ledger agent (``tallies.revisions``):
 
-    ledger ─(story key)─▶ <app>-stories ─canonical─▶ canonical topic (no report left: a tombstone)
+    ledger ─(block key)─▶ <app>-blocks  ─canonical─▶ canonical topic (merged away or no report left:
+           │                                                         a tombstone)
            ─(article)───▶ <app>-watch   ─watch─────▶ alerts topic (raised once per article, dyad, code;
            │                                                       withdrawn when no event supports it)
            └(dyad)──────▶ <app>-dyadwin ─windows───▶ alerts topic (retracted events out before new ones in;
@@ -26,11 +27,12 @@ import faust
 from faust.types.tables import TableT
 
 from schemas.alerts import Alert
-from schemas.canonical import CanonicalEvent
 from schemas.events import DiplomaticEvent
-from streams.core import alert_revisions, dedup, story_revisions
+from streams.core import alert_revisions
 from streams.core import alerts as rules_core
+from streams.core import canonical as canon
 from streams.core.alerts import DyadWindowState
+from streams.core.similarity import MergeParams
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +47,13 @@ def fed_by_ledger(app: faust.App) -> bool:
     return wiring is not None and hasattr(wiring, "sinks")
 
 
-def cells(wired: Any, *, window_hours: int) -> Callable[[DiplomaticEvent], list[tuple[str, str, Any]]]:
+def cells(wired: Any, *, block_days: int) -> Callable[[DiplomaticEvent], list[tuple[str, str, Any]]]:
     """An event's cells in the story, watch and window state (the ledger retracts them on a re-coding)."""
     watching = bool(wired.rules.watch_rules)
     windowing = bool(wired.rules.window_rules)
 
     def of(event: DiplomaticEvent) -> list[tuple[str, str, Any]]:
-        out: list[tuple[str, str, Any]] = [(STORY, dedup.story_key(event, window_hours=window_hours), None)]
+        out: list[tuple[str, str, Any]] = [(STORY, canon.block_key(event, block_days=block_days), None)]
         if watching:
             out.append((WATCH, event.article_id, None))
         dyad = rules_core.dyad_key(event) if windowing else None
@@ -66,7 +68,8 @@ def attach(
     app: faust.App,
     wired: Any,
     *,
-    window_hours: int,
+    block_days: int,
+    params: MergeParams,
     emit: Callable[[Alert], Awaitable[None]],
     clock: Callable[[], datetime],
     internal: Callable[[str], Any],
@@ -77,33 +80,42 @@ def attach(
     watch_topic = internal("watch")
     watches = table("watches")
     w.sinks.update({STORY: wired.story_topic, WATCH: watch_topic, WINDOW: wired.dyad_topic})
-    w.extra_cells.append(cells(wired, window_hours=window_hours))
+    w.extra_cells.append(cells(wired, block_days=block_days))
     watch_rules = wired.rules.watch_rules
     window_rules = wired.rules.window_rules
 
     @app.agent(wired.story_topic, name="wirewatch.alerts.canonical")
     async def canonical(stream: Any) -> Any:
-        """One article's reports of one story in, its retracted ones out; publish what changed."""
+        """One article's reports in a block in, its retracted ones out; publish what changed.
+
+        ``streams.core.canonical``: the retracted reports leave their canonical events (which may
+        split), the article's current ones are folded in (a report already there changes
+        nothing); changed canonical events are published, vanished ones get a tombstone.
+        """
         async for key, message in stream.items():
-            stored = wired.stories.get(key)
-            previous = CanonicalEvent.model_validate(stored) if stored is not None else None
-            story = story_revisions.revise(
-                previous, article_id=message["article_id"], upserts=_events(message),
-                retracts=message["retracts"], window_hours=window_hours,
-            )
-            if story == previous:
+            stored = wired.blocks.get(key)
+            before = canon.from_json(stored) if stored is not None else None
+            after = before
+            for event_id in message["retracts"]:
+                if after is not None:
+                    after = canon.retract(after, event_id)
+            for event in _events(message):
+                after = canon.add(after, event, params=params, block=key)
+            if after is None or after == before:
                 yield None
                 continue
-            if story is None:
-                assert previous is not None
-                await wired.canonical_topic.send(key=previous.story_id.encode("utf-8"), value=None)
-                del wired.stories[key]
-                log.info("story %s withdrawn: every report was retracted", previous.story_id)
-            else:
+            upserts, gone = canon.changes(before, after)
+            for story in upserts:
                 await wired.canonical_topic.send(key=story.story_id.encode("utf-8"),
                                                  value=story.model_dump_json().encode("utf-8"))
-                wired.stories[key] = story.model_dump(mode="json")
-            yield story
+            for story_id in gone:
+                await wired.canonical_topic.send(key=story_id.encode("utf-8"), value=None)
+            if after.members:
+                wired.blocks[key] = canon.to_json(after)
+            else:
+                del wired.blocks[key]
+                log.info("block %s emptied: every report was retracted", key)
+            yield {"upserts": upserts, "gone": gone}
 
     @app.agent(watch_topic, name="wirewatch.alerts.watch")
     async def watch(stream: Any) -> Any:

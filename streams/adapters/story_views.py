@@ -61,7 +61,7 @@ def lookup(value: dict[str, Any] | None, story_id: str) -> dict[str, Any] | None
 def register(app: faust.App) -> None:
     @app.page("/stories/{story_id}")
     class Story(View):
-        """``GET /stories/sty-20170911-…``: one canonical event and its reports."""
+        """``GET /stories/sty-20170911f15-…``: one canonical event and its reports."""
 
         async def get(self, request: Request, story_id: str) -> Response:
             try:
@@ -74,7 +74,7 @@ def register(app: faust.App) -> None:
                                        "(the story agents are not attached)")
             block = canonical.block_of(story_id)
             if block is None:
-                return self.error(400, f"not a story id: {story_id!r} (ids look like sty-20170911-<hash>)")
+                return self.error(400, f"not a story id: {story_id!r} (ids look like sty-20170911f15-<hash>)")
             table = alerting.blocks
             try:
                 # the router needs the changelog's partitions in the producer's metadata (views.routable)

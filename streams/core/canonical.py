@@ -1,8 +1,8 @@
 """Canonical events: one record per real-world event across outlets.
 
 Reports (coded events) are grouped into **blocks** by a coarse key, a fixed
-bucket of ``block_days`` event days (:func:`block_key`, a pure function of one
-event, so every worker sends an event to the same block). Inside a block, every
+bucket of ``block_days`` event days and the root family (:func:`block_key`, a
+pure function of one event, so every worker sends an event to the same block). Inside a block, every
 pair of reports gets the explained score of ``streams.core.similarity``; a pair
 whose score reaches the threshold is a **link**, and a canonical event is a
 connected component of the links. Its id comes from its smallest member event id
@@ -45,13 +45,19 @@ _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
 def block_key(event: DiplomaticEvent, *, block_days: int = DEFAULT_BLOCK_DAYS) -> str:
-    """The block an event is compared in: the first day of its ``block_days`` bucket (or ``undated``)."""
+    """The block an event is compared in: the first day of its ``block_days`` bucket and its root
+    family (``2017-09-11/f15``), or ``undated``.
+
+    Reports of two families never link (a gate of the pair decision), so splitting blocks by
+    family changes no canonical event and keeps each block's state smaller.
+    """
     if block_days < 1:
         raise ValueError("block_days must be at least 1")
     start, _ = similarity.event_days(event)
     if start is None:
         return UNDATED
-    return date.fromordinal(((start - 1) // block_days) * block_days + 1).isoformat()
+    first = date.fromordinal(((start - 1) // block_days) * block_days + 1).isoformat()
+    return f"{first}/f{similarity.family(event.cameo.root)}"
 
 
 @dataclass(frozen=True)
@@ -136,9 +142,9 @@ def components(state: BlockState) -> list[list[str]]:
 
 
 def story_id(block: str, smallest_event_id: str) -> str:
-    """``sty-<block day>-<hash>``: the block is in the id so ``/stories/{id}`` finds its state."""
+    """``sty-<block day>f<family>-<hash>``: the block is in the id so ``/stories/{id}`` finds its state."""
     digest = hashlib.sha256(smallest_event_id.encode("utf-8")).hexdigest()[:20]
-    return f"sty-{block.replace('-', '')}-{digest}"
+    return f"sty-{block.replace('-', '').replace('/', '')}-{digest}"
 
 
 def block_of(story_id_: str) -> str | None:
@@ -146,12 +152,12 @@ def block_of(story_id_: str) -> str | None:
     parts = story_id_.split("-")
     if len(parts) != 3 or parts[0] != "sty":
         return None
-    day = parts[1]
-    if day == UNDATED:
+    day, _, family = parts[1].partition("f")
+    if parts[1] == UNDATED:
         return UNDATED
-    if len(day) != 8 or not day.isdigit():
+    if len(day) != 8 or not day.isdigit() or not family.isdigit():
         return None
-    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}/f{int(family)}"
 
 
 def _rank(m: Member) -> tuple[float, datetime, str]:

@@ -119,6 +119,11 @@ class MergeParams:
     min_text: float = 0.1
 
 
+def family(root: str) -> int:
+    """The root family of a CAMEO root (``ROOT_FAMILIES``; else the root itself)."""
+    return ROOT_FAMILIES.get(root, int(root))
+
+
 def side(actor: Actor | None) -> Side | None:
     if actor is None:
         return None
@@ -178,7 +183,7 @@ def report(event: DiplomaticEvent) -> Report:
         source=side(event.source) or Side(),
         target=side(event.target),
         root=event.cameo.root,
-        family=ROOT_FAMILIES.get(event.cameo.root, int(event.cameo.root)),
+        family=family(event.cameo.root),
         day_start=start,
         day_end=end,
         place=place,

@@ -103,7 +103,7 @@ def test_route_rekeys_by_block_and_dyad() -> None:
             await agent.put(ev.model_dump_json().encode(), key=b"e1")
             await agent.put(b"{not json", key=b"bad")
             results = list(agent.results.values())
-        assert results[0] == {"event_id": "e1", "block": "2022-09-19", "dyad": "CHN|RUS"}
+        assert results[0] == {"event_id": "e1", "block": "2022-09-19/f4", "dyad": "CHN|RUS"}
         assert results[1] is None  # skipped, logged
         [story] = await drain(subs["blocks"])
         assert story.key == block_key(ev) and story.value == payload(ev)

@@ -5,9 +5,9 @@ Expected values come from the offline coder and the pure functions
 so the test checks the streaming wiring, not the coder: the latest canonical record
 per story (tombstones dropped) equals the offline result, the alert ids equal the
 offline rule evaluation, and publishing the same articles again (a replay) adds no
-canonical record and no alert. A second test publishes the coded events straight
-onto the events topic in two shuffled orders: the canonical topic ends the same as
-the offline result each time, and the second pass publishes nothing.
+canonical record and no alert. A second test publishes the sample wire and four
+outlets' reports of one launch in two shuffled orders: the canonical topic ends as
+the offline result, and the second pass (a replay) publishes nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from streamkit import (
     sample_articles,
 )
 
+from schemas import RawArticle
 from schemas.alerts import Alert
 from schemas.canonical import CanonicalEvent
 from streams.adapters.alerting import load_rules
@@ -135,80 +136,61 @@ def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(k
     assert code == 0, worker.log_tail()
 
 
-TEXTS = (
-    "North Korea fired a ballistic missile over Hokkaido into the Pacific Ocean",
-    "Pyongyang launched another ballistic missile over Japan's Hokkaido island",
-    "Hackers stole the personal data of 143 million Equifax customers",
-    "A truck ploughed into a crowd celebrating Bastille Day in Nice",
+
+# Four outlets' reports of one launch (phrased differently), besides the sample wire.
+LAUNCH = (
+    ("Outlet A", "North Korea fires missile over Japan",
+     "TOKYO — North Korea fired a ballistic missile over northern Japan on Friday, the Japanese "
+     "government said. The missile flew over Hokkaido and landed in the Pacific Ocean."),
+    ("Outlet B", "Pyongyang launches missile over Hokkaido",
+     "SEOUL — North Korea launched a ballistic missile over Japan's Hokkaido island on Friday, South "
+     "Korea's military said. The missile fell into the Pacific Ocean."),
+    ("Outlet C", "Missile flies over Japan",
+     "North Korea fired a ballistic missile that flew over Hokkaido on Friday before falling into the "
+     "Pacific Ocean, officials in Tokyo said."),
+    ("Outlet D", "Japan says North Korean missile passed over Hokkaido",
+     "North Korea on Friday fired a ballistic missile over Japan, the second such launch over Hokkaido "
+     "in a month, Japanese officials said."),
 )
 
 
-def synthetic_events(count: int, seed: int) -> list:
-    """Reports of a few events by many outlets: neighbouring roots, one-sided dyads, days by a block edge."""
-    import random
-    from datetime import date, timedelta
-
-    from schemas import Actor, Cameo, DiplomaticEvent, Evidence, Plover
-
-    rng = random.Random(seed)
-    codes = {"190": ("19", -10.0, 4), "194": ("19", -10.0, 4), "150": ("15", -7.2, 4), "111": ("11", -2.0, 3)}
-    dyads = [("PRK", "JPN"), ("PRK", None), ("USA", None), ("FRA", "FRA"), ("CHN", "PRK")]
-    out = []
-    for i in range(count):
-        code = rng.choice(sorted(codes))
-        root, goldstein, quad = codes[code]
-        src, tgt = rng.choice(dyads)
-        text = rng.choice(TEXTS)
-        day = date(2017, 9, 9) + timedelta(days=rng.randrange(6))  # 2017-09-11 starts a 7-day block
-        out.append(DiplomaticEvent(
-            event_id=f"syn{seed}-{i:03d}", article_id=f"syn-art-{i % (count // 2)}",
-            article_source=f"outlet-{rng.randrange(12)}", article_title=text.split(" into ")[0],
-            published_at=datetime(2017, 9, 15, tzinfo=UTC) + timedelta(hours=i),
-            source=Actor(text=src, code=src, country=src),
-            target=None if tgt is None else Actor(text=tgt, code=tgt, country=tgt),
-            cameo=Cameo(code=code, root=root, name="test", goldstein=goldstein, quad_class=quad),
-            plover=Plover(event="ASSAULT"), event_date=day,
-            evidence=[Evidence(text=text, start=0, end=len(text))], confidence=rng.choice([0.6, 0.7, 0.8]),
-            coder_version="test-1",
-        ))
-    return out
+def launch_articles() -> list[RawArticle]:
+    return [RawArticle(id=f"launch-{i}", source=source, title=title, body=body,
+                       published_at=datetime(2017, 9, 15, 8, tzinfo=UTC))
+            for i, (source, title, body) in enumerate(LAUNCH)]
 
 
-def test_canonical_topic_equals_offline_in_any_order_and_a_second_pass_adds_nothing(kafka_bootstrap,
-                                                                                    tmp_path):
+def test_canonical_topic_equals_offline_in_any_order_and_a_replay_adds_nothing(kafka_bootstrap, tmp_path):
     import random
 
     env = StreamEnv(kafka_bootstrap, tmp_path)
     env.create_topics()
-    raws = sample_articles()
-    events = [e for o in load_coder().process_batch(raws) for e in o.events] + synthetic_events(80, 14)
+    raws = sample_articles() + launch_articles()
+    events = [e for o in load_coder().process_batch(raws) for e in o.events]
     expected = {s.story_id: s for s in canonical_core.cluster(events)}
-    assert sum(len(s.event_ids) > 2 for s in expected.values()) >= 3, "merges to get right"
-    assert len(expected) < len(events)
+    assert any(len(s.sources) >= 3 for s in expected.values()), "the launch merges across outlets"
 
     def shuffled(seed: int) -> list[tuple[bytes, bytes]]:
-        order = list(events)
+        order = list(raws)
         random.Random(seed).shuffle(order)
-        return [(e.event_id.encode(), e.model_dump_json().encode()) for e in order]
+        return [encode(raw) for raw in order]
 
     worker = Worker(env).start()
     canonical = TopicReader(kafka_bootstrap, env.topics["canonical"])
-    topics = [env.topics["events"], f"{env.app_id}-blocks"]
+    topics = [*pipeline_topics(env), *(f"{env.app_id}-{s}" for s in ("blocks", "watch", "dyadwin"))]
     try:
         worker.wait_healthy()
-        first = shuffled(1)
-        assert first != shuffled(2)
-        publish(kafka_bootstrap, env.topics["events"], first)
-        got = poll(lambda: (s := latest_by_key(canonical)) and s.keys() == expected.keys() and s,
-                   timeout_s=180, what="the canonical events of the shuffled reports")
-        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, topics), timeout_s=120, what="caught up")
-        got = latest_by_key(canonical)
-        assert got == expected  # every field, merge confidence included
-        assert any(r.value is None for r in canonical.records), "a merge tombstoned an absorbed story"
+        first, second = shuffled(1), shuffled(2)
+        assert first != second
+        publish(kafka_bootstrap, env.topics["raw"], first)
+        poll(lambda: (s := latest_by_key(canonical)) and s.keys() == expected.keys() and s,
+             timeout_s=240, what="the canonical events of the shuffled articles")
+        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, topics), timeout_s=180, what="caught up")
+        assert latest_by_key(canonical) == expected  # every field, merge confidence included
         published = len(canonical.records)
 
-        publish(kafka_bootstrap, env.topics["events"], shuffled(2))  # the same reports again, another order
-        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, topics), timeout_s=180, what="second pass")
+        publish(kafka_bootstrap, env.topics["raw"], second)  # a replay, in another order
+        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, topics), timeout_s=240, what="replay")
         assert latest_by_key(canonical) == expected
         assert len(canonical.records) == published  # nothing re-published
 
@@ -220,7 +202,7 @@ def test_canonical_topic_equals_offline_in_any_order_and_a_second_pass_adds_noth
         assert status == 200
         assert sorted(r["event_id"] for r in one["reports"]) == biggest.event_ids
         assert one["story"]["mention_count"] == biggest.mention_count
-        status, missing = http_get(f"{worker.url}/stories/sty-20170911-{'0' * 20}")
+        status, missing = http_get(f"{worker.url}/stories/sty-20170911f15-{'0' * 20}")
         assert status == 404 and "unknown story" in missing["error"]
         status, bad = http_get(f"{worker.url}/stories/nonsense")
         assert status == 400

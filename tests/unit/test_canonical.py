@@ -154,11 +154,16 @@ def test_words_stem_and_drop_function_words() -> None:
     assert similarity.words("The missiles were launched on Friday") == {"missil", "launch"}
 
 
-def test_block_key_is_a_fixed_bucket() -> None:
+def test_block_key_is_a_fixed_bucket_and_the_root_family() -> None:
     keys = {block_key(ev(str(d), day=date(2017, 9, d)), block_days=7) for d in range(1, 31)}
-    assert all(date.fromisoformat(k).toordinal() % 7 == 1 for k in keys)
-    assert len(keys) in (5, 6)
+    days = {k.split("/")[0] for k in keys}
+    assert all(date.fromisoformat(d).toordinal() % 7 == 1 for d in days) and len(days) in (5, 6)
+    assert {k.split("/")[1] for k in keys} == {"f15"}  # 190: a use of force
+    assert block_key(ev("x", code="150")) == block_key(ev("y", code="194")) != block_key(ev("z", code="111"))
     assert block_key(ev("x", day=None).model_copy(update={"published_at": None})) == canonical.UNDATED
+    for key in keys | {block_key(ev("z", code="040"))}:
+        assert block_of(canonical.story_id(key, "e1")) == key
+    assert block_of("sty-nonsense-x") is None and block_of("other") is None
 
 
 def _story_set(events: list[DiplomaticEvent]) -> list[tuple[str, tuple[str, ...]]]:
@@ -192,8 +197,8 @@ def test_canonical_record_fields() -> None:
     [launch] = [c for c in cluster(EVENTS, params=PARAMS) if "e1" in c.event_ids]
     assert launch.mention_count == 4 and launch.sources == ["a", "b", "c", "d"]
     assert launch.event_ids == ["e1", "e2", "e3", "e4"]
-    assert launch.story_id == canonical.story_id(launch.story_key.split("|")[0], "e1")
-    assert block_of(launch.story_id) == launch.story_key.split("|")[0]
+    block = launch.story_key.rsplit("|", 1)[0]
+    assert launch.story_id == canonical.story_id(block, "e1") and block_of(launch.story_id) == block
     assert launch.merge_confidence is not None and PARAMS.threshold <= launch.merge_confidence <= 1
     [single] = [c for c in cluster(EVENTS, params=PARAMS) if c.event_ids == ["e7"]]
     assert single.merge_confidence is None and single.mention_count == 1
