@@ -20,7 +20,16 @@ from faust.exceptions import NotReady, SameNode
 from faust.web import Request, Response, View
 from yarl import URL
 
-from streams.adapters import actor_timeline, columns, faust_patches, page, scans, story_views, tallies, web_setup
+from streams.adapters import (
+    actor_timeline,
+    columns,
+    faust_patches,
+    page,
+    scans,
+    story_views,
+    tallies,
+    web_setup,
+)
 from streams.adapters import http_query as q
 from streams.adapters.http_query import MAX_RANGE_DAYS, BadRequest
 

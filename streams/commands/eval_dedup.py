@@ -30,6 +30,7 @@ import itertools
 import json
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 from schemas import DiplomaticEvent
 from streams.commands.eval_corpus import CORPUS_SPLITS, corpus_split, load_corpus, raw_of
@@ -71,7 +72,7 @@ def assign(events: list[DiplomaticEvent], method: str, params: MergeParams,
         return {e.event_id: dedup.story_key(e, window_hours=72) for e in events}
     out = {}
     for c in canonical.cluster(events, params=params, block_days=block_days):
-        out.update({eid: c.story_id for eid in c.event_ids})
+        out.update(dict.fromkeys(c.event_ids, c.story_id))
     return out
 
 
@@ -86,7 +87,8 @@ def story_metrics(events: list[DiplomaticEvent], story_of: dict[str, str], story
     largest = cluster_metrics.largest_per_label(clusters, labels, outlets)
     coded = cluster_metrics.outlet_counts({i: labels[i] for i in clusters if i in labels}, outlets)
     top = sorted(coded.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_STORIES]
-    per_story = [{"story": s, "outlets": story_outlets.get(s, 0), "outlets_with_events": n,
+    per_story: list[dict[str, Any]] = [
+        {"story": s, "outlets": story_outlets.get(s, 0), "outlets_with_events": n,
                   "largest_outlets": largest.get(s, (0, 0, 0))[0],
                   "largest_reports": largest.get(s, (0, 0, 0))[1]} for s, n in top]
     return {
@@ -191,7 +193,8 @@ def grid_search(events, story_of, story_outlets, block_days,
     grid = GOLD_GRID if gold is not None else GRID
     keys = list(grid)
     for values in itertools.product(*(grid[k] for k in keys)):
-        params = replace(MergeParams(), **dict(zip(keys, values, strict=True)))
+        overrides: dict[str, Any] = dict(zip(keys, values, strict=True))
+        params = replace(MergeParams(), **overrides)
         clusters = assign(events, "score", params, block_days)
         m = story_metrics(events, story_of, story_outlets, clusters)
         extra: tuple = ()
@@ -202,7 +205,8 @@ def grid_search(events, story_of, story_outlets, block_days,
                      m["bcubed_recall"], m["share_merged"], *extra))
         if best is None or _objective(m) > best[0]:
             best = (_objective(m), params)
-    assert best is not None
+    if best is None:
+        raise InputError("empty parameter grid")
     head = (*keys, "purity", "top@half", "B3 P", "B3 R", "merged", *(("gold P", "gold R") if gold else ()))
     return best[1], rows, head
 

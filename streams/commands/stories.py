@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from schemas import DiplomaticEvent
+from schemas.events import DateRange
 from streams.errors import InputError
 
 FORMATS = ("jsonl", "csv", "table")
@@ -67,7 +68,7 @@ def run_stories(args: argparse.Namespace) -> int:
         rows = [(s.story_id, s.mention_count, len(s.sources), s.cameo.code,
                  f"{s.source.country or s.source.code or s.source.text}>"
                  f"{(s.target.country or s.target.code or s.target.text) if s.target else '-'}",
-                 str(s.event_date.start if hasattr(s.event_date, "start") else s.event_date or ""),
+                 str(s.event_date.start if isinstance(s.event_date, DateRange) else s.event_date or ""),
                  "" if s.merge_confidence is None else f"{s.merge_confidence:.2f}") for s in stories]
         out.write(text_table(("story", "mentions", "outlets", "cameo", "dyad", "date", "merge conf"), rows)
                   + "\n")
