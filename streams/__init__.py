@@ -1,3 +1,3 @@
 """wirewatch: real-time diplomatic-event extraction from news wires."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
