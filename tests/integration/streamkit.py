@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -183,6 +184,33 @@ def encode(raw: RawArticle) -> tuple[bytes, bytes]:
     return raw.id.encode(), raw.model_dump_json().encode()
 
 
+class MetadataStuck(Exception):
+    """kafka-python's metadata fetch did not answer within its bound."""
+
+
+def partitions_of(consumer: KafkaConsumer, topic: str, timeout_s: float = 20.0) -> set[int]:
+    """``consumer.partitions_for_topic`` with a bound. kafka-python 3.0 waits for a metadata
+    update without a timeout (``_fetch_all_topic_metadata`` → ``wait_for(future, None)``) and was
+    seen waiting forever while a killed worker's group rebalanced; bounded, a stuck lookup makes
+    one poll round fail (the caller drops that client) instead of hanging the whole run."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = consumer.partitions_for_topic(topic)
+        except Exception as exc:  # noqa: BLE001 -- any failure is re-raised in the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="partitions-of", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        raise MetadataStuck(f"no metadata for {topic} within {timeout_s}s")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value") or set()
+
+
 class TopicReader:
     """Reads a topic from the beginning, incrementally, across calls (no consumer group)."""
 
@@ -194,7 +222,15 @@ class TopicReader:
         self._assigned = False
 
     def _assign(self) -> bool:
-        partitions = self.consumer.partitions_for_topic(self.topic)
+        try:
+            partitions = partitions_of(self.consumer, self.topic)
+        except MetadataStuck:
+            # the stuck client is abandoned (closing it would wait on the same fetch); a new one
+            # is asked on the next read
+            self.consumer = KafkaConsumer(bootstrap_servers=self.consumer.config["bootstrap_servers"],
+                                          enable_auto_commit=False, auto_offset_reset="earliest",
+                                          consumer_timeout_ms=1000)
+            return False
         if not partitions:
             return False
         tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]
@@ -236,7 +272,10 @@ def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
     committed = group_offsets(bootstrap, group)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     try:
-        tps = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        tps = [TopicPartition(t, p) for t in topics for p in sorted(partitions_of(consumer, t))]
+    except MetadataStuck:
+        return False  # not known to be caught up; the stuck client is abandoned, the next round asks anew
+    try:
         if not tps:
             return False
         ends = consumer.end_offsets(tps)

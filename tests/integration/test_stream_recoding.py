@@ -133,6 +133,7 @@ def story_facts(stories: dict[str, CanonicalEvent]) -> dict[str, tuple]:
                   s.cameo.code) for sid, s in stories.items()}
 
 
+@pytest.mark.xfail(strict=False, reason="known failure at 0.2.0 on fresh clones (CHANGELOG, Known issues)")
 def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_replay_changes_nothing(
     kafka_bootstrap, tmp_path
 ):

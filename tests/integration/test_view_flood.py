@@ -35,6 +35,7 @@ MAX_REQUESTS = 20_000
 MAX_FLOOD_S = 400.0
 
 
+@pytest.mark.xfail(strict=False, reason="known failure at 0.2.0 on fresh clones (CHANGELOG, Known issues)")
 def test_a_flood_of_heavy_reads_does_not_stop_the_coding(kafka_bootstrap, tmp_path):
     env = StreamEnv(kafka_bootstrap, tmp_path, partitions=2)
     env.create_topics()
