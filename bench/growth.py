@@ -31,11 +31,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
-from kafka.admin import NewTopic  # noqa: E402
 
 from schemas import RawArticle  # noqa: E402
+from streams.adapters import topic_admin  # noqa: E402
 from streams.adapters.broker import LocalBroker, free_port  # noqa: E402
-from streams.settings import BrokerSettings  # noqa: E402
+from streams.settings import BrokerSettings, KafkaSettings  # noqa: E402
 
 SAMPLE = REPO / "streams" / "sample" / "sample-wire.jsonl"
 ROLES = ("raw", "clean", "events", "canonical", "deadletter", "alerts", "event_sets")
@@ -123,9 +123,10 @@ def main() -> int:
     samples: list[tuple[float, float]] = []
     stop = threading.Event()
     try:
-        admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
-        admin.create_topics([NewTopic(name, args.partitions, 1) for name in topics.values()])
-        admin.close()
+        topic_admin.ensure_topics(
+            KafkaSettings(bootstrap_servers=broker.bootstrap),
+            topic_admin.specs(topics.values(), partitions=args.partitions),
+        )
         env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
         env.update(
             {

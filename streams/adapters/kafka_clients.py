@@ -9,10 +9,15 @@ unwrapped here and nowhere else.
 from __future__ import annotations
 
 import ssl
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from streams.errors import BrokerError, ConfigError
 from streams.settings import KafkaSettings, bootstrap_problem
+
+if TYPE_CHECKING:
+    from kafka import KafkaAdminClient
 
 _SASL = {"SASL_PLAINTEXT", "SASL_SSL"}
 _TLS = {"SSL", "SASL_SSL"}
@@ -136,52 +141,17 @@ def faust_app_kwargs(kafka: KafkaSettings) -> dict[str, Any]:
     return kwargs
 
 
-TOPIC_ALREADY_EXISTS = 36  # Kafka protocol error code
-
-
-def create_topics(
-    kafka: KafkaSettings,
-    names: list[str] | tuple[str, ...],
-    *,
-    partitions: int = 1,
-    replication_factor: int = 1,
-    configs: dict[str, str] | None = None,
-    timeout_s: float = 30.0,
-) -> list[str]:
-    """Create topics that do not exist yet and wait until they have leaders; return the ones created.
-
-    Faust subscribes only to topics that exist when its group forms (an auto-created
-    topic is noticed only at the next metadata refresh, minutes later), so input
-    topics are declared before a worker starts.
-    """
+@contextmanager
+def admin_client(kafka: KafkaSettings, **overrides: Any) -> Iterator[KafkaAdminClient]:
+    """A kafka-python admin client (request timeout 30 s unless overridden), closed on exit."""
     from kafka import KafkaAdminClient  # lazy: keep `wirewatch --help` fast
-    from kafka.errors import KafkaError, for_code
+    from kafka.errors import KafkaError
 
-    options: dict[str, Any] = {"num_partitions": partitions, "replication_factor": replication_factor}
-    if configs:
-        options["configs"] = dict(configs)
     try:
-        admin = KafkaAdminClient(**admin_kwargs(kafka, request_timeout_ms=int(timeout_s * 1000)))
+        admin = KafkaAdminClient(**admin_kwargs(kafka, **{"request_timeout_ms": 30_000, **overrides}))
     except (KafkaError, OSError) as exc:
         raise unreachable(kafka, exc) from exc
     try:
-        result = admin.create_topics(
-            dict.fromkeys(names, options), timeout_ms=int(timeout_s * 1000), raise_errors=False
-        )
-        created, failed = [], []
-        for topic in result["topics"]:
-            code = topic["error_code"]
-            if code == 0:
-                created.append(topic["name"])
-            elif code != TOPIC_ALREADY_EXISTS:
-                failed.append(
-                    f"{topic['name']}: {for_code(code).__name__} {topic.get('error_message') or ''}".strip()
-                )
-        if failed:
-            raise BrokerError("could not create topics: " + "; ".join(failed))
-        admin.wait_for_topics(list(names), timeout_ms=int(timeout_s * 1000))
-        return created
-    except KafkaError as exc:
-        raise BrokerError(f"creating topics on {kafka.bootstrap_servers} failed: {exc}") from exc
+        yield admin
     finally:
         admin.close()

@@ -11,45 +11,21 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, OffsetSpec, OffsetTimestamp
+from kafka.admin import KafkaAdminClient, OffsetSpec, OffsetTimestamp
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from streams.adapters.kafka_clients import admin_kwargs, consumer_kwargs, producer_kwargs, unreachable
-from streams.adapters.topic_admin import COMPACTED, worker_topics
+from streams.adapters.kafka_clients import consumer_kwargs, producer_kwargs, unreachable
+from streams.adapters.topic_admin import worker_topics
 from streams.errors import BrokerError, ConfigError, InputError
 from streams.settings import KafkaSettings, Settings
 
 REPLAY_HEADER = "wirewatch-replay-of"
-_ERR_TOPIC_EXISTS = 36
-_ERR_UNKNOWN_TOPIC = 3
-
-
-@dataclass(frozen=True)
-class TopicSpec:
-    name: str
-    partitions: int
-    replication_factor: int
-    configs: dict[str, str] = field(default_factory=dict)
-
-
-def topic_specs(settings: Settings) -> list[TopicSpec]:
-    """Every topic the worker reads or writes, as ``settings`` configures it (canonical: compacted)."""
-    t = settings.topics
-    return [
-        TopicSpec(
-            name=name,
-            partitions=t.partitions,
-            replication_factor=t.replication_factor,
-            configs={"cleanup.policy": "compact"} if alias in COMPACTED else {},
-        )
-        for alias, name in worker_topics(settings).items()
-    ]
 
 
 def resolve_topic(settings: Settings, name: str) -> str:
@@ -60,28 +36,12 @@ def resolve_topic(settings: Settings, name: str) -> str:
 # --- clients -------------------------------------------------------------------------------------
 
 
-def _unreachable(kafka: KafkaSettings, exc: Exception) -> BrokerError:
-    return unreachable(kafka, exc)
-
-
-@contextmanager
-def admin_client(kafka: KafkaSettings) -> Iterator[KafkaAdminClient]:
-    try:
-        admin = KafkaAdminClient(**admin_kwargs(kafka, request_timeout_ms=30_000))
-    except (KafkaError, OSError) as exc:
-        raise _unreachable(kafka, exc) from exc
-    try:
-        yield admin
-    finally:
-        admin.close()
-
-
 @contextmanager
 def producer_client(kafka: KafkaSettings, **overrides: Any) -> Iterator[KafkaProducer]:
     try:
         producer = KafkaProducer(**producer_kwargs(kafka, linger_ms=10, **overrides))
     except (KafkaError, OSError) as exc:
-        raise _unreachable(kafka, exc) from exc
+        raise unreachable(kafka, exc) from exc
     try:
         yield producer
     finally:
@@ -96,7 +56,7 @@ def consumer_client(kafka: KafkaSettings, **overrides: Any) -> Iterator[KafkaCon
             **consumer_kwargs(kafka, group_id=None, enable_auto_commit=False, **overrides)
         )
     except (KafkaError, OSError) as exc:
-        raise _unreachable(kafka, exc) from exc
+        raise unreachable(kafka, exc) from exc
     try:
         yield consumer
     finally:
@@ -108,105 +68,6 @@ def partitions_of(consumer: KafkaConsumer, topic: str) -> list[TopicPartition]:
     if not parts:
         raise InputError(f"topic {topic!r} does not exist (create it with `wirewatch topics create`)")
     return [TopicPartition(topic, p) for p in sorted(parts)]
-
-
-# --- topics --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CreateResult:
-    name: str
-    status: str  # created | exists
-    detail: str = ""
-
-
-def create_topics(admin: KafkaAdminClient, specs: Sequence[TopicSpec]) -> list[CreateResult]:
-    """Create every missing topic; an existing one is left alone and reported as it is."""
-    request = {
-        s.name: {
-            "num_partitions": s.partitions,
-            "replication_factor": s.replication_factor,
-            "configs": s.configs,
-        }
-        for s in specs
-    }
-    response = admin.create_topics(request, raise_errors=False, wait_for_metadata=True)
-    results = []
-    by_name = {s.name: s for s in specs}
-    existing = []
-    for topic in response["topics"]:
-        name, code = topic["name"], topic["error_code"]
-        if code == 0:
-            results.append(CreateResult(name, "created", _spec_text(by_name[name])))
-        elif code == _ERR_TOPIC_EXISTS:
-            existing.append(name)
-        else:
-            raise BrokerError(f"cannot create topic {name}: {topic.get('error_message') or f'error {code}'}")
-    if existing:
-        for info in describe_topics(admin, existing):
-            spec = by_name[info.name]
-            notes = []
-            if info.partitions != spec.partitions:
-                notes.append(f"has {info.partitions} partitions, settings say {spec.partitions}")
-            for key, value in spec.configs.items():
-                if info.configs.get(key) != value:
-                    notes.append(f"{key}={info.configs.get(key, 'default')}, settings say {value}")
-            results.append(CreateResult(info.name, "exists", "; ".join(notes) or _spec_text(spec)))
-    order = {s.name: i for i, s in enumerate(specs)}
-    return sorted(results, key=lambda r: order[r.name])
-
-
-def _spec_text(spec: TopicSpec) -> str:
-    configs = "".join(f", {k}={v}" for k, v in spec.configs.items())
-    return f"{spec.partitions} partitions, replication {spec.replication_factor}{configs}"
-
-
-@dataclass(frozen=True)
-class PartitionInfo:
-    partition: int
-    leader: int
-    replicas: list[int]
-    isr: list[int]
-
-
-@dataclass(frozen=True)
-class TopicInfo:
-    name: str
-    exists: bool
-    partition_list: list[PartitionInfo]
-    configs: dict[str, str]
-
-    @property
-    def partitions(self) -> int:
-        return len(self.partition_list)
-
-
-def describe_topics(admin: KafkaAdminClient, names: Sequence[str]) -> list[TopicInfo]:
-    """Partitions, leaders, replicas and the topic's non-default configs."""
-    metadata = {t["name"]: t for t in admin.describe_topics(list(names))}
-    present = [n for n in names if metadata.get(n, {}).get("error_code") == 0]
-    configs: dict[str, dict[str, Any]] = {}
-    if present:
-        resources = [ConfigResource(ConfigResourceType.TOPIC, n) for n in present]
-        configs = admin.describe_configs(resources).get("topic", {})
-    infos = []
-    for name in names:
-        meta = metadata.get(name)
-        if meta is None or meta["error_code"] != 0:
-            infos.append(TopicInfo(name, False, [], {}))
-            continue
-        parts = sorted(
-            (
-                PartitionInfo(
-                    p["partition_index"], p["leader_id"], list(p["replica_nodes"]), list(p["isr_nodes"])
-                )
-                for p in meta["partitions"]
-            ),
-            key=lambda p: p.partition,
-        )
-        values = {k: str(v["value"]) for k, v in configs.get(name, {}).items()}
-        infos.append(TopicInfo(name, True, parts, values))
-    return infos
 
 
 # --- times ---------------------------------------------------------------------------------------

@@ -31,12 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _lag(args: argparse.Namespace) -> int:
     from streams.adapters import ops_admin
+    from streams.adapters.kafka_clients import admin_client
     from streams.adapters.lag import group_lag, render
 
     settings = with_bootstrap(get_settings(), args.bootstrap)
     group = args.group or settings.app.id
     topics = [ops_admin.resolve_topic(settings, t) for t in args.topics or []] or None
-    with ops_admin.admin_client(settings.kafka) as admin:
+    with admin_client(settings.kafka) as admin:
         state, rows = group_lag(admin, group, topics)
     if not rows:
         raise InputError(

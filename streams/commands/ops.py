@@ -206,19 +206,20 @@ def publish_paths(
 
 def _existing_topic(settings: Settings, name: str, *, create: bool, err: TextIO) -> None:
     """Refuse a topic that does not exist (a typo would create it), or create it when asked to."""
-    from streams.adapters import ops_admin
+    from streams.adapters import topic_admin
+    from streams.adapters.kafka_clients import admin_client
 
-    with ops_admin.admin_client(settings.kafka) as admin:
+    with admin_client(settings.kafka) as admin:
         if name in set(admin.list_topics()):
             return
         if not create:
-            aliases = ", ".join(ops_admin.worker_topics(settings))
+            aliases = ", ".join(topic_admin.worker_topics(settings))
             raise InputError(
                 f"topic {name!r} does not exist on {settings.kafka.bootstrap_servers}: check the name "
                 f"(or use an alias: {aliases}), create it with `wirewatch topics create`, or pass --create"
             )
-        spec = ops_admin.TopicSpec(name, settings.topics.partitions, settings.topics.replication_factor)
-        [result] = ops_admin.create_topics(admin, [spec])
+        spec = topic_admin.TopicSpec(name, settings.topics.partitions, settings.topics.replication_factor)
+        [result] = topic_admin.create_topics(admin, [spec])
         print(f"{result.status} topic {name} ({result.detail})", file=err)
 
 
@@ -257,8 +258,9 @@ def tail(
     out: TextIO | None = None,
 ) -> int:
     """Print records of ``topic`` (a name or alias); return how many were printed."""
-    from streams.adapters.ops_admin import consumer_client, partitions_of, worker_topics
+    from streams.adapters.ops_admin import consumer_client, partitions_of
     from streams.adapters.pretty import format_record
+    from streams.adapters.topic_admin import worker_topics
 
     out = out or sys.stdout
     name = _resolve(settings, topic)
@@ -315,6 +317,7 @@ def _tail(args: argparse.Namespace) -> int:
 
 def _replay(args: argparse.Namespace) -> int:
     from streams.adapters import ops_admin
+    from streams.adapters.kafka_clients import admin_client
 
     settings = _settings(args)
     start = None if args.from_beginning else ops_admin.parse_time(args.start)
@@ -330,7 +333,7 @@ def _replay(args: argparse.Namespace) -> int:
     raw = settings.topics.raw
     group = args.group or settings.app.id
     with (
-        ops_admin.admin_client(settings.kafka) as admin,
+        admin_client(settings.kafka) as admin,
         ops_admin.consumer_client(settings.kafka) as consumer,
     ):
         partitions = ops_admin.partitions_of(consumer, raw)
@@ -421,23 +424,25 @@ def _wait_for_group(admin: Any, group: str, ranges: list[Any], *, timeout_s: flo
 
 
 def _topics_create(args: argparse.Namespace) -> int:
-    from streams.adapters import ops_admin
+    from streams.adapters import topic_admin
+    from streams.adapters.kafka_clients import admin_client
 
     settings = _settings(args)
-    with ops_admin.admin_client(settings.kafka) as admin:
-        results = ops_admin.create_topics(admin, ops_admin.topic_specs(settings))
+    with admin_client(settings.kafka) as admin:
+        results = topic_admin.create_topics(admin, topic_admin.worker_specs(settings))
     for r in results:
         print(f"{r.status:8} {r.name}  ({r.detail})")
     return 0
 
 
 def _topics_describe(args: argparse.Namespace) -> int:
-    from streams.adapters import ops_admin
+    from streams.adapters import topic_admin
+    from streams.adapters.kafka_clients import admin_client
 
     settings = _settings(args)
-    names = [_resolve(settings, n) for n in args.names] or [s.name for s in ops_admin.topic_specs(settings)]
-    with ops_admin.admin_client(settings.kafka) as admin:
-        infos = ops_admin.describe_topics(admin, names)
+    names = [_resolve(settings, n) for n in args.names] or list(topic_admin.worker_topics(settings).values())
+    with admin_client(settings.kafka) as admin:
+        infos = topic_admin.describe_topics(admin, names)
     missing = 0
     for info in infos:
         if not info.exists:

@@ -65,8 +65,8 @@ def check_web_port(host: str, port: int) -> None:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    from streams.adapters import topic_admin
     from streams.adapters.faust_app import run_worker
-    from streams.adapters.topic_admin import ensure_topics, worker_topics
     from streams.app import build_app
     from streams.codebook.location import codebook_dir
 
@@ -78,14 +78,14 @@ def _worker(args: argparse.Namespace) -> int:
 
     version, fingerprint = coder_identity.resolve(settings)  # a coder changed without a version bump: refused
     if args.no_create_topics:
-        from streams.adapters.ops_admin import admin_client
+        from streams.adapters.kafka_clients import admin_client
 
         with admin_client(settings.kafka) as admin:  # reachable? (within kafka.connect_timeout_s)
-            missing = sorted(set(worker_topics(settings).values()) - set(admin.list_topics()))
+            missing = sorted(set(topic_admin.worker_topics(settings).values()) - set(admin.list_topics()))
         if missing:
             raise ConfigError(f"--no-create-topics, but these topics do not exist: {', '.join(missing)}")
     else:
-        created = ensure_topics(settings)
+        created = topic_admin.ensure_topics(settings.kafka, topic_admin.worker_specs(settings))
         if created:
             print(f"created topics: {', '.join(created)}", file=sys.stderr)
     print(f"coder {version} (fingerprint {fingerprint.short}); "
@@ -93,9 +93,7 @@ def _worker(args: argparse.Namespace) -> int:
           file=sys.stderr)
     app = build_app(settings, standby_replicas=args.standby_replicas)
     if not args.no_create_topics:  # internal topics too, before faust starts (issue 12: the producer hang)
-        from streams.adapters.topic_setup import ensure_app_topics
-
-        made = ensure_app_topics(app, settings)
+        made = topic_admin.ensure_topics(settings.kafka, topic_admin.app_specs(app, settings))
         if made:
             print(f"created internal topics: {', '.join(made)}", file=sys.stderr)
     print(

@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import NewTopic
 
 from schemas import RawArticle
+from streams.adapters import topic_admin
 from streams.adapters.broker import free_port
+from streams.settings import KafkaSettings
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "tests" / "data" / "seed" / "wire-russia-china.txt"
@@ -63,16 +64,8 @@ class StreamEnv:
         return env
 
     def create_topics(self) -> None:
-        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
-        try:
-            admin.create_topics([
-                NewTopic(name, self.partitions, 1,
-                         topic_configs={"cleanup.policy": "compact"}
-                         if role in ("canonical", "event_sets") else {})
-                for role, name in self.topics.items()
-            ])
-        finally:
-            admin.close()
+        topic_admin.ensure_topics(KafkaSettings(bootstrap_servers=self.bootstrap),
+                                  topic_admin.role_specs(self.topics, partitions=self.partitions))
 
 
 class Worker:

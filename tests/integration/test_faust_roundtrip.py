@@ -9,7 +9,8 @@ import faust
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from streams.adapters.kafka_clients import create_topics, faust_app_kwargs
+from streams.adapters import topic_admin
+from streams.adapters.kafka_clients import faust_app_kwargs
 from streams.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
@@ -37,7 +38,7 @@ def _consume(bootstrap: str, topic: str, n: int, group: str) -> list[tuple[bytes
 def test_faust_agent_round_trip(kafka_bootstrap, unique_topic, tmp_path):
     kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap)
     source, sink = unique_topic("faust-in"), unique_topic("faust-out")
-    create_topics(kafka, [source, sink])
+    topic_admin.ensure_topics(kafka, topic_admin.specs([source, sink]))
 
     # a fresh app per test (a shared global app leaks state between tests: robinhood/faust#331)
     app = faust.App(

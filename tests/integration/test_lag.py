@@ -7,10 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.admin import NewTopic
+from kafka import KafkaConsumer, KafkaProducer
 
 from streams import cli
+from streams.adapters import topic_admin
+from streams.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 
@@ -45,9 +46,8 @@ def _dash(value: int | None) -> str:
 
 def test_lag_matches_kafka_consumer_groups(kafka_bootstrap, unique_topic, capsys) -> None:
     topic, group = unique_topic("lag"), unique_topic("group")
-    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    admin.create_topics([NewTopic(topic, 3, 1)])
-    admin.close()
+    kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap)
+    topic_admin.ensure_topics(kafka, topic_admin.specs([topic], partitions=3))
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
     for partition, count in ((0, 7), (1, 12), (2, 3)):
         for i in range(count):

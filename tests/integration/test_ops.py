@@ -14,7 +14,8 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from schemas import RawArticle
 from streams import cli
-from streams.adapters import ops_admin
+from streams.adapters import ops_admin, topic_admin
+from streams.adapters.kafka_clients import admin_client
 from streams.commands.ops import publish_paths, tail
 from streams.errors import BrokerError
 from streams.settings import AppSettings, KafkaSettings, Settings, TopicSettings, get_settings
@@ -42,9 +43,9 @@ def make_settings(bootstrap: str, unique: Callable[[str], str], partitions: int 
     )
 
 
-def create_all(settings: Settings) -> list[ops_admin.CreateResult]:
-    with ops_admin.admin_client(settings.kafka) as admin:
-        return ops_admin.create_topics(admin, ops_admin.topic_specs(settings))
+def create_all(settings: Settings) -> list[topic_admin.CreateResult]:
+    with admin_client(settings.kafka) as admin:
+        return topic_admin.create_topics(admin, topic_admin.worker_specs(settings))
 
 
 def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 20.0) -> list:
@@ -74,10 +75,10 @@ def test_topics_create_is_idempotent_and_compacts_canonical(kafka_bootstrap, uni
     assert [r.status for r in first] == ["created"] * 7
     again = create_all(settings)
     assert [r.status for r in again] == ["exists"] * 7
-    with ops_admin.admin_client(settings.kafka) as admin:
+    with admin_client(settings.kafka) as admin:
         infos = {
             i.name: i
-            for i in ops_admin.describe_topics(admin, [s.name for s in ops_admin.topic_specs(settings)])
+            for i in topic_admin.describe_topics(admin, [s.name for s in topic_admin.worker_specs(settings)])
         }
     assert all(i.exists and i.partitions == 3 for i in infos.values())
     assert infos[settings.topics.canonical].configs.get("cleanup.policy") == "compact"
@@ -212,7 +213,7 @@ def _publish_batch(bootstrap: str, topic: str, ids: list[str]) -> None:
 
 def _ranges(settings: Settings, start: datetime | None, stop: datetime | None = None):  # type: ignore[no-untyped-def]
     with (
-        ops_admin.admin_client(settings.kafka) as admin,
+        admin_client(settings.kafka) as admin,
         ops_admin.consumer_client(settings.kafka) as consumer,
     ):
         return ops_admin.offset_ranges(
@@ -292,13 +293,13 @@ def test_replay_reset_rewinds_a_stopped_group_and_refuses_a_running_one(
         running.poll(timeout_ms=300)  # joins the group
     assert running.assignment()
     try:
-        with ops_admin.admin_client(settings.kafka) as admin:
+        with admin_client(settings.kafka) as admin:
             with pytest.raises(BrokerError, match="active member"):
                 ops_admin.reset_group(admin, group, _ranges(settings, None))
     finally:
         running.close()
 
-    with ops_admin.admin_client(settings.kafka) as admin:
+    with admin_client(settings.kafka) as admin:
         ranges = _ranges(settings, None)
         for _ in range(20):  # the closed member leaves the group asynchronously
             try:
@@ -321,7 +322,7 @@ def test_replay_reset_rewinds_a_stopped_group_and_refuses_a_running_one(
     # group where it is instead of skipping them.
     _publish_batch(kafka_bootstrap, raw, [f"b-{i}" for i in range(4)])
     time.sleep(1.2)
-    with ops_admin.admin_client(settings.kafka) as admin:
+    with admin_client(settings.kafka) as admin:
         later = _ranges(settings, datetime.now(UTC))
         assert sum(r.count for r in later) == 0
         applied = ops_admin.reset_group(admin, group, later)

@@ -39,7 +39,7 @@ def exact_tables(worker: Worker, expected: dict) -> None:
 
 # After the offset reset faust often hands the worker one batch and then nothing more (undiagnosed);
 # the worker's stall rewind recovers within ~20 s (docs/streaming.md). No rerun: the producer hang
-# at a worker's start is gone with the internal topics created before it (topic_setup.py).
+# at a worker's start is gone with the internal topics created before it (topic_admin.py).
 def test_replaying_the_raw_topic_changes_no_table_count(kafka_bootstrap, tmp_path):
     env = StreamEnv(kafka_bootstrap, tmp_path, partitions=2)
     env.create_topics()

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 # faust-streaming 0.15.3 can skip records that reach a worker while it recovers from a rebalance;
 # the worker now finds such holes and seeks back over them (streams/adapters/continuity.py). No
-# rerun: the producer hang at a worker's start is fixed (streams/adapters/topic_setup.py).
+# rerun: the producer hang at a worker's start is fixed (streams/adapters/topic_admin.py).
 def test_two_workers_split_the_partitions_and_both_serve_correct_answers(kafka_bootstrap, tmp_path):
     env = StreamEnv(kafka_bootstrap, tmp_path, partitions=4)
     env.create_topics()

@@ -3,7 +3,8 @@
 The hang: a worker's producer that sent to an internal topic faust had just created kept
 finding no leader for it for minutes. The worker now creates them all first; here we check
 that it did create every one (nothing was left for faust or the broker to auto-create) and
-that the changelogs compact early.
+that the changelogs compact early, and that ``topic_admin`` (the one module creating topics)
+returns only once every partition has a leader.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType
 from streamkit import StreamEnv, TopicReader, Worker, encode, poll, publish, seed_article
+
+from streams.adapters import topic_admin
+from streams.adapters.kafka_clients import admin_client
+from streams.settings import KafkaSettings
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(420)]
 
@@ -46,3 +51,28 @@ def test_the_worker_creates_every_internal_topic_before_it_starts(kafka_bootstra
         events.close()
         code = worker.stop()
     assert code == 0, worker.log_tail()
+
+
+def test_topic_admin_creates_the_missing_topics_and_returns_once_each_has_its_leaders(
+    kafka_bootstrap, unique_topic
+):
+    kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap)
+    old, table, plain = unique_topic("old"), unique_topic("table-changelog"), unique_topic("plain")
+    assert topic_admin.ensure_topics(kafka, topic_admin.specs([old], partitions=2)) == [old]
+    wanted = [
+        topic_admin.TopicSpec(old, 4),  # exists with 2: reported, left alone, not waited for
+        topic_admin.TopicSpec(table, 3, 1, topic_admin.CHANGELOG_CONFIG),
+        topic_admin.TopicSpec(plain, 5),
+    ]
+    with admin_client(kafka) as admin:
+        results = topic_admin.create_topics(admin, wanted, timeout_s=60)
+        described = admin.describe_topics([table, plain])  # at once: no wait between return and use
+        infos = {i.name: i for i in topic_admin.describe_topics(admin, [old, table, plain])}
+    assert [(r.name, r.status) for r in results] == [(old, "exists"), (table, "created"), (plain, "created")]
+    assert results[0].detail == "has 2 partitions, settings say 4"
+    assert topic_admin.leaderless(described, wanted[1:]) == []
+    assert [infos[n].partitions for n in (old, table, plain)] == [2, 3, 5]
+    assert all(p.leader >= 0 for n in (table, plain) for p in infos[n].partition_list)
+    changelog = topic_admin.CHANGELOG_CONFIG
+    assert {k: infos[table].configs.get(k) for k in changelog} == changelog
+    assert topic_admin.ensure_topics(kafka, wanted) == []  # a second run creates nothing

@@ -199,3 +199,42 @@ def test_no_import_circle_but_the_known_ones():
     assert not new, f"new import circles: {new}"
     gone = [k for k in KNOWN_CIRCLES if not any(len(set(c) & set(k)) > 1 for c in circles)]
     assert not gone, f"circles no longer there (take them off KNOWN_CIRCLES): {gone}"
+
+
+# --- one topic-admin module ----------------------------------------------------------------------
+
+TOPIC_ADMIN = ROOT / "streams" / "adapters" / "topic_admin.py"
+PYTHON_TREES = [ROOT / "streams", ROOT / "tests", ROOT / "bench", ROOT / "schemas"]
+
+
+def _kafka_topic_creation(path: Path) -> list[str]:
+    """Where ``path`` creates topics with kafka-python itself rather than through ``topic_admin``.
+
+    kafka-python's ``create_topics`` always takes the topics to create, so a call
+    ``x.create_topics(...)`` with arguments is one, unless ``x`` is the ``topic_admin``
+    module; ``StreamEnv.create_topics()`` (no arguments) calls ``topic_admin`` itself.
+    """
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kafka"):
+            found += [f"{node.lineno}: imports {a.name}" for a in node.names
+                      if a.name in {"NewTopic", "CreateTopicsRequest"}]
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "create_topics" and (node.args or node.keywords)
+                and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "topic_admin")):
+            found.append(f"{node.lineno}: calls {ast.unparse(node.func)}(...)")
+    return found
+
+
+def test_topics_are_created_by_topic_admin_only():
+    files = [p for tree in PYTHON_TREES for p in sorted(tree.rglob("*.py")) if p != TOPIC_ADMIN]
+    assert len(files) > 100
+    elsewhere = [f"{p.relative_to(ROOT)}:{where}" for p in files for where in _kafka_topic_creation(p)]
+    assert not elsewhere, "topics created outside streams/adapters/topic_admin.py: " + "; ".join(elsewhere)
+
+
+def test_the_topic_admin_check_sees_a_direct_create_topics(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from kafka.admin import NewTopic\nadmin.create_topics([NewTopic('t', 1, 1)])\n"
+                      "topic_admin.create_topics(admin, specs)\nenv.create_topics()\n")
+    assert _kafka_topic_creation(sample) == ["1: imports NewTopic", "2: calls admin.create_topics(...)"]

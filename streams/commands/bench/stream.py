@@ -243,23 +243,17 @@ def _baseline(raws: list, model: str, batch_size: int) -> float:
 
 
 def _create_topics(bootstrap: str, topics: dict[str, str], partitions: int, replication: int) -> None:
-    from kafka.admin import KafkaAdminClient, NewTopic
+    from streams.adapters import topic_admin
+    from streams.settings import KafkaSettings
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="wirewatch-bench")
-    try:
-        admin.create_topics(
-            [
-                NewTopic(
-                    name,
-                    num_partitions=partitions,
-                    replication_factor=replication,
-                    topic_configs={"message.timestamp.type": "LogAppendTime"},
-                )
-                for name in topics.values()
-            ]
-        )
-    finally:
-        admin.close()
+    kafka = KafkaSettings(bootstrap_servers=bootstrap, client_id="wirewatch-bench")
+    wanted = topic_admin.specs(
+        topics.values(),
+        partitions=partitions,
+        replication_factor=replication,
+        configs={"message.timestamp.type": "LogAppendTime"},
+    )
+    topic_admin.ensure_topics(kafka, wanted)
 
 
 def _delete_topics(bootstrap: str, names: list[str], app_id: str) -> None:
