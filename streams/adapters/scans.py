@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from faust.exceptions import NotReady
 from faust.web import Request, Response, View
 from yarl import URL
 
-from streams.adapters import columns, event_feed, tallies, view_guard
+from streams.adapters import columns, event_feed, story_views, tallies, view_guard
 from streams.adapters import http_query as q
 from streams.adapters.http_query import BadRequest
 from streams.core import canonical
@@ -43,6 +44,17 @@ STORIES_LIMIT = (50, 5000)
 RECENT_LIMIT = (20, 200)
 
 Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One scan view: its path, its body's field, the merge order, a row's identity, the CSV columns."""
+
+    path: str
+    field: str
+    order: Callable[[dict[str, Any]], Any]
+    identity: Callable[[dict[str, Any]], Any]
+    columns: tuple[columns.Column, ...]
 
 
 class PeerError(Exception):
@@ -117,19 +129,37 @@ def register(app: faust.App, w: Wiring) -> None:
         q.unknown_parameters(request.query, allowed | {"scope"})
         scope(request)
 
-    async def answer(view: View, request: Request, table: TableT, path: str, field: str,
-                     local: dict[str, Any], sort: Callable[[dict[str, Any]], Any],
-                     identity: Callable[[dict[str, Any]], Any], count: int, fmt: str,
-                     cols: tuple[columns.Column, ...], extra: dict[str, Any]) -> Response:
+    def range_query(
+        request: Request, *, required: bool, limits: tuple[int, int]
+    ) -> tuple[q.Range | None, int, str]:
+        """``from``/``to``, ``limit`` and ``format`` of a range view (``BadRequest`` on a bad one)."""
+        check(request, {"from", "to", "limit", "format"})
+        span = q.date_range(request.query, required=required)
+        count = q.limit(request.query, default=limits[0], maximum=limits[1])
+        return span, count, q.output_format(request.query)
+
+    async def answer(view: View, request: Request, listing: Listing, table: TableT, local: dict[str, Any],
+                     count: int, fmt: str, extra: dict[str, Any]) -> Response:
+        """``local`` merged with every peer's part, cut to ``count``, as JSON or CSV."""
         try:
-            parts = await gathered(request, table, path, local)
+            parts = await gathered(request, table, listing.path, local)
         except (KeyError, NotReady):
             return view.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
         except PeerError as exc:
             return view.error(502, f"a peer worker did not answer: {exc}")
-        rows, truncated = _merge(parts, field, sort, identity, count)
-        body = {**extra, "count": len(rows), "truncated": truncated, field: rows}
-        return q.answer(view, fmt, body, rows, cols)
+        rows, truncated = _merge(parts, listing.field, listing.order, listing.identity, count)
+        body = {**extra, "count": len(rows), "truncated": truncated, listing.field: rows}
+        return q.answer(view, fmt, body, rows, listing.columns)
+
+    async def scanned(view: View, request: Request, listing: Listing, table: TableT, scan: Callable[[], Rows],
+                      count: int, fmt: str, extra: dict[str, Any]) -> Response:
+        """``scan`` (all of this worker's rows) and their sort run by the guard, then ``answer``."""
+        try:
+            rows = await guard.run(lambda: sorted(scan(), key=listing.order))
+        except view_guard.Busy as exc:
+            return view_guard.busy_response(view, exc)
+        local = {listing.field: rows[:count], "truncated": len(rows) > count}
+        return await answer(view, request, listing, table, local, count, fmt, extra)
 
     @app.page("/events")
     class Events(View):
@@ -137,27 +167,18 @@ def register(app: faust.App, w: Wiring) -> None:
 
         async def get(self, request: Request) -> Response:
             try:
-                check(request, {"from", "to", "limit", "format"})
-                span = q.date_range(request.query, required=True)
-                assert span is not None
-                count = q.limit(request.query, default=EVENTS_LIMIT[0], maximum=EVENTS_LIMIT[1])
-                fmt = q.output_format(request.query)
+                span, count, fmt = range_query(request, required=True, limits=EVENTS_LIMIT)
             except BadRequest as exc:
                 return self.error(400, str(exc))
+            assert span is not None
             first, last = span.start.isoformat(), span.end.isoformat()
 
             def scan() -> Rows:
                 rows = [w.event_rows.get(key) for key in list(w.event_rows.keys())
                         if event_feed.in_range(key, first, last)]
-                return sorted((r for r in rows if r), key=_event_order)
+                return [r for r in rows if r]
 
-            try:
-                rows = await guard.run(scan)
-            except view_guard.Busy as exc:
-                return view_guard.busy_response(self, exc)
-            local = {"events": rows[:count], "truncated": len(rows) > count}
-            return await answer(self, request, w.event_rows, "/events", "events", local, _event_order,
-                                lambda r: r["event_id"], count, fmt, columns.EVENT_COLUMNS, _range_body(span))
+            return await scanned(self, request, EVENTS, w.event_rows, scan, count, fmt, _range_body(span))
 
     @app.page("/events/recent")
     class RecentEvents(View):
@@ -177,9 +198,7 @@ def register(app: faust.App, w: Wiring) -> None:
                     return view_guard.busy_response(self, exc)
                 w.recent.seed(rows)
             local = {"events": w.recent.latest(count), "truncated": False}
-            return await answer(self, request, w.event_rows, "/events/recent", "events", local,
-                                _arrival_order, lambda r: r["event_id"], count, "json",
-                                columns.EVENT_COLUMNS, {})
+            return await answer(self, request, RECENT, w.event_rows, local, count, "json", {})
 
     @app.page("/dyads")
     class DyadDays(View):
@@ -187,13 +206,10 @@ def register(app: faust.App, w: Wiring) -> None:
 
         async def get(self, request: Request) -> Response:
             try:
-                check(request, {"from", "to", "limit", "format"})
-                span = q.date_range(request.query, required=True)
-                assert span is not None
-                count = q.limit(request.query, default=DYADS_LIMIT[0], maximum=DYADS_LIMIT[1])
-                fmt = q.output_format(request.query)
+                span, count, fmt = range_query(request, required=True, limits=DYADS_LIMIT)
             except BadRequest as exc:
                 return self.error(400, str(exc))
+            assert span is not None
             first, last = span.start.isoformat(), span.end.isoformat()
 
             def scan() -> Rows:
@@ -204,16 +220,9 @@ def register(app: faust.App, w: Wiring) -> None:
                         stats = tallies.day_stats(date.fromisoformat(day), w.dyads.get(key))
                         if stats["events"]:
                             rows.append(columns.dyad_day_row(source, target, stats))
-                rows.sort(key=_dyad_order)
                 return rows
 
-            try:
-                rows = await guard.run(scan)
-            except view_guard.Busy as exc:
-                return view_guard.busy_response(self, exc)
-            local = {"dyads": rows[:count], "truncated": len(rows) > count}
-            return await answer(self, request, w.dyads, "/dyads", "dyads", local, _dyad_order, _dyad_order,
-                                count, fmt, columns.DYAD_DAY_COLUMNS, _range_body(span))
+            return await scanned(self, request, DYADS, w.dyads, scan, count, fmt, _range_body(span))
 
     @app.page("/stories")
     class Stories(View):
@@ -221,17 +230,12 @@ def register(app: faust.App, w: Wiring) -> None:
 
         async def get(self, request: Request) -> Response:
             try:
-                check(request, {"from", "to", "limit", "format"})
-                span = q.date_range(request.query, required=False)
-                count = q.limit(request.query, default=STORIES_LIMIT[0], maximum=STORIES_LIMIT[1])
-                fmt = q.output_format(request.query)
+                span, count, fmt = range_query(request, required=False, limits=STORIES_LIMIT)
             except BadRequest as exc:
                 return self.error(400, str(exc))
-            alerting = getattr(app, "alerting", None)
-            if alerting is None:
-                return self.error(404, "this worker keeps no canonical stories "
-                                       "(the story agents are not attached)")
-            table = alerting.blocks
+            table = story_views.blocks_table(app)
+            if table is None:
+                return story_views.no_stories(self)
 
             def scan() -> Rows:
                 rows = [columns.story_row(story)
@@ -240,16 +244,9 @@ def register(app: faust.App, w: Wiring) -> None:
                 if span is not None:
                     first, last = span.start.isoformat(), span.end.isoformat()
                     rows = [r for r in rows if r["event_date"] and first <= r["event_date"] <= last]
-                rows.sort(key=_story_order)
                 return rows
 
-            try:
-                rows = await guard.run(scan)
-            except view_guard.Busy as exc:
-                return view_guard.busy_response(self, exc)
-            local = {"stories": rows[:count], "truncated": len(rows) > count}
-            return await answer(self, request, table, "/stories", "stories", local, _story_order,
-                                lambda r: r["story_id"], count, fmt, columns.STORY_COLUMNS, _range_body(span))
+            return await scanned(self, request, STORIES, table, scan, count, fmt, _range_body(span))
 
 
 def _event_order(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -272,3 +269,17 @@ def _dyad_order(row: dict[str, Any]) -> tuple[str, str, str]:
 
 def _story_order(row: dict[str, Any]) -> tuple[int, float, str]:
     return (-int(row["mention_count"]), -_when(row.get("last_seen")), row["story_id"])
+
+
+def _event_id(row: dict[str, Any]) -> str:
+    return str(row["event_id"])
+
+
+def _story_id(row: dict[str, Any]) -> str:
+    return str(row["story_id"])
+
+
+EVENTS = Listing("/events", "events", _event_order, _event_id, columns.EVENT_COLUMNS)
+RECENT = Listing("/events/recent", "events", _arrival_order, _event_id, columns.EVENT_COLUMNS)
+DYADS = Listing("/dyads", "dyads", _dyad_order, _dyad_order, columns.DYAD_DAY_COLUMNS)
+STORIES = Listing("/stories", "stories", _story_order, _story_id, columns.STORY_COLUMNS)

@@ -11,7 +11,7 @@ since it was listed is a 404 too (the canonical topic holds its tombstone).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import faust
 from faust.exceptions import NotReady, SameNode
@@ -21,6 +21,9 @@ from streams.adapters import columns, faust_patches
 from streams.adapters import http_query as q
 from streams.adapters.http_query import BadRequest
 from streams.core import canonical
+
+if TYPE_CHECKING:
+    from faust.types.tables import TableT
 
 
 def report_rows(state: canonical.BlockState, event_ids: list[str]) -> list[dict[str, Any]]:
@@ -58,6 +61,19 @@ def lookup(value: dict[str, Any] | None, story_id: str) -> dict[str, Any] | None
     return None
 
 
+NO_STORIES = "this worker keeps no canonical stories (the story agents are not attached)"
+
+
+def blocks_table(app: faust.App) -> TableT | None:
+    """The story agents' block table, which ``GET /stories`` and ``/stories/{id}`` read; None without them."""
+    alerting = getattr(app, "alerting", None)
+    return None if alerting is None else alerting.blocks
+
+
+def no_stories(view: View) -> Response:
+    return view.error(404, NO_STORIES)
+
+
 def register(app: faust.App) -> None:
     @app.page("/stories/{story_id}")
     class Story(View):
@@ -68,14 +84,12 @@ def register(app: faust.App) -> None:
                 q.unknown_parameters(request.query, set())
             except BadRequest as exc:
                 return self.error(400, str(exc))
-            alerting = getattr(app, "alerting", None)
-            if alerting is None:
-                return self.error(404, "this worker keeps no canonical stories "
-                                       "(the story agents are not attached)")
+            table = blocks_table(app)
+            if table is None:
+                return no_stories(self)
             block = canonical.block_of(story_id)
             if block is None:
                 return self.error(400, f"not a story id: {story_id!r} (ids look like sty-20170911f15-<hash>)")
-            table = alerting.blocks
             try:
                 # the router needs the changelog's partitions in the producer's metadata (views.routable)
                 await faust_patches.ensure_partitions_known(app, table.changelog_topic.get_topic_name())
