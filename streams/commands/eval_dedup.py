@@ -166,10 +166,12 @@ def gold_metrics(events: list[DiplomaticEvent], gold_path: Path, clusters: dict[
 
 
 GOLD_GRID = {
-    "threshold": (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9),
+    "threshold": (0.5, 0.55, 0.6, 0.65, 0.66, 0.68, 0.7, 0.72, 0.74, 0.76, 0.78, 0.8, 0.85, 0.9),
     "min_text": (0.1, 0.2, 0.3),
     "w_text": (1.0, 2.0),
     "w_headline": (0.0, 1.0),
+    "max_day_gap": (1, 2),
+    "conflict_needs_match": (False, True),
 }
 
 

@@ -10,7 +10,8 @@ Two reports are compared by :func:`score`:
 
 * **Gates** (any one fails: no link, score ``None``): both sides in conflict (a
   side known on both reports — country, actor code or resolved person — that
-  disagrees, directly and, for consultations, also the other way round);
+  disagrees, directly and, for consultations, also the other way round); one
+  side in conflict beside a side that does not match (``conflict_needs_match``);
   different root families (``ROOT_FAMILIES``: a missile launch coded 150, 190
   or 194 is one family, a condemnation of it, 111, another); event days further apart
   than ``max_day_gap``; a date vaguer than ``max_span_days`` ("2015", "last
@@ -101,7 +102,7 @@ class Report:
 class MergeParams:
     """The weights and threshold of the pair score (defaults chosen on the tuning half of news_cluster)."""
 
-    threshold: float = 0.7
+    threshold: float = 0.72
     w_actors: float = 1.0
     w_type: float = 1.0
     w_date: float = 1.0
@@ -110,10 +111,14 @@ class MergeParams:
     w_headline: float = 0.0  # headlines are shared by a story's reports, not only by one event's
     text_full: float = 0.3
     family_credit: float = 0.6
-    max_day_gap: int = 2
+    max_day_gap: int = 1
     max_span_days: int = 7  # a vaguer date ("2015", "last month") says nothing about closeness
     vague_date_credit: float = 0.3  # ... except a month-long one holding the other report's exact day
     side_conflict_gates: bool = False  # True: one conflicting side already keeps two reports apart
+    # A conflicting side is forgiven only when the other side is the same actor on both reports (coders
+    # disagree on who attacked whom, not on everything): with the other side unknown, "Australia, France
+    # and the Netherlands announced investigations" is three events, not one.
+    conflict_needs_match: bool = True
     # Unless both sides match, two reports must share some words (evidence or headline): a one-sided
     # dyad, a root and a day are not enough ("USA|-|03" held unrelated technology stories).
     min_text: float = 0.1
@@ -214,16 +219,20 @@ def side_match(a: Side | None, b: Side | None) -> float | None:
     return 0.5
 
 
-def actor_score(a: Report, b: Report, *, strict: bool = False) -> float | None:
+def actor_score(a: Report, b: Report, *, strict: bool = False, needs_match: bool = True) -> float | None:
     """The mean of the two sides' matches (a conflict counts 0); None when both sides conflict.
 
-    One conflicting side is scored, not gated: coders disagree on who did it
-    (the attacker, his group, his country) far more often than reports of one
-    event disagree on everything.
+    One conflicting side is scored, not gated, when the other side matches: coders
+    disagree on who did it (the attacker, his group, his country) far more often
+    than reports of one event disagree on everything. With ``needs_match``, a
+    conflict beside an unknown side gates (nothing on the dyad says they are
+    one event, and one side says they are not); ``strict`` gates any conflict.
     """
     def pair(x_src: Side | None, x_tgt: Side | None, y_src: Side | None, y_tgt: Side | None) -> float | None:
         s, t = side_match(x_src, y_src), side_match(x_tgt, y_tgt)
         if (s is None and t is None) or (strict and (s is None or t is None)):
+            return None
+        if needs_match and (s is None or t is None) and (s or t or 0.0) < 1.0:
             return None
         return ((s or 0.0) + (t or 0.0)) / 2
 
@@ -286,7 +295,7 @@ def explain(a: Report, b: Report, params: MergeParams) -> PairScore | None:
     """The features and score of a pair; None when a gate keeps them apart."""
     if a.family != b.family:
         return None
-    actors = actor_score(a, b, strict=params.side_conflict_gates)
+    actors = actor_score(a, b, strict=params.side_conflict_gates, needs_match=params.conflict_needs_match)
     if actors is None:
         return None
     gap = day_gap(a, b)

@@ -76,6 +76,30 @@ def test_one_conflicting_side_is_scored_lower_or_gated_when_strict() -> None:
     assert similarity.score(a, b, strict) is None
 
 
+def test_a_conflicting_side_beside_an_unknown_one_gates_unless_the_other_side_matches() -> None:
+    # "Australia, France and the Netherlands announced investigations": one sentence, three actors,
+    # no target, so nothing on the dyad says the reports are one event and the source says they are not.
+    text = "Australia, France and the Netherlands have announced investigations into the papers"
+    reports = [ev(c.lower(), src=c, tgt=None, code="111", text=text, article="art")
+               for c in ("AUS", "FRA", "NLD")]
+    a, b = rep(reports[0]), rep(reports[1])
+    assert similarity.actor_score(a, b) is None
+    assert similarity.actor_score(a, b, needs_match=False) == 0.25
+    assert similarity.score(a, b, PARAMS) is None
+    assert similarity.score(a, b, MergeParams(conflict_needs_match=False)) is not None
+    assert len(cluster(reports)) == 3
+    # the same conflict beside a matching target is still scored (coders disagree on who attacked)
+    c, d = rep(ev("c", src="USA")), rep(ev("d", src="KOR"))
+    assert similarity.actor_score(c, d) == 0.5
+
+
+def test_the_date_window_is_max_day_gap_days() -> None:
+    gap = PARAMS.max_day_gap
+    near = similarity.explain(rep(ev("a")), rep(ev("b", day=date(2017, 9, 15 + gap))), PARAMS)
+    assert near is not None and near.date == 1 - gap / (gap + 1)
+    assert similarity.score(rep(ev("a")), rep(ev("b", day=date(2017, 9, 16 + gap))), PARAMS) is None
+
+
 def test_one_sided_report_is_compatible_but_scores_lower() -> None:
     full = similarity.explain(rep(ev("a")), rep(ev("b")), PARAMS)
     half = similarity.explain(rep(ev("a")), rep(ev("b", tgt=None)), PARAMS)
