@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def _words(text: str) -> frozenset[str]:
@@ -43,8 +43,26 @@ POLITICS = _words(
     defense spokesman spokeswoman official authority authorities leader king queen
     monarch dictator junta coup occupation settlement annexation sovereignty independence
     separatist territory province governor mayor
+    labour tory tories conservative liberal democrat mp mps westminster whitehall commons
+    lords downing manifesto constituency poll chancellor politician political politics
+    policy corruption bribery scandal aid reform law legislation citizen
     """
 )
+# Economic vocabulary that marks a business *story* (0.9.0): counted with the business topic
+# in stories of SHORT_ITEM_WORDS or more, not in a short item, where one sentence on tariffs,
+# import bans or a budget deficit is as often a political act as a business report.
+STORY_ONLY: dict[str, frozenset[str]] = {
+    "business": _words(
+        """
+        debt debts bankruptcy bankrupt creditor lender loan bond asset privatisation
+        privatization sell-off auction export import exporter importer oil gas crude barrel
+        opec fuel currency dollar euro yen yuan deficit surplus gdp output industry
+        industrial manufacturing manufacturer factory employer workforce sector subsidy stake
+        owner ownership accounting audit auditor insolvency investment invest economist cent
+        percent sterling telecom commodity wage wages job jobs payment payout
+        """
+    ),
+}
 TOPICS: dict[str, frozenset[str]] = {
     "sport": _words(
         """
@@ -112,17 +130,22 @@ class TopicScore:
     politics: int
     other: dict[str, int]
     words: int
+    story_only: dict[str, int] = field(default_factory=dict)
 
     @property
     def rival(self) -> tuple[str, int]:
-        if not self.other:
+        other = Counter(self.other)
+        if self.words >= SHORT_ITEM_WORDS:
+            other.update(self.story_only)
+        if not other:
             return "", 0
-        name = max(self.other, key=lambda k: self.other[k])
-        return name, self.other[name]
+        name = max(other, key=lambda k: other[k])
+        return name, other[name]
 
     @property
     def political(self) -> bool:
-        """No other topic drowns politics (fewer than two thirds of the leading rival's words), and a
+        """No other topic rivals politics (a story of some length needs a quarter more political
+        words than the leading rival's; a short item half of them), and a
         story of some length has politics in it: a handful of political words, at a few per
         thousand. A short item (a brief, one sentence) is given the benefit of the doubt
         unless a rival topic clearly leads."""
@@ -137,7 +160,7 @@ class TopicScore:
 
 
 MIN_RIVAL_WORDS = 2
-RIVAL_RATIO = 1.5  # politics must reach two thirds of the leading rival topic
+RIVAL_RATIO = 0.8  # politics must exceed the leading rival topic by a quarter (0.9.0; was 2/3)
 SHORT_RIVAL_RATIO = 2.0  # half, in a short item: one sentence says little about its story
 SHORT_ITEM_WORDS = 80
 MIN_POLITICAL_WORDS = 3
@@ -156,6 +179,7 @@ def _norm(word: str) -> str:
 def score(words: Iterable[str]) -> TopicScore:
     politics = 0
     other: Counter[str] = Counter()
+    story_only: Counter[str] = Counter()
     n = 0
     for raw in words:
         if not raw[:1].isalpha():
@@ -168,7 +192,10 @@ def score(words: Iterable[str]) -> TopicScore:
         for name, lexicon in TOPICS.items():
             if w in lexicon or base in lexicon:
                 other[name] += 1
-    return TopicScore(politics=politics, other=dict(other), words=n)
+        for name, lexicon in STORY_ONLY.items():
+            if w in lexicon or base in lexicon:
+                story_only[name] += 1
+    return TopicScore(politics=politics, other=dict(other), words=n, story_only=dict(story_only))
 
 
-__all__ = ["POLITICS", "TOPICS", "TopicScore", "score"]
+__all__ = ["POLITICS", "STORY_ONLY", "TOPICS", "TopicScore", "score"]
