@@ -9,15 +9,17 @@ unwrapped here and nowhere else.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from streams.errors import BrokerError, ConfigError
 from streams.settings import KafkaSettings, bootstrap_problem
 
 if TYPE_CHECKING:
     from kafka import KafkaAdminClient
+
+T = TypeVar("T")
 
 _SASL = {"SASL_PLAINTEXT", "SASL_SSL"}
 _TLS = {"SSL", "SASL_SSL"}
@@ -142,16 +144,23 @@ def faust_app_kwargs(kafka: KafkaSettings) -> dict[str, Any]:
 
 
 @contextmanager
-def admin_client(kafka: KafkaSettings, **overrides: Any) -> Iterator[KafkaAdminClient]:
-    """A kafka-python admin client (request timeout 30 s unless overridden), closed on exit."""
-    from kafka import KafkaAdminClient  # lazy: keep `wirewatch --help` fast
+def connected(kafka: KafkaSettings, make: Callable[[], T], close: Callable[[T], object]) -> Iterator[T]:
+    """The client ``make()`` builds (one that cannot connect is ``unreachable``), ``close``d on exit."""
     from kafka.errors import KafkaError
 
     try:
-        admin = KafkaAdminClient(**admin_kwargs(kafka, **{"request_timeout_ms": 30_000, **overrides}))
+        client = make()
     except (KafkaError, OSError) as exc:
         raise unreachable(kafka, exc) from exc
     try:
-        yield admin
+        yield client
     finally:
-        admin.close()
+        close(client)
+
+
+def admin_client(kafka: KafkaSettings, **overrides: Any) -> AbstractContextManager[KafkaAdminClient]:
+    """A kafka-python admin client (request timeout 30 s unless overridden), closed on exit."""
+    from kafka import KafkaAdminClient  # lazy: keep `wirewatch --help` fast
+
+    options = admin_kwargs(kafka, **{"request_timeout_ms": 30_000, **overrides})
+    return connected(kafka, lambda: KafkaAdminClient(**options), KafkaAdminClient.close)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from kafka.admin import KafkaAdminClient, OffsetSpec, OffsetTimestamp
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from streams.adapters.kafka_clients import consumer_kwargs, producer_kwargs, unreachable
+from streams.adapters.kafka_clients import connected, consumer_kwargs, producer_kwargs
 from streams.adapters.topic_admin import worker_topics
 from streams.errors import BrokerError, ConfigError, InputError
 from streams.settings import KafkaSettings, Settings
@@ -36,31 +36,15 @@ def resolve_topic(settings: Settings, name: str) -> str:
 # --- clients -------------------------------------------------------------------------------------
 
 
-@contextmanager
-def producer_client(kafka: KafkaSettings, **overrides: Any) -> Iterator[KafkaProducer]:
-    try:
-        producer = KafkaProducer(**producer_kwargs(kafka, linger_ms=10, **overrides))
-    except (KafkaError, OSError) as exc:
-        raise unreachable(kafka, exc) from exc
-    try:
-        yield producer
-    finally:
-        producer.close(timeout=30)
+def producer_client(kafka: KafkaSettings, **overrides: Any) -> AbstractContextManager[KafkaProducer]:
+    options = producer_kwargs(kafka, linger_ms=10, **overrides)
+    return connected(kafka, lambda: KafkaProducer(**options), lambda producer: producer.close(timeout=30))
 
 
-@contextmanager
-def consumer_client(kafka: KafkaSettings, **overrides: Any) -> Iterator[KafkaConsumer]:
+def consumer_client(kafka: KafkaSettings, **overrides: Any) -> AbstractContextManager[KafkaConsumer]:
     """A group-less consumer: it is assigned partitions explicitly and commits nothing."""
-    try:
-        consumer = KafkaConsumer(
-            **consumer_kwargs(kafka, group_id=None, enable_auto_commit=False, **overrides)
-        )
-    except (KafkaError, OSError) as exc:
-        raise unreachable(kafka, exc) from exc
-    try:
-        yield consumer
-    finally:
-        consumer.close()
+    options = consumer_kwargs(kafka, group_id=None, enable_auto_commit=False, **overrides)
+    return connected(kafka, lambda: KafkaConsumer(**options), KafkaConsumer.close)
 
 
 def partitions_of(consumer: KafkaConsumer, topic: str) -> list[TopicPartition]:

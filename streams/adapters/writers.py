@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from schemas import DiplomaticEvent
@@ -155,6 +156,18 @@ class _TextSink(io.RawIOBase):
 
     def flush(self) -> None:
         self._text.flush()
+
+
+def binary_output(path: Path | None, fmt: str) -> IO[bytes]:
+    """``path`` opened for writing, or stdout as ``binary_stdout`` gives it when there is none."""
+    if path is None:
+        return binary_stdout(fmt)
+    from streams.errors import InputError
+
+    try:
+        return path.open("wb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
 def binary_stdout(fmt: str) -> IO[bytes]:

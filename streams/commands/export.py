@@ -6,7 +6,6 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import IO
 
 from streams.errors import InputError
 from streams.settings import get_settings
@@ -47,21 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_export)
 
 
-def _output(path: Path | None, fmt: str) -> IO[bytes]:
-    if path is not None:
-        try:
-            return path.open("wb")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    from streams.adapters.writers import binary_stdout
-
-    return binary_stdout(fmt)
-
-
 def run_export(args: argparse.Namespace) -> int:
     from streams.adapters import columns
     from streams.adapters.export_client import fetch_rows
-    from streams.adapters.writers import row_writer
+    from streams.adapters.writers import binary_output, row_writer
 
     end = args.end or args.start
     if end < args.start:
@@ -69,7 +57,7 @@ def run_export(args: argparse.Namespace) -> int:
     web = get_settings().web
     url = args.url or f"http://{web.host}:{web.port}"
     rows = list(fetch_rows(url, args.kind, args.start, end))  # fetched first: a failure leaves no half file
-    out = _output(args.output, args.format)
+    out = binary_output(args.output, args.format)
     try:
         writer = row_writer(args.format, columns.KINDS[args.kind], out)
         writer.write(rows)

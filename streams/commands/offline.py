@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, TextIO
 
 from schemas import DiplomaticEvent, RawArticle
 from streams.adapters.inputs import (
@@ -29,7 +29,7 @@ from streams.adapters.inputs import (
     read_articles,
 )
 from streams.adapters.parallel import Batches, BatchResult
-from streams.adapters.writers import EVENT_FORMATS, EventSink, binary_stdout
+from streams.adapters.writers import EVENT_FORMATS, EventSink, binary_output
 from streams.errors import InputError
 from streams.settings import get_settings
 
@@ -66,6 +66,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _input_arguments(parser: argparse.ArgumentParser) -> None:
+    """The raw articles' paths, ``--quiet`` and ``--published-at``: `wirewatch clean` and `code` alike."""
+    parser.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
+    parser.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
+    parser.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     clean = subparsers.add_parser(
         "clean",
@@ -74,9 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    clean.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
-    clean.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
-    clean.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
+    _input_arguments(clean)
     clean.add_argument(
         "--max-chars",
         type=_positive,
@@ -93,9 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    code.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help=_PATHS_HELP)
-    code.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
-    code.add_argument("--published-at", type=_published_at, metavar="DATE", help=_DATE_HELP)
+    _input_arguments(code)
     code.add_argument(
         "--format",
         choices=EVENT_FORMATS,
@@ -204,15 +207,6 @@ def run_clean(args: argparse.Namespace) -> int:
     return _status(tally)
 
 
-def _binary_output(path: Path | None, fmt: str) -> IO[bytes]:
-    if path is not None:
-        try:
-            return path.open("wb")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    return binary_stdout(fmt)
-
-
 def run_code(args: argparse.Namespace) -> int:
     from streams.adapters.nlp import load_coder
 
@@ -220,7 +214,7 @@ def run_code(args: argparse.Namespace) -> int:
     settings = get_settings()
     batch_size = args.batch_size or settings.nlp.batch_size
     fmt = getattr(args, "format", "jsonl")
-    out = _binary_output(getattr(args, "output", None), fmt)
+    out = binary_output(getattr(args, "output", None), fmt)
 
     def skipped(event: DiplomaticEvent, reason: str) -> None:
         _problem(err, event.article_id, 0, f"not written as PLOVER: {reason}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import aiohttp.web
 import faust
 
 from schemas import Actor, Cameo, CleanArticle, DiplomaticEvent, Evidence, Plover, RawArticle
@@ -114,3 +115,14 @@ def fresh_app(coder: Any = None, **kwargs: Any) -> tuple[faust.App, Wiring, Sent
     app = create_app(settings, coder=coder or RuleCoder(), **kwargs)
     w = wiring_of(app)
     return app, w, Sent(w)
+
+
+async def serve(app: faust.App) -> tuple[aiohttp.web.AppRunner, str]:
+    """``app``'s web server (faust's blueprints and ours) on a free local port: its runner and base URL."""
+    app.web.init_server()  # as the worker's web service does at start
+    runner = aiohttp.web.AppRunner(app.web.web_app)
+    await runner.setup()
+    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"

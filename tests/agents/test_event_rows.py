@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import aiohttp
-from agentkit import RuleCoder, fresh_app
+from agentkit import RuleCoder, fresh_app, serve
 from test_agents import article, run_ledger, run_process, run_tally
 
 from streams.adapters import tallies
@@ -55,14 +55,7 @@ def _settings(internal: bool) -> Settings:
 async def _serve(internal: bool) -> tuple[aiohttp.web.AppRunner, str]:
     from streams.adapters.faust_app import create_app
 
-    app = create_app(_settings(internal), coder=RuleCoder())
-    app.web.init_server()  # faust's blueprints, as the worker's web service does at start
-    runner = aiohttp.web.AppRunner(app.web.web_app)
-    await runner.setup()
-    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
+    return await serve(create_app(_settings(internal), coder=RuleCoder()))
 
 
 async def _get(session: aiohttp.ClientSession, url: str, method: str = "GET") -> tuple[int, str, Any]:

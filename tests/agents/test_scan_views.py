@@ -14,20 +14,9 @@ from datetime import date
 from typing import Any
 
 import aiohttp
-import faust
-from agentkit import fresh_app, make_event
+from agentkit import fresh_app, make_event, serve
 
 from streams.adapters import story_views, tallies, view_guard
-
-
-async def _serve(app: faust.App) -> tuple[aiohttp.web.AppRunner, str]:
-    app.web.init_server()
-    runner = aiohttp.web.AppRunner(app.web.web_app)
-    await runner.setup()
-    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
 
 
 async def _get(session: aiohttp.ClientSession, url: str) -> tuple[int, dict[str, str], Any]:
@@ -48,7 +37,7 @@ def test_a_range_view_sorts_its_rows_cuts_them_to_the_limit_and_says_so() -> Non
     async def scenario() -> None:
         app, w, _ = fresh_app()
         _filed(w, *(make_event(f"a{i}", day=date(2022, 9, d)) for i, d in enumerate((21, 19, 20, 25))))
-        runner, base = await _serve(app)
+        runner, base = await serve(app)
         try:
             async with aiohttp.ClientSession() as session:
                 url = f"{base}/events?from=2022-09-19&to=2022-09-21&scope=local"
@@ -75,7 +64,7 @@ def test_a_refusing_guard_is_a_503_with_retry_after_on_every_scan_view() -> None
             raise view_guard.Busy("the worker is answering 10 heavy queries; retry shortly")
 
         view_guard.guard_of(app).run = refuse  # type: ignore[method-assign]
-        runner, base = await _serve(app)
+        runner, base = await serve(app)
         try:
             async with aiohttp.ClientSession() as session:
                 for path in ("/events?from=2022-09-19&scope=local", "/dyads?from=2022-09-19&scope=local",
@@ -93,7 +82,7 @@ def test_a_refusing_guard_is_a_503_with_retry_after_on_every_scan_view() -> None
 def test_both_story_views_answer_404_alike_without_the_story_agents() -> None:
     async def scenario() -> None:
         app, _, _ = fresh_app()  # create_app alone: no story agents attached
-        runner, base = await _serve(app)
+        runner, base = await serve(app)
         try:
             async with aiohttp.ClientSession() as session:
                 for path in ("/stories", "/stories?from=2022-09-19", "/stories/sty-20170911f15-0123456789"):

@@ -161,3 +161,27 @@ def test_unreadable_tls_file_is_a_config_error(tmp_path):
     k = KafkaSettings(security_protocol="SSL", ssl_cafile=tmp_path / "missing.pem")
     with pytest.raises(ConfigError, match="TLS context"):
         kc.faust_app_kwargs(k)
+
+
+def test_a_client_that_cannot_connect_is_unreachable_and_an_open_one_is_closed_on_exit():
+    from streams.errors import BrokerError
+
+    kafka = KafkaSettings(bootstrap_servers="127.0.0.1:1")
+
+    def refuse() -> object:
+        raise OSError("connection refused")
+
+    with pytest.raises(BrokerError, match=r"cannot reach Kafka at 127\.0\.0\.1:1 .*\(OSError\)"), \
+            kc.connected(kafka, refuse, lambda _: None):
+        pass
+    closed: list[object] = []
+    client = object()
+
+    def use() -> None:
+        with kc.connected(kafka, lambda: client, closed.append) as got:
+            assert got is client
+            raise RuntimeError("the caller's own failure")
+
+    with pytest.raises(RuntimeError, match="the caller's own failure"):
+        use()
+    assert closed == [client]

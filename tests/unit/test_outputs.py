@@ -214,3 +214,14 @@ def test_parquet_is_refused_on_a_text_only_stdout_with_one_line(capsys: pytest.C
     assert status == 1
     assert capsys.readouterr().err == (
         "wirewatch: error: parquet is binary: give --output FILE or redirect stdout to a file\n")
+
+
+def test_binary_output_opens_the_file_or_says_why_it_cannot(tmp_path: Path) -> None:
+    from streams.errors import InputError
+
+    target = tmp_path / "rows.csv"
+    with writers.binary_output(target, "csv") as out:
+        out.write(b"a,b\n")
+    assert target.read_bytes() == b"a,b\n"
+    with pytest.raises(InputError, match=r"missing/rows\.csv: cannot write: No such file or directory"):
+        writers.binary_output(tmp_path / "missing" / "rows.csv", "parquet")

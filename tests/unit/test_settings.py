@@ -56,28 +56,21 @@ def test_secrets_are_secretstr_and_masked(monkeypatch):
     assert data["kafka"]["sasl_username"] == "svc"  # a user name is not a secret
 
 
+def _check_config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "streams.cli", "check-config"]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+
+
 def test_check_config_command_masks_and_reports_bad_values(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
     env["WIREWATCH_KAFKA__SASL_PASSWORD"] = "topsecret"
-    proc = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "check-config"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    proc = _check_config(env)
     assert proc.returncode == 0, proc.stderr
     assert "topsecret" not in proc.stdout
     assert json.loads(proc.stdout)["kafka"]["sasl_password"] == "**********"
 
     env["WIREWATCH_WEB__PORT"] = "not-a-port"
-    proc = subprocess.run(
-        [sys.executable, "-m", "streams.cli", "check-config"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    proc = _check_config(env)
     assert proc.returncode == 2
     assert proc.stderr.startswith("wirewatch: error: invalid setting WIREWATCH_WEB__PORT='not-a-port'")
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
