@@ -89,6 +89,13 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         "not diagnosed; no upstream issue found",
     ),
     Workaround(
+        "kafka_client",
+        ("faust.transport.drivers.aiokafka.Producer._producer", "aiokafka.AIOKafkaProducer.client"),
+        "faust has no public way to ask the broker anything, so /healthz reaches the aiokafka "
+        "client under faust's producer for a metadata round trip (issue 12)",
+        "none (no accessor requested upstream)",
+    ),
+    Workaround(
         "ensure_partitions_known",
         ("faust.transport.drivers.aiokafka.Producer._ensure_producer",),
         "faust's router hashes a table key with the producer's partitioner, which fails with a "
@@ -256,6 +263,22 @@ def leaderless_batches(app: faust.App) -> tuple[list[str], int, dict[str, list[i
     topics = {name.rsplit("[", 1)[0] for name in stuck}
     known = {topic: sorted(cluster.partitions_for_topic(topic) or ()) for topic in topics}
     return stuck, len(cluster.brokers()), known
+
+
+class NotChecked(RuntimeError):
+    """An internal was asked of an app ``install`` has not version-checked and patched."""
+
+
+def kafka_client(app: faust.App) -> Any:
+    """The aiokafka client (``AIOKafkaClient``) under faust's producer; None until the producer starts.
+
+    Only for an app ``install`` has version-checked: the internal it reads moves between
+    faust versions, and an unchecked app raises ``NotChecked`` rather than guessing.
+    """
+    if not getattr(app, "_wirewatch_patched", False):
+        raise NotChecked("faust_patches.install has not checked this app's faust and aiokafka versions")
+    inner = app.producer._producer  # type: ignore[attr-defined]  # faust's aiokafka driver
+    return None if inner is None else inner.client
 
 
 async def ensure_partitions_known(app: faust.App, topic: str) -> None:

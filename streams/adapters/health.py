@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.adapters import faust_patches
+
 log = logging.getLogger(__name__)
 
 PROBE_S = 5.0
@@ -51,7 +53,9 @@ class Health:
 async def probe(app: Any, health: Health, consumed: set[str], committed: Any) -> None:
     """One round: metadata from the broker, and whether records wait past the committed offsets."""
     try:
-        client = app.producer._producer.client  # faust's aiokafka driver: the AIOKafkaClient
+        client = faust_patches.kafka_client(app)
+        if client is None:
+            raise ConnectionError("the worker's producer has not started")
         await asyncio.wait_for(client.fetch_all_metadata(), PROBE_TIMEOUT_S)
         health.broker_ok_at = time.monotonic()
         health.broker_error = None

@@ -225,6 +225,28 @@ def test_tripwire_leaderless_batches() -> None:
     assert known == {"t-changelog": []}
 
 
+def test_tripwire_kafka_client() -> None:
+    from agentkit import fresh_app
+
+    assert faust_aiokafka.Producer._producer is None  # faust's driver keeps its AIOKafkaProducer there
+    with pytest.raises(faust_patches.NotChecked):
+        faust_patches.kafka_client(plain_app())  # an app install has not version-checked
+    app, _, _ = fresh_app()
+    assert faust_patches.kafka_client(app) is None  # the producer has not started
+
+    async def scenario() -> None:
+        inner = AIOKafkaProducer(bootstrap_servers="127.0.0.1:1")  # never started: no connection
+        try:
+            app.producer._producer = inner  # type: ignore[attr-defined]
+            client = faust_patches.kafka_client(app)
+            assert client is inner.client
+            assert inspect.iscoroutinefunction(client.fetch_all_metadata)  # what /healthz awaits
+        finally:
+            await inner.stop()
+
+    asyncio.run(scenario())
+
+
 def test_tripwire_ensure_partitions_known() -> None:
     from faust.exceptions import NotReady
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import namedtuple
+from types import SimpleNamespace
 
 from aiohttp.http_exceptions import LineTooLong
 
@@ -68,3 +71,53 @@ def test_health_problems():
     assert h.problems(last_progress=100.0, now=500.0)[0].startswith("processing stuck")
     h.behind = False
     assert h.problems(last_progress=100.0, now=500.0) == []
+
+
+class _Client:
+    def __init__(self) -> None:
+        self.asked = 0
+
+    async def fetch_all_metadata(self) -> None:
+        self.asked += 1
+
+
+TP = namedtuple("TP", "topic partition")  # as faust's TP
+
+
+class _Consumer:
+    def assignment(self) -> set[TP]:
+        return {TP("raw", 0), TP("other", 0)}
+
+    async def highwaters(self, *tps: TP) -> dict[TP, int]:
+        return dict.fromkeys(tps, 7)
+
+
+class _App:
+    """What the probe reads: a version-checked app (``faust_patches.install``), its producer and consumer."""
+
+    _wirewatch_patched = True
+
+    def __init__(self, client: _Client | None) -> None:
+        self.producer = SimpleNamespace(_producer=None if client is None else SimpleNamespace(client=client))
+        self.consumer = _Consumer()
+
+
+def test_the_health_probe_asks_the_broker_through_faust_patches():
+    h = health.Health()
+    asyncio.run(health.probe(_App(None), h, {"raw"}, lambda tp: 7))
+    assert h.broker_ok_at is None
+    assert h.broker_error == "ConnectionError: the worker's producer has not started"
+    client = _Client()
+    asyncio.run(health.probe(_App(client), h, {"raw"}, lambda tp: 3))
+    assert client.asked == 1 and h.broker_ok_at is not None and h.broker_error is None
+    assert h.behind  # committed 3 < end 7 on the consumed partition
+    asyncio.run(health.probe(_App(client), h, {"raw"}, lambda tp: 7))
+    assert not h.behind
+
+
+def test_the_health_probe_refuses_an_app_whose_versions_were_not_checked():
+    app = _App(_Client())
+    app._wirewatch_patched = False
+    h = health.Health()
+    asyncio.run(health.probe(app, h, {"raw"}, lambda tp: 0))
+    assert h.broker_error is not None and h.broker_error.startswith("NotChecked: ")
