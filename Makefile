@@ -46,8 +46,9 @@ broker-status: install ## is the local broker running and answering?
 test: install browser gates ## everything: install, browser, the gates, broker jars, a throw-away broker on a free port, all tests, stop
 	deploy/test.sh
 
-gates: install ## the static checks `make test` runs before any broker starts: ruff check, mypy (CONTRIBUTING.md)
+gates: install ## the static checks `make test` runs before any broker starts: ruff check, ruff format --check, mypy (CONTRIBUTING.md)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 run: install ## the main job: local broker + worker + sample wire; ports: WIREWATCH_BROKER__PORT=9092 WIREWATCH_WEB__PORT=6066

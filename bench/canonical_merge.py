@@ -27,8 +27,11 @@ def main() -> int:
     parser.add_argument("events", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    events = [DiplomaticEvent.model_validate_json(line)
-              for line in args.events.read_text(encoding="utf-8").splitlines() if line.strip()]
+    events = [
+        DiplomaticEvent.model_validate_json(line)
+        for line in args.events.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     params = MergeParams()
     runs = []
     for _ in range(args.repeat):
@@ -39,8 +42,10 @@ def main() -> int:
 
     # One block holding the first n reports (re-dated into one block), then one more report.
     day = events[0].event_date
-    same_block = [e.model_copy(update={"event_date": day, "event_id": f"b{i:06d}"})
-                  for i, e in enumerate(events * (1 + 2000 // max(1, len(events))))]
+    same_block = [
+        e.model_copy(update={"event_date": day, "event_id": f"b{i:06d}"})
+        for i, e in enumerate(events * (1 + 2000 // max(1, len(events))))
+    ]
     per_report = {}
     for n in (10, 100, 500, 1000, 2000):
         if n >= len(same_block):
@@ -51,7 +56,7 @@ def main() -> int:
             state = canonical.add(state, e, params=params, block=key)
         stored = canonical.to_json(state)
         timings = []
-        for e in same_block[n:n + 5]:
+        for e in same_block[n : n + 5]:
             started = time.perf_counter()
             before = canonical.from_json(stored)
             after = canonical.add(before, e, params=params, block=key)
@@ -64,8 +69,15 @@ def main() -> int:
     for n, ms in per_report.items():
         print(f"{n:>10}  {ms:8.1f}")
     by_size = {str(k): round(v, 2) for k, v in per_report.items()}
-    print(json.dumps({"reports": len(events), "offline_reports_per_s": round(offline, 1),
-                      "stream_ms_per_report_by_block_size": by_size}))
+    print(
+        json.dumps(
+            {
+                "reports": len(events),
+                "offline_reports_per_s": round(offline, 1),
+                "stream_ms_per_report_by_block_size": by_size,
+            }
+        )
+    )
     return 0
 
 

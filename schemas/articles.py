@@ -45,9 +45,7 @@ class CleanArticle(Emitted):
     published_at: AwareDatetime | None = None
     title: str
     paragraphs: list[str]
-    text: str = Field(
-        description="paragraphs joined by a blank line; evidence offsets point into it"
-    )
+    text: str = Field(description="paragraphs joined by a blank line; evidence offsets point into it")
     truncated: bool = False
     dateline: str | None = Field(
         default=None, description='where the story was filed, as its dateline says: "RAMALLAH, West Bank"'

@@ -21,8 +21,10 @@ from schemas.events import Actor, Cameo, DateRange, Location, Plover
 
 class CanonicalEvent(Emitted):
     schema_id: Literal["canonical_event.v1"] = "canonical_event.v1"
-    story_id: str = Field(description="block day and hash of the smallest member event id: the same "
-                          "for the same reports in any order, on any worker")
+    story_id: str = Field(
+        description="block day and hash of the smallest member event id: the same "
+        "for the same reports in any order, on any worker"
+    )
     story_key: str = Field(description="block (first day of its bucket) and smallest member event id")
     # The canonical fields come from one representative report (see representative_event_id).
     source: Actor
@@ -41,5 +43,8 @@ class CanonicalEvent(Emitted):
     first_seen: AwareDatetime | None = Field(default=None, description="earliest report publication")
     last_seen: AwareDatetime | None = Field(default=None, description="latest report publication")
     merge_confidence: float | None = Field(
-        default=None, ge=0, le=1,
-        description="the weakest member's strongest link score (None: a single report, nothing merged)")
+        default=None,
+        ge=0,
+        le=1,
+        description="the weakest member's strongest link score (None: a single report, nothing merged)",
+    )

@@ -1,5 +1,7 @@
 """Write (or check) the committed JSON Schema snapshots of every wire model.
 
+Usage:
+
     python -m schemas.snapshot          # rewrite schemas/jsonschema/*.json
     python -m schemas.snapshot --check  # exit 1 if a model changed without its snapshot
 """

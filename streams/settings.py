@@ -83,8 +83,10 @@ class NlpSettings(BaseModel):
     batch_size: int = Field(default=16, ge=1)
     batch_within_s: float = Field(default=0.2, gt=0)
     batch_words: int = Field(
-        default=2000, ge=1, description="the worker codes a take in runs of at most this many words "
-        "(a longer article alone), each sent before the next is coded"
+        default=2000,
+        ge=1,
+        description="the worker codes a take in runs of at most this many words "
+        "(a longer article alone), each sent before the next is coded",
     )
     max_body_chars: int = Field(default=100_000, ge=1000, description="longer bodies are cut and flagged")
 
@@ -111,8 +113,10 @@ class AppSettings(BaseModel):
         default=7, ge=1, description="days per block of the canonical stage (reports are compared within one)"
     )
     canonical_threshold: float | None = Field(
-        default=None, ge=0, le=1,
-        description="merge threshold of the canonical stage (default: the tuned one)"
+        default=None,
+        ge=0,
+        le=1,
+        description="merge threshold of the canonical stage (default: the tuned one)",
     )
     heartbeat_s: float = Field(
         default=30.0, ge=0, description="seconds between the worker's heartbeat log lines (0: none)"

@@ -35,8 +35,14 @@ def _is_full(entry: dict[str, Any]) -> bool:
     return "event_id" in entry  # a summary as older workers stored it in the index
 
 
-def apply(index: MutableMapping[str, Any], entries: MutableMapping[str, Any], code: str,
-          message: dict[str, Any], *, limit: int) -> None:
+def apply(
+    index: MutableMapping[str, Any],
+    entries: MutableMapping[str, Any],
+    code: str,
+    message: dict[str, Any],
+    *,
+    limit: int,
+) -> None:
     """One upsert or retraction of an actor's timeline (idempotent)."""
     current: dict[str, Any] = dict((index.get(code) or {}).get("events", {}))
     event_id = message["event_id"]
@@ -62,8 +68,11 @@ def apply(index: MutableMapping[str, Any], entries: MutableMapping[str, Any], co
 def timeline(value: dict[str, Any] | None, entries: Any, code: str) -> list[dict[str, Any]]:
     """An actor's events, latest first (summaries from ``entries``, or the index's own when old)."""
     out = []
-    for event_id, order in sorted((value or {}).get("events", {}).items(), key=tallies._recency,  # noqa: SLF001
-                                  reverse=True):
+    for event_id, order in sorted(
+        (value or {}).get("events", {}).items(),
+        key=tallies._recency,  # noqa: SLF001
+        reverse=True,
+    ):
         summary = order if _is_full(order) else entries.get(entry_key(code, event_id))
         if summary:
             out.append(summary)

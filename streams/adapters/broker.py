@@ -438,7 +438,7 @@ def describe_process(pid: int) -> str:
     except OSError:
         return f"pid {pid}"
     if "kafka.Kafka" in words:  # the JVM's options and class path say nothing useful
-        words = [Path(words[0]).name, "…", *words[words.index("kafka.Kafka"):]]
+        words = [Path(words[0]).name, "…", *words[words.index("kafka.Kafka") :]]
     text = " ".join(words)
     text = text if len(text) <= 160 else text[:157] + "…"
     try:

@@ -61,8 +61,9 @@ def decode_raw_article(value: bytes | str | None, *, max_bytes: int | None = Non
         return Rejected("decode", DL_UNDECODABLE, "empty message (no value)")
     data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
     if max_bytes is not None and len(data) > max_bytes:
-        return Rejected("decode", DL_OVERSIZED,
-                        f"message of {len(data)} bytes exceeds the cap of {max_bytes}")
+        return Rejected(
+            "decode", DL_OVERSIZED, f"message of {len(data)} bytes exceeds the cap of {max_bytes}"
+        )
     try:
         text = raw_accept.strip_bom(data).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -97,8 +98,11 @@ def dead_letter(
 ) -> DeadLetter:
     """A dead-letter record that keeps the original bytes (a bounded prefix, length and sha256 of a
     large one) and key, so nothing is lost and the letter itself is never too large to send."""
-    data = b"" if value is None else (value.encode("utf-8", "surrogatepass") if isinstance(value, str)
-                                      else bytes(value))
+    data = (
+        b""
+        if value is None
+        else (value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(value))
+    )
     key = origin.key
     kept = data[:KEEP_ORIGINAL_BYTES]
     return DeadLetter(

@@ -46,8 +46,15 @@ LOCK_FILE = PACKAGE_ROOT / "coder_versions.json"
 # Where the closure starts: the chain that codes, the codebook loaders, the spaCy set-up.
 ENTRY_MODULES = ("streams.core.pipeline", "streams.codebook", "streams.adapters.nlp")
 # Parts of streams/ that are I/O plumbing, not coding behaviour, though the loaders import them.
-NOT_CODER = frozenset({"streams.errors", "streams.settings", "streams.codebook.install",
-                       "streams.codebook.manifest", "streams.codebook.location"})
+NOT_CODER = frozenset(
+    {
+        "streams.errors",
+        "streams.settings",
+        "streams.codebook.install",
+        "streams.codebook.manifest",
+        "streams.codebook.location",
+    }
+)
 LOCK_COMMAND = "wirewatch coder lock"
 
 
@@ -203,7 +210,7 @@ def read_lock(path: Path = LOCK_FILE) -> dict[str, dict[str, Any]]:
 def write_lock(versions: dict[str, dict[str, Any]], path: Path = LOCK_FILE) -> None:
     body = {
         "about": "fingerprint of each built-in coder version (streams/adapters/coder_identity.py); "
-                 f"written by `{LOCK_COMMAND}`, checked by tests/unit/test_coder_identity.py",
+        f"written by `{LOCK_COMMAND}`, checked by tests/unit/test_coder_identity.py",
         "versions": dict(sorted(versions.items())),
     }
     path.write_text(json.dumps(body, indent=1, sort_keys=False) + "\n", encoding="utf-8")
@@ -228,9 +235,11 @@ def check(version: str, fp: Fingerprint, versions: dict[str, dict[str, Any]], *,
     changed = fp.changed_parts(record.get("parts", {}))
     shown = ", ".join(changed[:4]) + (f" and {len(changed) - 4} more" if len(changed) > 4 else "")
     if version == builtin:
-        hint = (f"bump CODER_VERSION in streams/core/pipeline.py and run `{LOCK_COMMAND}` "
-                f"(a change that leaves every event as it was: `{LOCK_COMMAND} --same-output`); "
-                "for a coder of your own (other dictionaries or model) set WIREWATCH_CODER__VERSION")
+        hint = (
+            f"bump CODER_VERSION in streams/core/pipeline.py and run `{LOCK_COMMAND}` "
+            f"(a change that leaves every event as it was: `{LOCK_COMMAND} --same-output`); "
+            "for a coder of your own (other dictionaries or model) set WIREWATCH_CODER__VERSION"
+        )
     else:
         hint = "declare a new version (WIREWATCH_CODER__VERSION) for the changed coder"
     raise CoderVersionError(

@@ -43,53 +43,128 @@ class Column:
 def _actor_columns(side: str, n: int, ic: str, ph: str) -> list[Column]:
     return [
         Column(f"{side}_text", "string", f"the {side} as written in the article", "", "", ""),
-        Column(f"{side}_name", "string", f"canonical name of the {side} where known (e.g. VLADIMIR_PUTIN)",
-               f"Actor{n}Name", f"{ic} Name", ""),
-        Column(f"{side}_code", "string", f"CAMEO actor code of the {side} (e.g. RUSGOV)",
-               f"Actor{n}Code", "", f"{ph}ActorFull"),
-        Column(f"{side}_country", "string", f"ISO 3166-1 alpha-3 country of the {side}",
-               f"Actor{n}CountryCode", f"{ic} Country", f"{ph}ActorEntity"),
-        Column(f"{side}_sector", "string", f"CAMEO agent / sector code of the {side} (GOV, MIL, OPP …)",
-               f"Actor{n}Type1Code", f"{ic} Sectors", f"{ph}ActorRole"),
+        Column(
+            f"{side}_name",
+            "string",
+            f"canonical name of the {side} where known (e.g. VLADIMIR_PUTIN)",
+            f"Actor{n}Name",
+            f"{ic} Name",
+            "",
+        ),
+        Column(
+            f"{side}_code",
+            "string",
+            f"CAMEO actor code of the {side} (e.g. RUSGOV)",
+            f"Actor{n}Code",
+            "",
+            f"{ph}ActorFull",
+        ),
+        Column(
+            f"{side}_country",
+            "string",
+            f"ISO 3166-1 alpha-3 country of the {side}",
+            f"Actor{n}CountryCode",
+            f"{ic} Country",
+            f"{ph}ActorEntity",
+        ),
+        Column(
+            f"{side}_sector",
+            "string",
+            f"CAMEO agent / sector code of the {side} (GOV, MIL, OPP …)",
+            f"Actor{n}Type1Code",
+            f"{ic} Sectors",
+            f"{ph}ActorRole",
+        ),
     ]
 
 
 EVENT_COLUMNS: tuple[Column, ...] = (
-    Column("event_id", "string", "deterministic event id (stable across replays)",
-           "GLOBALEVENTID", "Event ID", "EventID"),
-    Column("event_date", "date", "the day the event happened (a range's start), else the publication day",
-           "SQLDATE", "Event Date", "Date"),
+    Column(
+        "event_id",
+        "string",
+        "deterministic event id (stable across replays)",
+        "GLOBALEVENTID",
+        "Event ID",
+        "EventID",
+    ),
+    Column(
+        "event_date",
+        "date",
+        "the day the event happened (a range's start), else the publication day",
+        "SQLDATE",
+        "Event Date",
+        "Date",
+    ),
     Column("event_date_end", "date", "last day of a date range such as 'last week' (else = event_date)"),
-    Column("event_date_provenance", "string",
-           "explicit (written out), relative (resolved against publication), "
-           "publication (no date in the text)"),
+    Column(
+        "event_date_provenance",
+        "string",
+        "explicit (written out), relative (resolved against publication), publication (no date in the text)",
+    ),
     *_actor_columns("source", 1, "Source", "Source"),
     *_actor_columns("target", 2, "Target", "Target"),
-    Column("cameo_code", "string", "CAMEO event code, a string: leading zeros matter (e.g. 042)",
-           "EventCode", "CAMEO Code", "EventCode"),
+    Column(
+        "cameo_code",
+        "string",
+        "CAMEO event code, a string: leading zeros matter (e.g. 042)",
+        "EventCode",
+        "CAMEO Code",
+        "EventCode",
+    ),
     Column("cameo_base", "string", "the code's first three digits", "EventBaseCode"),
     Column("cameo_root", "string", "CAMEO root (cue category), 01-20", "EventRootCode", "", "EventRootCode"),
     Column("cameo_name", "string", "name of the CAMEO code", "", "Event Text", ""),
-    Column("quad_class", "int8", "1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict",
-           "QuadClass", "", "QuadClass"),
-    Column("goldstein", "float64", "Goldstein score of the CAMEO code, -10..10",
-           "GoldsteinScale", "Intensity", "GoldsteinScore"),
+    Column(
+        "quad_class",
+        "int8",
+        "1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict",
+        "QuadClass",
+        "",
+        "QuadClass",
+    ),
+    Column(
+        "goldstein",
+        "float64",
+        "Goldstein score of the CAMEO code, -10..10",
+        "GoldsteinScale",
+        "Intensity",
+        "GoldsteinScore",
+    ),
     Column("plover_event", "string", "PLOVER event category (e.g. CONSULT)"),
     Column("plover_mode", "string", "PLOVER mode where the CAMEO code implies one"),
     Column("plover_context", "string", "PLOVER context where the CAMEO code implies one"),
     Column("modality", "string", "asserted, negated, future or hypothetical"),
-    Column("location_name", "string", "where it happened, as resolved", "ActionGeo_FullName", "City",
-           "LocationName"),
-    Column("location_country", "string", "ISO3 country of the location (GDELT uses FIPS codes here)",
-           "ActionGeo_CountryCode", "Country", "CountryCode"),
+    Column(
+        "location_name",
+        "string",
+        "where it happened, as resolved",
+        "ActionGeo_FullName",
+        "City",
+        "LocationName",
+    ),
+    Column(
+        "location_country",
+        "string",
+        "ISO3 country of the location (GDELT uses FIPS codes here)",
+        "ActionGeo_CountryCode",
+        "Country",
+        "CountryCode",
+    ),
     Column("latitude", "float64", "latitude of the location", "ActionGeo_Lat", "Latitude", "Lat"),
     Column("longitude", "float64", "longitude of the location", "ActionGeo_Long", "Longitude", "Lon"),
     Column("geonameid", "int64", "GeoNames id of the location", "ActionGeo_FeatureID"),
-    Column("location_admin1", "string", "first-level division (state, province) of the location",
-           "", "Province", ""),
+    Column(
+        "location_admin1",
+        "string",
+        "first-level division (state, province) of the location",
+        "",
+        "Province",
+        "",
+    ),
     Column("location_admin1_code", "string", "its ISO 3166-2 code where it has one (else GeoNames')"),
-    Column("location_provenance", "string",
-           "locative, dateline, context, target or domestic: how it was placed"),
+    Column(
+        "location_provenance", "string", "locative, dateline, context, target or domestic: how it was placed"
+    ),
     Column("publisher", "string", "the outlet that published the article", "", "Publisher", "NewsSources"),
     Column("url", "string", "the article's URL", "SOURCEURL", "", "URLs"),
     Column("title", "string", "the article's headline"),
@@ -109,26 +184,52 @@ EVENT_COLUMNS: tuple[Column, ...] = (
 
 DYAD_DAY_COLUMNS: tuple[Column, ...] = (
     Column("date", "date", "the day", "SQLDATE", "Event Date", "Date"),
-    Column("source", "string", "country-level code of the source (RUSGOV → RUS)", "Actor1CountryCode",
-           "Source Country", "SourceActorEntity"),
-    Column("target", "string", "country-level code of the target", "Actor2CountryCode", "Target Country",
-           "TargetActorEntity"),
+    Column(
+        "source",
+        "string",
+        "country-level code of the source (RUSGOV → RUS)",
+        "Actor1CountryCode",
+        "Source Country",
+        "SourceActorEntity",
+    ),
+    Column(
+        "target",
+        "string",
+        "country-level code of the target",
+        "Actor2CountryCode",
+        "Target Country",
+        "TargetActorEntity",
+    ),
     Column("events", "int32", "events of the dyad that day"),
     *(Column(f"quad_{q}", "int32", f"events of quad class {q}", "QuadClass") for q in range(1, 5)),
     Column("goldstein_sum", "float64", "sum of the events' Goldstein scores", "GoldsteinScale"),
-    *(Column(f"root_{r:02d}", "int32", f"events of CAMEO root {r:02d}", "EventRootCode")
-      for r in range(1, 21)),
+    *(
+        Column(f"root_{r:02d}", "int32", f"events of CAMEO root {r:02d}", "EventRootCode")
+        for r in range(1, 21)
+    ),
 )
 
 STORY_COLUMNS: tuple[Column, ...] = (
     Column("story_id", "string", "stable id of one real-world event across outlets and reports"),
     Column("story_key", "string", "the block (first day of its bucket) and the smallest member event id"),
-    Column("event_date", "date", "the representative report's event date (a range's start)", "SQLDATE",
-           "Event Date", "Date"),
+    Column(
+        "event_date",
+        "date",
+        "the representative report's event date (a range's start)",
+        "SQLDATE",
+        "Event Date",
+        "Date",
+    ),
     *(c for c in _actor_columns("source", 1, "Source", "Source") if c.name != "source_text"),
     *(c for c in _actor_columns("target", 2, "Target", "Target") if c.name != "target_text"),
-    Column("cameo_code", "string", "CAMEO code of the representative report", "EventCode", "CAMEO Code",
-           "EventCode"),
+    Column(
+        "cameo_code",
+        "string",
+        "CAMEO code of the representative report",
+        "EventCode",
+        "CAMEO Code",
+        "EventCode",
+    ),
     Column("cameo_root", "string", "CAMEO root", "EventRootCode", "", "EventRootCode"),
     Column("cameo_name", "string", "name of the CAMEO code", "", "Event Text"),
     Column("quad_class", "int8", "quad class", "QuadClass", "", "QuadClass"),
@@ -139,8 +240,9 @@ STORY_COLUMNS: tuple[Column, ...] = (
     Column("longitude", "float64", "longitude", "ActionGeo_Long", "Longitude", "Lon"),
     Column("mention_count", "int32", "distinct articles reporting the story", "NumArticles"),
     Column("source_count", "int32", "distinct outlets reporting it", "NumSources"),
-    Column("publishers", "string", f"the outlets, '{LIST_SEPARATOR}'-separated", "", "Publisher",
-           "NewsSources"),
+    Column(
+        "publishers", "string", f"the outlets, '{LIST_SEPARATOR}'-separated", "", "Publisher", "NewsSources"
+    ),
     Column("first_seen", "timestamp", "earliest report publication (UTC)"),
     Column("last_seen", "timestamp", "latest report publication (UTC)"),
     Column("representative_event_id", "string", "the report the story's fields come from"),
@@ -193,12 +295,14 @@ def _actor(prefix: str, actor: Actor | None, *, with_text: bool = True) -> dict[
     row: dict[str, Any] = {}
     if with_text:
         row[f"{prefix}_text"] = actor.text if actor else None
-    row.update({
-        f"{prefix}_name": actor.name if actor else None,
-        f"{prefix}_code": actor.code if actor else None,
-        f"{prefix}_country": actor.country if actor else None,
-        f"{prefix}_sector": actor.sector if actor else None,
-    })
+    row.update(
+        {
+            f"{prefix}_name": actor.name if actor else None,
+            f"{prefix}_code": actor.code if actor else None,
+            f"{prefix}_country": actor.country if actor else None,
+            f"{prefix}_sector": actor.sector if actor else None,
+        }
+    )
     return row
 
 
@@ -334,8 +438,11 @@ def _value(kind: Kind, value: Any) -> Any:
     if kind == "string":
         return str(value)
     if kind == "date":
-        return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(
-            str(value)[:10])
+        return (
+            value
+            if isinstance(value, date) and not isinstance(value, datetime)
+            else date.fromisoformat(str(value)[:10])
+        )
     if kind == "timestamp":
         return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if kind == "float64":

@@ -49,7 +49,7 @@ class RecentEvents:
         if self._rows:
             return
         ordered = sorted(rows, key=lambda r: (r.get("published_at") or "", r.get("event_id") or ""))
-        for row in ordered[-(self._rows.maxlen or RECENT_SIZE):]:
+        for row in ordered[-(self._rows.maxlen or RECENT_SIZE) :]:
             self._rows.appendleft({**row, "received_at": None, "seq": next(self._seq)})
 
 

@@ -39,8 +39,13 @@ def latest_sets(
                 try:
                     item = EventSet.model_validate_json(record.value)
                 except ValidationError as exc:
-                    log.warning("%s[%d]@%d is not an event set, skipped: %s", topic, record.partition,
-                                record.offset, str(exc).splitlines()[0])
+                    log.warning(
+                        "%s[%d]@%d is not an event set, skipped: %s",
+                        topic,
+                        record.partition,
+                        record.offset,
+                        str(exc).splitlines()[0],
+                    )
                     continue
                 out[item.article_id] = item
     return out
@@ -55,5 +60,7 @@ def coded_versions(sets: dict[str, EventSet]) -> dict[str, Coded]:
         slot["events"] += len(item.event_ids)
         if item.coder_fingerprint:
             slot["fingerprints"].add(item.coder_fingerprint)
-    return {v: Coded(articles=s["articles"], events=s["events"], fingerprints=frozenset(s["fingerprints"]))
-            for v, s in sorted(acc.items())}
+    return {
+        v: Coded(articles=s["articles"], events=s["events"], fingerprints=frozenset(s["fingerprints"]))
+        for v, s in sorted(acc.items())
+    }

@@ -52,8 +52,12 @@ def next_set(
         supersedes=supersedes,
         superseded_versions=versions,
     )
-    state = {"revision": rev, "supersedes": supersedes, "superseded_versions": versions,
-             "coder_version": coder_version}
+    state = {
+        "revision": rev,
+        "supersedes": supersedes,
+        "superseded_versions": versions,
+        "coder_version": coder_version,
+    }
     return record, state
 
 
@@ -65,5 +69,8 @@ def current_events(sets: dict[str, EventSet], events: dict[str, Any]) -> dict[st
     current when its id is in its article's latest set; an article without a set (coded before
     event sets existed) keeps its events.
     """
-    return {event_id: event for event_id, event in events.items()
-            if (s := sets.get(event.article_id)) is None or event_id in s.event_ids}
+    return {
+        event_id: event
+        for event_id, event in events.items()
+        if (s := sets.get(event.article_id)) is None or event_id in s.event_ids
+    }

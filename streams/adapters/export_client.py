@@ -44,8 +44,9 @@ def _get(base_url: str, path: str, query: dict[str, str]) -> dict[str, Any]:
         raise ExportError(f"{url}: HTTP {exc.code}: {reason}") from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ExportError(f"no worker answers at {base_url} ({reason}); start one with `wirewatch worker` "
-                          "or give --url") from exc
+        raise ExportError(
+            f"no worker answers at {base_url} ({reason}); start one with `wirewatch worker` or give --url"
+        ) from exc
     except json.JSONDecodeError as exc:
         raise ExportError(f"{url}: the answer is not JSON: {exc}") from exc
 

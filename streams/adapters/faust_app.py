@@ -183,8 +183,11 @@ def create_app(
     )
     app.wiring = wiring  # type: ignore[attr-defined]
     progress = Progress()
-    faust_patches.install(app, commit_cap=functools.partial(_commit_cap, app, progress.continuity),
-                          allow_untested=settings.app.allow_untested_versions)
+    faust_patches.install(
+        app,
+        commit_cap=functools.partial(_commit_cap, app, progress.continuity),
+        allow_untested=settings.app.allow_untested_versions,
+    )
     _define_agents(app, wiring, progress)
     from streams.adapters import observability  # /metrics and the heartbeat
 
@@ -230,9 +233,15 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
                 progress.touch()
             if w.metrics is not None:
                 w.metrics.batch(len(batch), counts, time.monotonic() - started)
-            log.info("batch of %d (%s) in %d run(s): %d articles coded, %d events, %d dead letters",
-                     len(batch), _offsets(batch), counts["runs"], counts["articles"], counts["events"],
-                     counts["dead_letters"])
+            log.info(
+                "batch of %d (%s) in %d run(s): %d articles coded, %d events, %d dead letters",
+                len(batch),
+                _offsets(batch),
+                counts["runs"],
+                counts["articles"],
+                counts["events"],
+                counts["dead_letters"],
+            )
             yield counts
 
     @app.agent(w.ledger_topic, name="wirewatch.ledger")
@@ -244,7 +253,10 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
             record = None
             if whole:  # the article's whole new coding is in: its event set (issue 18)
                 record, value["set"] = event_sets.next_set(
-                    article_id, previous, event_ids=list(value["events"]), retracted=list(value["retired"]),
+                    article_id,
+                    previous,
+                    event_ids=list(value["events"]),
+                    retracted=list(value["retired"]),
                     coder_version=message.get("coder_version") or _version_of(message),
                     coder_fingerprint=message.get("coder_fingerprint"),
                 )
@@ -315,8 +327,13 @@ def _log_leaderless_batches(app: faust.App) -> None:
     try:
         stuck, brokers, known = faust_patches.leaderless_batches(app)
         if stuck:
-            log.warning("producer: records waiting for %s with no known leader; brokers known: %s; "
-                        "partitions known: %s", ", ".join(stuck[:8]), brokers, known)
+            log.warning(
+                "producer: records waiting for %s with no known leader; brokers known: %s; "
+                "partitions known: %s",
+                ", ".join(stuck[:8]),
+                brokers,
+                known,
+            )
     except Exception:  # noqa: BLE001 - diagnostics must never stop the worker
         log.debug("producer check failed", exc_info=True)
 
@@ -339,22 +356,31 @@ def _committed(app: faust.App, tp: Any) -> int | None:
     return faust_patches.committed_offset(app.consumer, tp)
 
 
-def _commit_cap(app: faust.App, tracker: continuity.OffsetContinuity, tp: Any,
-                offset: int | None) -> int | None:
+def _commit_cap(
+    app: faust.App, tracker: continuity.OffsetContinuity, tp: Any, offset: int | None
+) -> int | None:
     """Cap faust's next commit at a hole the worker has sought back over (see ``commit_cap``)."""
     return continuity.commit_cap(offset, hole=tracker.hole(tp), committed=_committed(app, tp))
 
 
-async def _seek_back_over_gaps(app: faust.App, tracker: continuity.OffsetContinuity,
-                               batch: Sequence[EventT]) -> None:
+async def _seek_back_over_gaps(
+    app: faust.App, tracker: continuity.OffsetContinuity, batch: Sequence[EventT]
+) -> None:
     for event in batch:
         msg = event.message
-        back = tracker.observe(msg.tp, msg.offset, generation=getattr(msg, "generation_id", 0),
-                               committed=_committed(app, msg.tp))
+        back = tracker.observe(
+            msg.tp, msg.offset, generation=getattr(msg, "generation_id", 0), committed=_committed(app, msg.tp)
+        )
         if back is not None:
-            log.warning("%s[%d]: offsets %d..%d were fetched but never reached the agent (faust); "
-                        "seeking back to %d to code them",
-                        msg.topic, msg.partition, back, msg.offset - 1, back)
+            log.warning(
+                "%s[%d]: offsets %d..%d were fetched but never reached the agent (faust); "
+                "seeking back to %d to code them",
+                msg.topic,
+                msg.partition,
+                back,
+                msg.offset - 1,
+                back,
+            )
             # faust may have recorded the skipped offsets as a read gap (compaction), which it
             # counts as acknowledged: take them out so no commit passes them before they are coded.
             faust_patches.chop_read_gap(app.consumer, msg.tp, back, msg.offset)
@@ -382,15 +408,21 @@ async def _rewind_if_stalled(app: faust.App, progress: Progress, topics: set[str
     if progress.behind_since is None:
         progress.behind_since = now
     behind = continuity.stalled(
-        idle_s=now - progress.last, busy=progress.busy, committed=committed, ends=ends,
-        patience_s=STALL_PATIENCE_S, behind_s=now - progress.behind_since,
+        idle_s=now - progress.last,
+        busy=progress.busy,
+        committed=committed,
+        ends=ends,
+        patience_s=STALL_PATIENCE_S,
+        behind_s=now - progress.behind_since,
     )
     if behind:
         progress.behind_since = None
-        log.warning("no progress for %.0f s with records left after the committed offsets of %s; "
-                    "rewinding to the committed offsets (faust dropped fetched records)",
-                    time.monotonic() - progress.last, ", ".join(sorted(f"{tp.topic}[{tp.partition}]"
-                                                                       for tp in behind)))
+        log.warning(
+            "no progress for %.0f s with records left after the committed offsets of %s; "
+            "rewinding to the committed offsets (faust dropped fetched records)",
+            time.monotonic() - progress.last,
+            ", ".join(sorted(f"{tp.topic}[{tp.partition}]" for tp in behind)),
+        )
         progress.continuity.forget()
         progress.touch()
         await faust_patches.rewind_to_committed(consumer)
@@ -449,8 +481,11 @@ async def _in_thread(w: Wiring, fn: Callable[..., Any], *args: Any, timeout_s: f
         return await asyncio.wait_for(loop.run_in_executor(w.executor, fn, *args), timeout_s)
     except TimeoutError:
         # A thread cannot be stopped: abandon it (a daemon) and code the rest on a fresh one.
-        log.error("the coder did not return within %.0f s; abandoning its thread (restart the worker "
-                  "to reclaim it) and going on", timeout_s)
+        log.error(
+            "the coder did not return within %.0f s; abandoning its thread (restart the worker "
+            "to reclaim it) and going on",
+            timeout_s,
+        )
         if w.executor is not None:
             w.executor.shutdown(wait=False)
         w.executor = DaemonThreadExecutor()

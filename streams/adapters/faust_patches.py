@@ -46,8 +46,12 @@ class Workaround:
 WORKAROUNDS: tuple[Workaround, ...] = (
     Workaround(
         "drain_producer_buffer_before_commit",
-        ("faust.transport.producer.ProducerBuffer.flush", "ProducerBuffer._send_pending",
-         "ProducerBuffer.flush_atmost", "ProducerBuffer.size"),
+        (
+            "faust.transport.producer.ProducerBuffer.flush",
+            "ProducerBuffer._send_pending",
+            "ProducerBuffer.flush_atmost",
+            "ProducerBuffer.size",
+        ),
         "the flush before a commit gives up as soon as one send takes longer than 0.1 s, so the "
         "commit goes ahead with table changelog writes still buffered; a crash then loses them",
         "no upstream issue found; the flush-before-commit it completes is faust-streaming/faust#273",
@@ -82,8 +86,11 @@ WORKAROUNDS: tuple[Workaround, ...] = (
     ),
     Workaround(
         "leaderless_batches",
-        ("aiokafka.AIOKafkaProducer._message_accumulator", "MessageAccumulator._batches",
-         "faust.transport.drivers.aiokafka.Producer._producer"),
+        (
+            "aiokafka.AIOKafkaProducer._message_accumulator",
+            "MessageAccumulator._batches",
+            "faust.transport.drivers.aiokafka.Producer._producer",
+        ),
         "diagnostics only: a producer once held records for partitions with no known leader for "
         "minutes and every commit waited on them (docs/streaming.md, Known problems)",
         "not diagnosed; no upstream issue found",
@@ -100,8 +107,7 @@ WORKAROUNDS: tuple[Workaround, ...] = (
         ("faust.transport.drivers.aiokafka.Producer._ensure_producer",),
         "faust's router hashes a table key with the producer's partitioner, which fails with a "
         "TypeError when the producer's metadata lacks the changelog topic (one it has not written to)",
-        "robinhood/faust#499 (fixed for topics faust created on that boot only), "
-        "faust-streaming/faust#514",
+        "robinhood/faust#499 (fixed for topics faust created on that boot only), faust-streaming/faust#514",
     ),
     Workaround(
         "drop_blueprint",
@@ -131,8 +137,11 @@ def installed_versions() -> dict[str, str | None]:
 
 def untested(versions: Mapping[str, str | None]) -> list[str]:
     """``name version`` for each package not at a tested version (empty: all tested)."""
-    return [f"{name} {versions.get(name) or 'not installed'}"
-            for name, tested in TESTED_VERSIONS.items() if versions.get(name) not in tested]
+    return [
+        f"{name} {versions.get(name) or 'not installed'}"
+        for name, tested in TESTED_VERSIONS.items()
+        if versions.get(name) not in tested
+    ]
 
 
 def check_versions(*, allow_untested: bool, versions: Mapping[str, str | None] | None = None) -> None:
@@ -143,7 +152,8 @@ def check_versions(*, allow_untested: bool, versions: Mapping[str, str | None] |
         raise UntestedVersionError(
             f"{' and '.join(bad)}: the faust workarounds (streams/adapters/faust_patches.py) are tested "
             f"with {tested} only; install those, or set WIREWATCH_APP__ALLOW_UNTESTED_VERSIONS=1 to "
-            "start anyway")
+            "start anyway"
+        )
 
 
 CommitCap = Callable[[Any, "int | None"], "int | None"]
@@ -258,8 +268,11 @@ def leaderless_batches(app: faust.App) -> tuple[list[str], int, dict[str, list[i
     inner = app.producer._producer  # type: ignore[attr-defined]
     waiting = inner._message_accumulator._batches
     cluster = inner.client.cluster
-    stuck = sorted(f"{tp.topic}[{tp.partition}]" for tp, batches in list(waiting.items())
-                   if batches and cluster.leader_for_partition(tp) in (None, -1))
+    stuck = sorted(
+        f"{tp.topic}[{tp.partition}]"
+        for tp, batches in list(waiting.items())
+        if batches and cluster.leader_for_partition(tp) in (None, -1)
+    )
     topics = {name.rsplit("[", 1)[0] for name in stuck}
     known = {topic: sorted(cluster.partitions_for_topic(topic) or ()) for topic in topics}
     return stuck, len(cluster.brokers()), known
@@ -293,5 +306,4 @@ async def ensure_partitions_known(app: faust.App, topic: str) -> None:
 def drop_blueprint(app: faust.App, blueprint: str) -> None:
     """Unmount one of faust's own blueprints (``module:attribute``) before the web server starts."""
     blueprints = app.web.blueprints
-    blueprints._enabled = [(prefix, bp) for prefix, bp in blueprints._enabled
-                           if bp != blueprint]
+    blueprints._enabled = [(prefix, bp) for prefix, bp in blueprints._enabled if bp != blueprint]

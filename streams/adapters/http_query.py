@@ -104,8 +104,15 @@ def flag(query: Query, name: str) -> bool:
     return query.get(name, "").lower() in {"1", "true", "yes"}
 
 
-def answer(view: View, fmt: str, body: dict[str, Any], rows: list[dict[str, Any]],
-           columns: tuple[Column, ...], *, status: int = 200) -> Response:
+def answer(
+    view: View,
+    fmt: str,
+    body: dict[str, Any],
+    rows: list[dict[str, Any]],
+    columns: tuple[Column, ...],
+    *,
+    status: int = 200,
+) -> Response:
     """``body`` as JSON, or ``rows`` as CSV with ``columns`` (header always present)."""
     if fmt == "csv":
         return view.text(writers.csv_text(columns, rows), content_type="text/csv", status=status)

@@ -281,7 +281,7 @@ def input_kind(path: Path) -> tuple[str | None, str]:
         return "text", inner.stem
     if not suffix:
         return "sniff", inner.stem
-    return None, path.name[len(inner.stem):] or suffix
+    return None, path.name[len(inner.stem) :] or suffix
 
 
 def count_articles(paths: Iterable[str]) -> int | None:

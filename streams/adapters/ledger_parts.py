@@ -34,8 +34,12 @@ def size(obj: Any) -> int:
 
 
 def split(
-    article_id: str, cells: dict[str, list[list[Any]]], *, part_bytes: int = PART_BYTES,
-    payloads: dict[str, Any] | None = None, **extra: Any
+    article_id: str,
+    cells: dict[str, list[list[Any]]],
+    *,
+    part_bytes: int = PART_BYTES,
+    payloads: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> list[dict[str, Any]]:
     """The ledger messages of one article's coding: one when it is small, else bounded parts.
 
@@ -51,8 +55,16 @@ def split(
         used += cost
     parts = len(groups)
     return [
-        {"article_id": article_id, "events": group, "part": n, "parts": parts, **extra,
-         **({"payloads": {e: payloads[e] for e in group if e in payloads}} if payloads is not None else {})}
+        {
+            "article_id": article_id,
+            "events": group,
+            "part": n,
+            "parts": parts,
+            **extra,
+            **(
+                {"payloads": {e: payloads[e] for e in group if e in payloads}} if payloads is not None else {}
+            ),
+        }
         for n, group in enumerate(groups)
     ]
 
@@ -124,8 +136,12 @@ def _update(
     mine = {eid: c for eid, c in events.items() if outlets.get(eid, source or "") == (source or "")}
     theirs = {eid: c for eid, c in events.items() if eid not in mine}
     if theirs:
-        log.warning("article id %r comes from outlet %r and from %s: kept apart (identity is outlet + id)",
-                    article_id, source, sorted({outlets[e] for e in theirs})[:3])
+        log.warning(
+            "article id %r comes from outlet %r and from %s: kept apart (identity is outlet + id)",
+            article_id,
+            source,
+            sorted({outlets[e] for e in theirs})[:3],
+        )
     retired = {eid: c for eid, c in settled.get("retired", {}).items() if eid not in theirs}
     value, updates = tallies.ledger_update({"events": mine, "retired": retired}, cells)
     updates = [u for u in updates if not (u["op"] == tallies.RETRACT and u["event_id"] in theirs)]

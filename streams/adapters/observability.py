@@ -120,8 +120,11 @@ class WorkerMetrics:
         dead = sum(s.value for m in self.dead_letters.collect() for s in m.samples
                    if s.name.endswith("_total"))  # fmt: skip
         # prometheus_client's counters expose their value only to collect(); _value is the one read
-        return {"articles": self.articles._value.get(), "events": self.events._value.get(),  # noqa: SLF001
-                "dead": dead}
+        return {
+            "articles": self.articles._value.get(),  # noqa: SLF001
+            "events": self.events._value.get(),  # noqa: SLF001
+            "dead": dead,
+        }
 
 
 def table_size(table: Any) -> int:

@@ -62,13 +62,24 @@ def plover_record(event: DiplomaticEvent, *, window_hours: int = 72) -> PloverRe
         context=_listed(event.plover.context),
         event_text=triggers or None,
         quad_code=event.cameo.quad_class,
-        event_loc=PloverLocation(resolved_place=loc.name, geonameid=loc.geonameid, lat=loc.lat, lon=loc.lon,
-                                 country_code=loc.country) if loc is not None else None,
+        event_loc=PloverLocation(
+            resolved_place=loc.name,
+            geonameid=loc.geonameid,
+            lat=loc.lat,
+            lon=loc.lon,
+            country_code=loc.country,
+        )
+        if loc is not None
+        else None,
         text=first.text,
         text_info=PloverTextInfo(start=first.start, end=first.end),
         link=dedup.story_id(dedup.story_key(event, window_hours=window_hours)),
-        cite_info=PloverCiteInfo(url=event.article_url, title=event.article_title,
-                                 publication=event.article_source or None, codebook=CODEBOOK),
+        cite_info=PloverCiteInfo(
+            url=event.article_url,
+            title=event.article_title,
+            publication=event.article_source or None,
+            codebook=CODEBOOK,
+        ),
         coder=event.coder_version,
         comment=None if event.modality is Modality.ASSERTED else f"modality: {event.modality.value}",
     )

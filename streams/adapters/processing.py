@@ -87,8 +87,13 @@ async def emit_run(w: Any, run: list[tuple[RawArticle, EventT]], outcomes: list[
             dead += 1
             continue
         try:
-            planned = plan(raw, outcome, coder=w.coder, extra_cells=getattr(w, "extra_cells", ()),
-                           with_payloads=bool(getattr(w, "sinks", None)))
+            planned = plan(
+                raw,
+                outcome,
+                coder=w.coder,
+                extra_cells=getattr(w, "extra_cells", ()),
+                with_payloads=bool(getattr(w, "sinks", None)),
+            )
         except Unsendable as exc:
             await send_dead(w, event, stage=exc.stage, code=exc.code, message=str(exc))
             dead += 1
@@ -121,8 +126,9 @@ def release_memory() -> None:
         pass
 
 
-def plan(raw: RawArticle, outcome: Any, *, coder: Any = None, extra_cells: Any = (),
-         with_payloads: bool = False) -> list[tuple[str, Any, Any]]:
+def plan(
+    raw: RawArticle, outcome: Any, *, coder: Any = None, extra_cells: Any = (), with_payloads: bool = False
+) -> list[tuple[str, Any, Any]]:
     """Every record one coded article writes, as ``(topic role, key, value)``, all checked for size."""
     events = list(outcome.events)
     if len(events) > ledger_parts.MAX_EVENTS:
@@ -146,9 +152,11 @@ def plan(raw: RawArticle, outcome: Any, *, coder: Any = None, extra_cells: Any =
     cells = tallies.article_cells(events, extra_cells)
     # the events as JSON for the stories and alerts the ledger feeds (issue 18), split with the cells
     payloads = {e.event_id: e.model_dump(mode="json") for e in events} if with_payloads else None
-    identity = {"coder_version": getattr(coder, "version", None),  # issue 18's event sets
-                "coder_fingerprint": getattr(coder, "fingerprint", None),
-                "source": raw.source}  # an article is its outlet and id
+    identity = {
+        "coder_version": getattr(coder, "version", None),  # issue 18's event sets
+        "coder_fingerprint": getattr(coder, "fingerprint", None),
+        "source": raw.source,
+    }  # an article is its outlet and id
     for message in ledger_parts.split(raw.id, cells, payloads=payloads, **identity):
         if ledger_parts.size(message) > MAX_RECORD_BYTES:  # one event larger than a part: cannot split
             raise Unsendable(DL_EMIT, "emit", f"an event's table cells exceed {MAX_RECORD_BYTES} bytes")

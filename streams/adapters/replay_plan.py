@@ -59,9 +59,11 @@ def conflicts(plan: Plan) -> str | None:
 def explain(plan: Plan) -> list[str]:
     """One line per output: what the replay does to it."""
     t = plan.topics
-    how = ("copied back onto the raw topic while the worker runs (duplicates in the raw log)"
-           if plan.republish
-           else "re-read by the worker from its reset group offsets (the raw log is unchanged)")
+    how = (
+        "copied back onto the raw topic while the worker runs (duplicates in the raw log)"
+        if plan.republish
+        else "re-read by the worker from its reset group offsets (the raw log is unchanged)"
+    )
     lines = [
         f"replay: {plan.records} raw record(s) in {plan.partitions} partition(s) {plan.span}, {how}",
         f"  coder        {plan.version} (fingerprint {plan.fingerprint[:12]}) codes them",
@@ -69,12 +71,16 @@ def explain(plan: Plan) -> list[str]:
     if plan.coded is None:
         lines.append(f"  on the topics: unknown ({t['event_sets']} could not be read)")
     elif not plan.coded:
-        lines.append(f"  on the topics: no event sets yet on {t['event_sets']} "
-                     "(nothing coded, or by a worker "
-                     "older than event sets)")
+        lines.append(
+            f"  on the topics: no event sets yet on {t['event_sets']} "
+            "(nothing coded, or by a worker "
+            "older than event sets)"
+        )
     else:
-        seen = ", ".join(f"{v}: {c.articles} article(s), {c.events} current event(s)"
-                         for v, c in sorted(plan.coded.items()))
+        seen = ", ".join(
+            f"{v}: {c.articles} article(s), {c.events} current event(s)"
+            for v, c in sorted(plan.coded.items())
+        )
         lines.append(f"  on the topics: {seen}")
     if plan.changes_coder or plan.coded is None:
         older = ", ".join(plan.older_versions) or "an earlier coder"

@@ -153,9 +153,11 @@ def article_cells(
 
     ``extra`` add cells of tables kept elsewhere (stories, alert state: ``streams.adapters.alert_feed``),
     so a re-coding retracts an event there too."""
-    return {event.event_id: [[table, key, entry] for table, key, entry in table_entries(event)]
-            + [[table, key, entry] for fn in extra for table, key, entry in fn(event)]
-            for event in events}
+    return {
+        event.event_id: [[table, key, entry] for table, key, entry in table_entries(event)]
+        + [[table, key, entry] for fn in extra for table, key, entry in fn(event)]
+        for event in events
+    }
 
 
 def revisions(
@@ -168,9 +170,17 @@ def revisions(
     """
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for update in updates:
-        slot = grouped.setdefault((update["table"], update["key"]), {
-            "op": "revise", "table": update["table"], "key": update["key"], "article_id": article_id,
-            "upserts": [], "retracts": []})
+        slot = grouped.setdefault(
+            (update["table"], update["key"]),
+            {
+                "op": "revise",
+                "table": update["table"],
+                "key": update["key"],
+                "article_id": article_id,
+                "upserts": [],
+                "retracts": [],
+            },
+        )
         if update["op"] == RETRACT:
             slot["retracts"].append(update["event_id"])
         elif update["event_id"] in payloads:
@@ -247,8 +257,9 @@ def day_stats(day: date, value: dict[str, Any] | None, *, with_ids: bool = False
     by_root = Counter(entry["root"] for entry in entries.values())
     by_quad = Counter(str(entry["quad"]) for entry in entries.values())
     goldstein = round(sum(float(entry["goldstein"]) for entry in entries.values()), 6)
-    latest = sorted(entries.items(), key=lambda item: (item[1].get("published_at") or "", item[0]),
-                    reverse=True)
+    latest = sorted(
+        entries.items(), key=lambda item: (item[1].get("published_at") or "", item[0]), reverse=True
+    )
     stats: dict[str, Any] = {
         "date": day.isoformat(),
         "events": len(entries),

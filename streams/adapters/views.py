@@ -66,8 +66,10 @@ def register(app: faust.App, w: Wiring) -> None:
         return None if _ident(url) == _ident(URL(str(app.conf.canonical_url))) else url
 
     def local_days(source: str, target: str, days: list[date], with_ids: bool) -> list[dict[str, Any]]:
-        return [tallies.day_stats(d, w.dyads.get(tallies.dyad_key(source, target, d)), with_ids=with_ids)
-                for d in days]
+        return [
+            tallies.day_stats(d, w.dyads.get(tallies.dyad_key(source, target, d)), with_ids=with_ids)
+            for d in days
+        ]
 
     async def peer_days(
         url: URL, source: str, target: str, days: list[date], with_ids: bool
@@ -112,21 +114,28 @@ def register(app: faust.App, w: Wiring) -> None:
             series = local_days(src, tgt, mine, with_ids)
             try:
                 parts = await asyncio.gather(
-                    *(peer_days(url, src, tgt, ds, with_ids) for url, ds in theirs.items()))
+                    *(peer_days(url, src, tgt, ds, with_ids) for url, ds in theirs.items())
+                )
             except Exception as exc:  # noqa: BLE001 - any peer failure is one 502 with its reason
                 return self.error(502, f"a peer worker did not answer: {type(exc).__name__}: {exc}")
             for part in parts:
                 series.extend(part)
             series.sort(key=lambda point: point["date"])
             rows = [columns.dyad_day_row(src, tgt, point) for point in series]
-            return q.answer(self, fmt, {
-                "source": src,
-                "target": tgt,
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "total_events": sum(point["events"] for point in series),
-                "days": series,
-            }, rows, columns.DYAD_DAY_COLUMNS)
+            return q.answer(
+                self,
+                fmt,
+                {
+                    "source": src,
+                    "target": tgt,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "total_events": sum(point["events"] for point in series),
+                    "days": series,
+                },
+                rows,
+                columns.DYAD_DAY_COLUMNS,
+            )
 
     @app.page("/dyads/{source}/{target}/local")
     class DyadLocalDays(View):
@@ -168,17 +177,26 @@ def register(app: faust.App, w: Wiring) -> None:
                 return self.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
             value = w.actors.get(key)
             if value is None:
-                return self.error(404, f"unknown actor code {key!r}: no event has been filed under it "
-                                       "(codes are CAMEO actor codes such as RUSGOV, or countries "
-                                       "such as RUS)", code=key)
+                return self.error(
+                    404,
+                    f"unknown actor code {key!r}: no event has been filed under it "
+                    "(codes are CAMEO actor codes such as RUSGOV, or countries "
+                    "such as RUS)",
+                    code=key,
+                )
             events = actor_timeline.timeline(value, w.actor_entries, key)
             if span is not None:
                 first, last = span.start.isoformat(), span.end.isoformat()
                 events = [e for e in events if e.get("date") and first <= e["date"] <= last]
             events = events[:count]
             rows = [columns.actor_timeline_row(e) for e in events]
-            return q.answer(self, fmt, {"code": key, "count": len(events), "events": events},
-                            rows, columns.ACTOR_TIMELINE_COLUMNS)
+            return q.answer(
+                self,
+                fmt,
+                {"code": key, "count": len(events), "events": events},
+                rows,
+                columns.ACTOR_TIMELINE_COLUMNS,
+            )
 
     @app.page("/healthz")
     class Health(View):
@@ -193,11 +211,17 @@ def register(app: faust.App, w: Wiring) -> None:
         """
 
         async def get(self, request: Request) -> Response:
-            assigned = sorted(f"{tp.topic}:{tp.partition}" for tp in app.assignor.assigned_actives()
-                              if tp.topic == w.raw.get_topic_name())
+            assigned = sorted(
+                f"{tp.topic}:{tp.partition}"
+                for tp in app.assignor.assigned_actives()
+                if tp.topic == w.raw.get_topic_name()
+            )
             ready = bool(assigned) and not app.rebalancing and app.flow_control.is_active()
-            problems = (w.health.problems(last_progress=w.progress.last)
-                        if w.health is not None and w.progress is not None else [])
+            problems = (
+                w.health.problems(last_progress=w.progress.last)
+                if w.health is not None and w.progress is not None
+                else []
+            )
             status = "ok" if ready else ("rebalancing" if assigned else "starting")
             if problems:  # the broker gone, or the coding stuck (issue 12)
                 ready, status = False, "unhealthy"
@@ -211,10 +235,10 @@ def register(app: faust.App, w: Wiring) -> None:
             }
             return self.json(body, status=200 if ready else 503)
 
-
     scans.register(app, w)
     story_views.register(app)
     page.register(app, w)
+
 
 def _coder_version() -> str | None:
     try:

@@ -34,8 +34,9 @@ class RowWriter(Protocol):
 def csv_text(columns: tuple[Column, ...], rows: Iterable[dict[str, Any]]) -> str:
     """Rows as one CSV document (for HTTP answers)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=cols.names(columns), extrasaction="ignore",
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=cols.names(columns), extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -44,8 +45,9 @@ def csv_text(columns: tuple[Column, ...], rows: Iterable[dict[str, Any]]) -> str
 class CsvWriter:
     def __init__(self, columns: tuple[Column, ...], out: IO[bytes]) -> None:
         self._text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        self._csv = csv.DictWriter(self._text, fieldnames=cols.names(columns), extrasaction="ignore",
-                                   lineterminator="\n")
+        self._csv = csv.DictWriter(
+            self._text, fieldnames=cols.names(columns), extrasaction="ignore", lineterminator="\n"
+        )
         self._csv.writeheader()
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -61,11 +63,20 @@ def arrow_schema(columns: tuple[Column, ...]) -> Any:
     import pyarrow as pa
 
     types = {
-        "string": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC"),
-        "int8": pa.int8(), "int32": pa.int32(), "int64": pa.int64(), "float64": pa.float64(),
+        "string": pa.string(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "int8": pa.int8(),
+        "int32": pa.int32(),
+        "int64": pa.int64(),
+        "float64": pa.float64(),
     }
-    return pa.schema([pa.field(c.name, types[c.kind], nullable=True, metadata={"description": c.description})
-                      for c in columns])
+    return pa.schema(
+        [
+            pa.field(c.name, types[c.kind], nullable=True, metadata={"description": c.description})
+            for c in columns
+        ]
+    )
 
 
 class ParquetWriter:
@@ -105,8 +116,14 @@ def row_writer(fmt: str, columns: tuple[Column, ...], out: IO[bytes]) -> RowWrit
 class EventSink:
     """``wirewatch code``'s output in one of ``EVENT_FORMATS``."""
 
-    def __init__(self, fmt: str, out: IO[bytes], *, window_hours: int = 72,
-                 on_skip: Callable[[DiplomaticEvent, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        fmt: str,
+        out: IO[bytes],
+        *,
+        window_hours: int = 72,
+        on_skip: Callable[[DiplomaticEvent, str], None] | None = None,
+    ) -> None:
         if fmt not in EVENT_FORMATS:
             raise ValueError(f"unknown format {fmt!r} (one of {', '.join(EVENT_FORMATS)})")
         self.fmt = fmt

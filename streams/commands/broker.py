@@ -21,8 +21,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="broker_command", metavar="ACTION", required=True)
     for name, func, help_text in (
         ("start", _start, "start the broker (no-op if already running) and wait until it answers"),
-        ("ensure", _ensure, "what `make run` does: use the local broker (starting it if needed), or the "
-         "cluster WIREWATCH_KAFKA__BOOTSTRAP_SERVERS names; refuse a broker wirewatch did not start"),
+        (
+            "ensure",
+            _ensure,
+            "what `make run` does: use the local broker (starting it if needed), or the "
+            "cluster WIREWATCH_KAFKA__BOOTSTRAP_SERVERS names; refuse a broker wirewatch did not start",
+        ),
         ("stop", _stop, "stop the broker and every process of it"),
         ("status", _status, "say whether the broker runs and answers metadata requests"),
     ):

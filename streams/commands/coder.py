@@ -32,8 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "streams/core/pipeline.py first, or pass --same-output when the change leaves every event "
         "exactly as it was (a refactor; `wirewatch eval corpus` before and after shows it).",
     )
-    lock.add_argument("--same-output", action="store_true",
-                      help="re-record an existing version: the change does not alter any event")
+    lock.add_argument(
+        "--same-output",
+        action="store_true",
+        help="re-record an existing version: the change does not alter any event",
+    )
     lock.set_defaults(func=_lock)
 
 
@@ -61,17 +64,23 @@ def _lock(args: argparse.Namespace) -> int:
     from streams.core.pipeline import CODER_VERSION
 
     settings = get_settings()
-    if settings.coder.version or settings.coder.factory or settings.codebook.dir or (
-        settings.nlp.model != type(settings.nlp)().model
+    if (
+        settings.coder.version
+        or settings.coder.factory
+        or settings.codebook.dir
+        or (settings.nlp.model != type(settings.nlp)().model)
     ):
-        raise ConfigError("`wirewatch coder lock` records the built-in coder only: unset "
-                          "WIREWATCH_CODER__*, WIREWATCH_CODEBOOK__DIR and WIREWATCH_NLP__MODEL")
+        raise ConfigError(
+            "`wirewatch coder lock` records the built-in coder only: unset "
+            "WIREWATCH_CODER__*, WIREWATCH_CODEBOOK__DIR and WIREWATCH_NLP__MODEL"
+        )
     fp = ci.compute(settings)
     versions = ci.read_lock()
     record = versions.get(CODER_VERSION)
     if record is not None and record["fingerprint"] == fp.digest:
-        print(f"{CODER_VERSION} is recorded with this fingerprint ({fp.short}): nothing to do",
-              file=sys.stderr)
+        print(
+            f"{CODER_VERSION} is recorded with this fingerprint ({fp.short}): nothing to do", file=sys.stderr
+        )
         return 0
     if record is not None and not args.same_output:
         changed = ", ".join(fp.changed_parts(record.get("parts", {}))[:6])

@@ -65,8 +65,9 @@ def read_events(path: Path) -> list[DiplomaticEvent]:
     return events
 
 
-def assign(events: list[DiplomaticEvent], method: str, params: MergeParams,
-           block_days: int) -> dict[str, str]:
+def assign(
+    events: list[DiplomaticEvent], method: str, params: MergeParams, block_days: int
+) -> dict[str, str]:
     """event id -> canonical id."""
     if method == "key":
         return {e.event_id: dedup.story_key(e, window_hours=72) for e in events}
@@ -76,8 +77,12 @@ def assign(events: list[DiplomaticEvent], method: str, params: MergeParams,
     return out
 
 
-def story_metrics(events: list[DiplomaticEvent], story_of: dict[str, str], story_outlets: dict[str, int],
-                  clusters: dict[str, str]) -> dict:
+def story_metrics(
+    events: list[DiplomaticEvent],
+    story_of: dict[str, str],
+    story_outlets: dict[str, int],
+    clusters: dict[str, str],
+) -> dict:
     """Scores against story labels; the top stories are those with the most outlets *with coded events*
     (a story the coder finds nothing in cannot gather anything), and each shows its corpus outlets too."""
     labels = {e.event_id: story_of[e.article_id] for e in events if e.article_id in story_of}
@@ -88,9 +93,15 @@ def story_metrics(events: list[DiplomaticEvent], story_of: dict[str, str], story
     coded = cluster_metrics.outlet_counts({i: labels[i] for i in clusters if i in labels}, outlets)
     top = sorted(coded.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_STORIES]
     per_story: list[dict[str, Any]] = [
-        {"story": s, "outlets": story_outlets.get(s, 0), "outlets_with_events": n,
-                  "largest_outlets": largest.get(s, (0, 0, 0))[0],
-                  "largest_reports": largest.get(s, (0, 0, 0))[1]} for s, n in top]
+        {
+            "story": s,
+            "outlets": story_outlets.get(s, 0),
+            "outlets_with_events": n,
+            "largest_outlets": largest.get(s, (0, 0, 0))[0],
+            "largest_reports": largest.get(s, (0, 0, 0))[1],
+        }
+        for s, n in top
+    ]
     return {
         "events": len(clusters),
         "canonical_events": len(set(clusters.values())),
@@ -101,8 +112,9 @@ def story_metrics(events: list[DiplomaticEvent], story_of: dict[str, str], story
         "multi_outlet_one_story": pure,
         "multi_outlet_purity": round(pure / multi, 4) if multi else None,
         "top_stories_at_half": sum(2 * r["largest_outlets"] >= r["outlets_with_events"] for r in per_story),
-        "top_stories_at_half_of_corpus_outlets": sum(2 * r["largest_outlets"] >= r["outlets"]
-                                                     for r in per_story),
+        "top_stories_at_half_of_corpus_outlets": sum(
+            2 * r["largest_outlets"] >= r["outlets"] for r in per_story
+        ),
         "top_stories": per_story,
     }
 
@@ -141,8 +153,9 @@ def gold_labels(events: list[DiplomaticEvent], rows: list[dict]) -> tuple[dict[s
     return labels, unmatched
 
 
-def gold_metrics(events: list[DiplomaticEvent], gold_path: Path, clusters: dict[str, str],
-                 articles: set[str] | None = None) -> dict:
+def gold_metrics(
+    events: list[DiplomaticEvent], gold_path: Path, clusters: dict[str, str], articles: set[str] | None = None
+) -> dict:
     """Pairwise and B-cubed scores against the hand labels (of the ``articles`` of the split only)."""
     try:
         rows = [json.loads(x) for x in gold_path.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -153,16 +166,25 @@ def gold_metrics(events: list[DiplomaticEvent], gold_path: Path, clusters: dict[
     labels, unmatched = gold_labels(events, rows)
     labelled = sum(1 for r in rows if r.get("event"))
     if labelled and unmatched * 2 > labelled:
-        raise InputError(f"gold {gold_path}: {unmatched} of {labelled} labelled reports match no coded event "
-                         "(by event id or evidence sentence): are these the events of the same corpus?")
+        raise InputError(
+            f"gold {gold_path}: {unmatched} of {labelled} labelled reports match no coded event "
+            "(by event id or evidence sentence): are these the events of the same corpus?"
+        )
     pr, tp, predicted, gold = cluster_metrics.pairwise(clusters, labels)
     b3 = cluster_metrics.bcubed(clusters, labels)
-    return {"gold_reports": len(labels), "gold_unmatched": unmatched,
-            "gold_events": len(set(labels.values())),
-            "stories": len({r["story"] for r in rows}),
-            "pairwise_precision": round(pr.precision, 4), "pairwise_recall": round(pr.recall, 4),
-            "pairs_true": tp, "pairs_predicted": predicted, "pairs_gold": gold,
-            "bcubed_precision": round(b3.precision, 4), "bcubed_recall": round(b3.recall, 4)}
+    return {
+        "gold_reports": len(labels),
+        "gold_unmatched": unmatched,
+        "gold_events": len(set(labels.values())),
+        "stories": len({r["story"] for r in rows}),
+        "pairwise_precision": round(pr.precision, 4),
+        "pairwise_recall": round(pr.recall, 4),
+        "pairs_true": tp,
+        "pairs_predicted": predicted,
+        "pairs_gold": gold,
+        "bcubed_precision": round(b3.precision, 4),
+        "bcubed_recall": round(b3.recall, 4),
+    }
 
 
 GOLD_GRID = {
@@ -188,8 +210,9 @@ def _objective(m: dict) -> tuple:
     return (purity_ok, m["top_stories_at_half"], round(f1, 4))
 
 
-def grid_search(events, story_of, story_outlets, block_days,
-                gold: Path | None = None) -> tuple[MergeParams, list[tuple], tuple[str, ...]]:
+def grid_search(
+    events, story_of, story_outlets, block_days, gold: Path | None = None
+) -> tuple[MergeParams, list[tuple], tuple[str, ...]]:
     rows = []
     best: tuple | None = None
     grid = GOLD_GRID if gold is not None else GRID
@@ -203,8 +226,17 @@ def grid_search(events, story_of, story_outlets, block_days,
         if gold is not None:
             m["gold"] = gold_metrics(events, gold, clusters, set(story_of))
             extra = (m["gold"]["pairwise_precision"], m["gold"]["pairwise_recall"])
-        rows.append((*values, m["multi_outlet_purity"], m["top_stories_at_half"], m["bcubed_precision"],
-                     m["bcubed_recall"], m["share_merged"], *extra))
+        rows.append(
+            (
+                *values,
+                m["multi_outlet_purity"],
+                m["top_stories_at_half"],
+                m["bcubed_precision"],
+                m["bcubed_recall"],
+                m["share_merged"],
+                *extra,
+            )
+        )
         if best is None or _objective(m) > best[0]:
             best = (_objective(m), params)
     if best is None:
@@ -260,18 +292,45 @@ def _cmd_dedup(args) -> int:
         print(f"chosen: {asdict(params)}")
     clusters = assign(events, args.method, params, args.block_days)
     result = story_metrics(events, story_of, counts, clusters)
-    print(text_table(("story", "outlets", "with events", "largest canonical: outlets", "reports"),
-                     [(r["story"], r["outlets"], r["outlets_with_events"], r["largest_outlets"],
-                       r["largest_reports"]) for r in result["top_stories"]]))
-    summary = [(k, result[k]) for k in ("events", "canonical_events", "share_merged", "bcubed_precision",
-                                        "bcubed_recall", "multi_outlet", "multi_outlet_purity",
-                                        "top_stories_at_half", "top_stories_at_half_of_corpus_outlets")]
+    print(
+        text_table(
+            ("story", "outlets", "with events", "largest canonical: outlets", "reports"),
+            [
+                (
+                    r["story"],
+                    r["outlets"],
+                    r["outlets_with_events"],
+                    r["largest_outlets"],
+                    r["largest_reports"],
+                )
+                for r in result["top_stories"]
+            ],
+        )
+    )
+    summary = [
+        (k, result[k])
+        for k in (
+            "events",
+            "canonical_events",
+            "share_merged",
+            "bcubed_precision",
+            "bcubed_recall",
+            "multi_outlet",
+            "multi_outlet_purity",
+            "top_stories_at_half",
+            "top_stories_at_half_of_corpus_outlets",
+        )
+    ]
     if args.gold:
         result["gold"] = gold_metrics(events, Path(args.gold), clusters, set(story_of))
         summary += [(f"gold {k}", v) for k, v in result["gold"].items()]
     print(text_table(("metric", "value"), summary))
-    result.update(dataset=path.name, split=args.split, method=args.method,
-                  params=asdict(params) if args.method == "score" else None)
+    result.update(
+        dataset=path.name,
+        split=args.split,
+        method=args.method,
+        params=asdict(params) if args.method == "score" else None,
+    )
     print(json.dumps(result, sort_keys=True))
     return 0
 
@@ -279,17 +338,38 @@ def _cmd_dedup(args) -> int:
 def register_dedup(sub) -> None:
     p = sub.add_parser("dedup", help="canonical events against story labels (B-cubed, purity, largest)")
     p.add_argument("path", help="JSONL corpus of raw articles with a 'story' label (news_cluster)")
-    p.add_argument("--events", metavar="FILE",
-                   help="its coded events (wirewatch code PATH); default: code it here")
-    p.add_argument("--split", choices=CORPUS_SPLITS, default="all",
-                   help="frozen halves by story hash: weights were chosen on dev, report test")
-    p.add_argument("--method", choices=("score", "key"), default="score",
-                   help="score: the canonical stage (default); key: the old dyad/root/3-day key")
-    p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="override a merge parameter (streams.core.similarity.MergeParams), repeatable")
-    p.add_argument("--block-days", type=int, default=canonical.DEFAULT_BLOCK_DAYS, metavar="N",
-                   help=f"days per block (default {canonical.DEFAULT_BLOCK_DAYS})")
-    p.add_argument("--grid", action="store_true",
-                   help="search the weights and threshold on this split first (use with --split dev)")
+    p.add_argument(
+        "--events", metavar="FILE", help="its coded events (wirewatch code PATH); default: code it here"
+    )
+    p.add_argument(
+        "--split",
+        choices=CORPUS_SPLITS,
+        default="all",
+        help="frozen halves by story hash: weights were chosen on dev, report test",
+    )
+    p.add_argument(
+        "--method",
+        choices=("score", "key"),
+        default="score",
+        help="score: the canonical stage (default); key: the old dyad/root/3-day key",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a merge parameter (streams.core.similarity.MergeParams), repeatable",
+    )
+    p.add_argument(
+        "--block-days",
+        type=int,
+        default=canonical.DEFAULT_BLOCK_DAYS,
+        metavar="N",
+        help=f"days per block (default {canonical.DEFAULT_BLOCK_DAYS})",
+    )
+    p.add_argument(
+        "--grid",
+        action="store_true",
+        help="search the weights and threshold on this split first (use with --split dev)",
+    )
     p.add_argument("--gold", metavar="FILE", help="hand-labelled real-world events (JSONL, ids and labels)")
     p.set_defaults(func=_cmd_dedup)

@@ -328,9 +328,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("eval", help="score the coder on gold-standard sets")
     sub = p.add_subparsers(dest="eval_command", metavar="SET")
     pl = sub.add_parser("plover", help="PLOVER gold records (JSON list)")
-    pl.add_argument(
-        "path", nargs="?", help=f"PLOVER_GSR_CAMEO.json (default: the installed {PLOVER_GOLD})"
-    )
+    pl.add_argument("path", nargs="?", help=f"PLOVER_GSR_CAMEO.json (default: the installed {PLOVER_GOLD})")
     pl.add_argument(
         "--split", choices=SPLITS, default="all", help="odd/even records only (held-out reporting)"
     )

@@ -34,15 +34,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("kind", choices=sorted(_KINDS), help="what to export")
-    parser.add_argument("--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD",
-                        help="first day (events and stories: their event day; dyads: the day counted)")
-    parser.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD",
-                        help="last day (default: --from)")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="first day (events and stories: their event day; dyads: the day counted)",
+    )
+    parser.add_argument(
+        "--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day (default: --from)"
+    )
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", help="default: csv")
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="write here instead of stdout (parquet needs a file or a redirected stdout)")
-    parser.add_argument("--url", metavar="URL",
-                        help="the worker's web address (default: http://web.host:web.port from settings)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write here instead of stdout (parquet needs a file or a redirected stdout)",
+    )
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        help="the worker's web address (default: http://web.host:web.port from settings)",
+    )
     parser.set_defaults(func=run_export)
 
 

@@ -19,12 +19,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(settings.app.id) unless --group names another. The worker's own raw-topic lag is on its "
         "/metrics as wirewatch_consumer_lag.",
     )
-    p.add_argument("--bootstrap", metavar="HOST:PORT[,...]",
-                   help="Kafka bootstrap servers (default: WIREWATCH_KAFKA__BOOTSTRAP_SERVERS or settings)")
+    p.add_argument(
+        "--bootstrap",
+        metavar="HOST:PORT[,...]",
+        help="Kafka bootstrap servers (default: WIREWATCH_KAFKA__BOOTSTRAP_SERVERS or settings)",
+    )
     p.add_argument("--group", help="consumer group (default: settings.app.id)")
-    p.add_argument("--topic", action="append", metavar="TOPIC", dest="topics",
-                   help="only this topic (name or alias; repeatable); also lists its partitions the "
-                   "group never committed to")
+    p.add_argument(
+        "--topic",
+        action="append",
+        metavar="TOPIC",
+        dest="topics",
+        help="only this topic (name or alias; repeatable); also lists its partitions the "
+        "group never committed to",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per partition instead of the table")
     p.set_defaults(func=_lag)
 

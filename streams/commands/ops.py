@@ -384,9 +384,14 @@ def _explain_replay(
     version, fingerprint = coder_identity.resolve(settings)  # the coder a worker here would code with
     sets = event_set_view.latest_sets(consumer, settings.topics.event_sets)
     plan = replay_plan.Plan(
-        records=sum(r.count for r in ranges), partitions=len(ranges), span=span, version=version,
-        fingerprint=fingerprint.digest, republish=republish,
-        coded=event_set_view.coded_versions(sets or {}), topics=worker_topics(settings),
+        records=sum(r.count for r in ranges),
+        partitions=len(ranges),
+        span=span,
+        version=version,
+        fingerprint=fingerprint.digest,
+        republish=republish,
+        coded=event_set_view.coded_versions(sets or {}),
+        topics=worker_topics(settings),
     )
     problem = replay_plan.conflicts(plan)
     if problem:

@@ -65,17 +65,28 @@ def run_stories(args: argparse.Namespace) -> int:
     else:
         from streams.commands.tables import text_table
 
-        rows = [(s.story_id, s.mention_count, len(s.sources), s.cameo.code,
-                 f"{s.source.country or s.source.code or s.source.text}>"
-                 f"{(s.target.country or s.target.code or s.target.text) if s.target else '-'}",
-                 str(s.event_date.start if isinstance(s.event_date, DateRange) else s.event_date or ""),
-                 "" if s.merge_confidence is None else f"{s.merge_confidence:.2f}") for s in stories]
-        out.write(text_table(("story", "mentions", "outlets", "cameo", "dyad", "date", "merge conf"), rows)
-                  + "\n")
+        rows = [
+            (
+                s.story_id,
+                s.mention_count,
+                len(s.sources),
+                s.cameo.code,
+                f"{s.source.country or s.source.code or s.source.text}>"
+                f"{(s.target.country or s.target.code or s.target.text) if s.target else '-'}",
+                str(s.event_date.start if isinstance(s.event_date, DateRange) else s.event_date or ""),
+                "" if s.merge_confidence is None else f"{s.merge_confidence:.2f}",
+            )
+            for s in stories
+        ]
+        out.write(
+            text_table(("story", "mentions", "outlets", "cameo", "dyad", "date", "merge conf"), rows) + "\n"
+        )
     if not args.quiet:
         merged = sum(1 for s in stories if s.mention_count > 1)
-        print(f"wirewatch: {len(stories)} canonical events, "
-              f"{merged} of them reported by two or more articles", file=sys.stderr)
+        print(
+            f"wirewatch: {len(stories)} canonical events, {merged} of them reported by two or more articles",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -28,12 +28,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--web-port", type=int, default=None, help="HTTP port (default: web.port, 6066)")
     parser.add_argument("--web-host", default=None, help="HTTP bind address (default: web.host, 127.0.0.1)")
-    parser.add_argument("--loglevel", default="warning", choices=["debug", "info", "warning", "error"],
-                        help="worker log level (default: warning)")
-    parser.add_argument("--standby-replicas", type=int, default=1, metavar="N",
-                        help="other workers keeping a warm copy of each table partition (default: 1)")
-    parser.add_argument("--no-create-topics", action="store_true",
-                        help="do not create missing topics before starting (they must exist)")
+    parser.add_argument(
+        "--loglevel",
+        default="warning",
+        choices=["debug", "info", "warning", "error"],
+        help="worker log level (default: warning)",
+    )
+    parser.add_argument(
+        "--standby-replicas",
+        type=int,
+        default=1,
+        metavar="N",
+        help="other workers keeping a warm copy of each table partition (default: 1)",
+    )
+    parser.add_argument(
+        "--no-create-topics",
+        action="store_true",
+        help="do not create missing topics before starting (they must exist)",
+    )
     parser.set_defaults(func=_worker)
 
 
@@ -88,9 +100,10 @@ def _worker(args: argparse.Namespace) -> int:
         created = topic_admin.ensure_topics(settings.kafka, topic_admin.worker_specs(settings))
         if created:
             print(f"created topics: {', '.join(created)}", file=sys.stderr)
-    print(f"coder {version} (fingerprint {fingerprint.short}); "
-          f"loading the spaCy model {settings.nlp.model} …",
-          file=sys.stderr)
+    print(
+        f"coder {version} (fingerprint {fingerprint.short}); loading the spaCy model {settings.nlp.model} …",
+        file=sys.stderr,
+    )
     app = build_app(settings, standby_replicas=args.standby_replicas)
     if not args.no_create_topics:  # internal topics too, before faust starts (issue 12: the producer hang)
         made = topic_admin.ensure_topics(settings.kafka, topic_admin.app_specs(app, settings))

@@ -79,7 +79,8 @@ class RuleCoder:
                 code, dyad = token.split(":", 1)
                 source, target = dyad.split(">", 1)
                 events.append(
-                    make_event(raw.id, source=source, target=target, code=code, version=self.version))
+                    make_event(raw.id, source=source, target=target, code=code, version=self.version)
+                )
         return RuleOutcome(raw=raw, clean=clean, events=events)
 
     def process_batch(self, raws: Sequence[RawArticle], batch_size: int = 16) -> list[RuleOutcome]:

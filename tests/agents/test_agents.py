@@ -17,8 +17,9 @@ from streams.errors import DL_INVALID, DL_PROCESSING, DL_UNDECODABLE
 
 
 def article(article_id: str, body: str) -> bytes:
-    return json.dumps({"id": article_id, "title": f"t {article_id}", "body": body,
-                       "published_at": "2022-09-20T00:00:00Z"}).encode()
+    return json.dumps(
+        {"id": article_id, "title": f"t {article_id}", "body": body, "published_at": "2022-09-20T00:00:00Z"}
+    ).encode()
 
 
 async def run_process(w: Wiring, values: list[bytes]) -> list[Any]:
@@ -189,8 +190,15 @@ def test_an_actor_update_writes_one_entry_and_the_timeline_keeps_the_latest() ->
 
 def test_two_outlets_with_the_same_article_id_are_two_articles() -> None:
     def from_outlet(outlet: str, body: str) -> bytes:
-        return json.dumps({"id": "1234", "source": outlet, "title": "t", "body": body,
-                           "published_at": "2022-09-20T00:00:00Z"}).encode()
+        return json.dumps(
+            {
+                "id": "1234",
+                "source": outlet,
+                "title": "t",
+                "body": body,
+                "published_at": "2022-09-20T00:00:00Z",
+            }
+        ).encode()
 
     async def scenario() -> None:
         _, w, sent = fresh_app()

@@ -48,8 +48,11 @@ def test_events_table_holds_each_events_flat_row_once_and_a_recoding_removes_it(
 
 
 def _settings(internal: bool) -> Settings:
-    return Settings(app=AppSettings(id="wwtest-web", store="memory://"), topics=TopicSettings(partitions=1),
-                    web=WebSettings(internal_views=internal))
+    return Settings(
+        app=AppSettings(id="wwtest-web", store="memory://"),
+        topics=TopicSettings(partitions=1),
+        web=WebSettings(internal_views=internal),
+    )
 
 
 async def _serve(internal: bool) -> tuple[aiohttp.web.AppRunner, str]:

@@ -66,8 +66,9 @@ def test_the_installed_versions_are_the_tested_ones() -> None:
 
 def test_an_untested_version_is_refused_in_one_line() -> None:
     with pytest.raises(ConfigError) as caught:
-        faust_patches.check_versions(allow_untested=False,
-                                     versions={"faust-streaming": "0.16.0", "aiokafka": "0.14.0"})
+        faust_patches.check_versions(
+            allow_untested=False, versions={"faust-streaming": "0.16.0", "aiokafka": "0.14.0"}
+        )
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith("faust-streaming 0.16.0: the faust workarounds")
@@ -75,21 +76,25 @@ def test_an_untested_version_is_refused_in_one_line() -> None:
 
 
 def test_a_setting_allows_an_untested_version() -> None:
-    faust_patches.check_versions(allow_untested=True,
-                                 versions={"faust-streaming": "0.16.0", "aiokafka": None})
+    faust_patches.check_versions(
+        allow_untested=True, versions={"faust-streaming": "0.16.0", "aiokafka": None}
+    )
 
 
 def test_create_app_refuses_an_untested_version(monkeypatch: pytest.MonkeyPatch) -> None:
     from agentkit import RuleCoder
 
-    monkeypatch.setattr(faust_patches, "installed_versions", lambda: {"faust-streaming": "0.15.3",
-                                                                      "aiokafka": "0.15.0"})
-    settings = Settings(app=AppSettings(id=f"wwtest-{uuid.uuid4().hex[:10]}"),
-                        topics=TopicSettings(partitions=1))
+    monkeypatch.setattr(
+        faust_patches, "installed_versions", lambda: {"faust-streaming": "0.15.3", "aiokafka": "0.15.0"}
+    )
+    settings = Settings(
+        app=AppSettings(id=f"wwtest-{uuid.uuid4().hex[:10]}"), topics=TopicSettings(partitions=1)
+    )
     with pytest.raises(faust_patches.UntestedVersionError, match="^aiokafka 0.15.0: "):
         create_app(settings, coder=RuleCoder())
-    allowed = Settings(app=AppSettings(id=settings.app.id, allow_untested_versions=True),
-                       topics=TopicSettings(partitions=1))
+    allowed = Settings(
+        app=AppSettings(id=settings.app.id, allow_untested_versions=True), topics=TopicSettings(partitions=1)
+    )
     assert create_app(allowed, coder=RuleCoder()).conf.id == settings.app.id
 
 
@@ -126,8 +131,10 @@ def test_tripwire_drain_producer_buffer_before_commit() -> None:
             await buffer.stop()
 
     left = buffer.loop.run_until_complete(scenario())
-    assert left > 0, ("faust's ProducerBuffer.flush now waits for every buffered write: "
-                      "drain_producer_buffer_before_commit may be obsolete")
+    assert left > 0, (
+        "faust's ProducerBuffer.flush now waits for every buffered write: "
+        "drain_producer_buffer_before_commit may be obsolete"
+    )
 
 
 def _acked_state(tp: TP, committed: int, acked: list[int]) -> Any:
@@ -135,8 +142,12 @@ def _acked_state(tp: TP, committed: int, acked: list[int]) -> Any:
 
     from intervaltree import IntervalTree
 
-    return SimpleNamespace(_acked={tp: list(acked)}, _acked_index={tp: set(acked)},
-                           _gap=defaultdict(IntervalTree), _committed_offset={tp: committed})
+    return SimpleNamespace(
+        _acked={tp: list(acked)},
+        _acked_index={tp: set(acked)},
+        _gap=defaultdict(IntervalTree),
+        _committed_offset={tp: committed},
+    )
 
 
 def test_tripwire_cap_commits() -> None:
@@ -146,7 +157,8 @@ def test_tripwire_cap_commits() -> None:
     state = _acked_state(tp, committed=2585, acked=[2586, 2587, 2588, 2589])
     assert Consumer._new_offset(state, tp) == 2590, (
         "faust no longer commits past a one-record hole at the head of its acked offsets "
-        "(faust-streaming#606 fixed?): re-examine cap_commits")
+        "(faust-streaming#606 fixed?): re-examine cap_commits"
+    )
     # and the patch sits where faust asks for the offset to commit, from when faust makes the consumer
     assert "self._consumer = self._new_consumer()" in inspect.getsource(faust.App.consumer.fget)
     app, _ = _patched_app()
@@ -172,7 +184,8 @@ def test_tripwire_committed_offset(loop: asyncio.AbstractEventLoop) -> None:
     assert "self._committed_offset.update" in inspect.getsource(Consumer._commit_offsets)
     assert "self._committed_offset.update" in inspect.getsource(Consumer.perform_seek)
     assert not any(name in vars(Consumer) for name in ("committed_offset", "committed_offsets")), (
-        "faust now has a public accessor for its committed offsets: use it in committed_offset")
+        "faust now has a public accessor for its committed offsets: use it in committed_offset"
+    )
 
 
 def _consumer_with_a_read_gap(loop: asyncio.AbstractEventLoop) -> tuple[Any, TP]:
@@ -191,7 +204,8 @@ def test_tripwire_chop_read_gap(loop: asyncio.AbstractEventLoop) -> None:
     # the bug: faust counts the read gap as acknowledged and commits past it
     consumer, tp = _consumer_with_a_read_gap(loop)
     assert consumer._new_offset(tp) == 16, (
-        "faust no longer counts read gaps as acknowledged: chop_read_gap may be obsolete")
+        "faust no longer counts read gaps as acknowledged: chop_read_gap may be obsolete"
+    )
     # the patch: with the gap chopped, the commit stops before the hole
     consumer, tp = _consumer_with_a_read_gap(loop)
     faust_patches.chop_read_gap(consumer, tp, 12, 15)
@@ -215,7 +229,8 @@ def test_tripwire_leaderless_batches() -> None:
         try:
             inner._message_accumulator._batches[TP("t-changelog", 3)].append(object())
             return faust_patches.leaderless_batches(
-                SimpleNamespace(producer=SimpleNamespace(_producer=inner)))  # type: ignore[arg-type]
+                SimpleNamespace(producer=SimpleNamespace(_producer=inner))
+            )  # type: ignore[arg-type]
         finally:
             await inner.stop()
 
@@ -270,6 +285,7 @@ def test_tripwire_drop_blueprint() -> None:
     app = plain_app(web_stats_enabled=False)
     enabled = [bp for _, bp in app.web.blueprints._enabled]
     assert web_setup._FAUST_INDEX in enabled, (
-        "faust no longer mounts its index whenever statistics are off: drop_blueprint may be obsolete")
+        "faust no longer mounts its index whenever statistics are off: drop_blueprint may be obsolete"
+    )
     faust_patches.drop_blueprint(app, web_setup._FAUST_INDEX)
     assert web_setup._FAUST_INDEX not in [bp for _, bp in app.web.blueprints._enabled]

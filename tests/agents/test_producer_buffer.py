@@ -69,8 +69,9 @@ def test_records_waiting_for_a_leaderless_partition_are_reported(caplog: Any) ->
     from streams.adapters.faust_app import _log_leaderless_batches
 
     waiting = {TP("t-changelog", 3): ["batch"], TP("t-changelog", 0): ["batch"], TP("other", 3): []}
-    inner = SimpleNamespace(_message_accumulator=SimpleNamespace(_batches=waiting),
-                            client=SimpleNamespace(cluster=FakeCluster()))
+    inner = SimpleNamespace(
+        _message_accumulator=SimpleNamespace(_batches=waiting), client=SimpleNamespace(cluster=FakeCluster())
+    )
     app = SimpleNamespace(producer=SimpleNamespace(_producer=inner))
     with caplog.at_level("WARNING"):
         _log_leaderless_batches(app)  # type: ignore[arg-type]

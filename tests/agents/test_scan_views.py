@@ -67,8 +67,11 @@ def test_a_refusing_guard_is_a_503_with_retry_after_on_every_scan_view() -> None
         runner, base = await serve(app)
         try:
             async with aiohttp.ClientSession() as session:
-                for path in ("/events?from=2022-09-19&scope=local", "/dyads?from=2022-09-19&scope=local",
-                             "/events/recent?scope=local"):
+                for path in (
+                    "/events?from=2022-09-19&scope=local",
+                    "/dyads?from=2022-09-19&scope=local",
+                    "/events/recent?scope=local",
+                ):
                     status, headers, body = await _get(session, base + path)
                     assert status == 503, path
                     assert headers["Retry-After"] == str(view_guard.RETRY_AFTER_S)

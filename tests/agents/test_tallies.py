@@ -25,7 +25,10 @@ def test_table_entries_file_an_event_under_its_dyad_day_and_every_actor_code() -
     cells = tallies.table_entries(make_event("a"))
     assert [(table, key) for table, key, _ in cells] == [
         ("dyad", "RUS|CHN|2022-09-19"),
-        ("actor", "RUSGOV"), ("actor", "RUS"), ("actor", "CHNGOV"), ("actor", "CHN"),
+        ("actor", "RUSGOV"),
+        ("actor", "RUS"),
+        ("actor", "CHNGOV"),
+        ("actor", "CHN"),
         ("event", f"2022-09-19|{make_event('a').event_id}"),
     ]
     row = cells[-1][2]

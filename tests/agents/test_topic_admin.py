@@ -37,8 +37,11 @@ def test_app_specs_hold_every_internal_topic_with_compacting_changelogs() -> Non
 
 
 def _described(name: str, leaders: list[int | None], error_code: int = 0) -> dict:
-    return {"name": name, "error_code": error_code,
-            "partitions": [{"partition_index": i, "leader_id": leader} for i, leader in enumerate(leaders)]}
+    return {
+        "name": name,
+        "error_code": error_code,
+        "partitions": [{"partition_index": i, "leader_id": leader} for i, leader in enumerate(leaders)],
+    }
 
 
 def test_a_new_topic_is_waited_for_until_every_partition_has_a_leader() -> None:
@@ -57,5 +60,7 @@ def test_an_existing_topic_keeps_its_partitions_but_needs_its_leaders() -> None:
 
 def test_specs_give_every_name_the_same_partitions_and_configs() -> None:
     made = topic_admin.specs(["x", "y"], partitions=3, configs={"message.timestamp.type": "LogAppendTime"})
-    assert made == [TopicSpec("x", 3, 1, {"message.timestamp.type": "LogAppendTime"}),
-                    TopicSpec("y", 3, 1, {"message.timestamp.type": "LogAppendTime"})]
+    assert made == [
+        TopicSpec("x", 3, 1, {"message.timestamp.type": "LogAppendTime"}),
+        TopicSpec("y", 3, 1, {"message.timestamp.type": "LogAppendTime"}),
+    ]

@@ -22,8 +22,13 @@ class CoderB:
         self.base = base
         self.version = version
         entry = base.codebook.cameo[CHANGED[1]]
-        self.cameo = Cameo(code=entry.code, root=entry.root, name=entry.name, goldstein=entry.goldstein,
-                           quad_class=entry.quad_class)
+        self.cameo = Cameo(
+            code=entry.code,
+            root=entry.root,
+            name=entry.name,
+            goldstein=entry.goldstein,
+            quad_class=entry.quad_class,
+        )
         self.plover = Plover(event=entry.plover.event, mode=entry.plover.mode, context=entry.plover.context)
 
     def _event(self, event: DiplomaticEvent) -> DiplomaticEvent | None:
@@ -33,8 +38,9 @@ class CoderB:
         if event.cameo.code == CHANGED[0]:
             update.update(cameo=self.cameo, plover=self.plover)
         code = update.get("cameo", event.cameo).code
-        update["event_id"] = "evb-" + hashlib.sha256(
-            f"{event.event_id}|{code}|{self.version}".encode()).hexdigest()[:24]
+        update["event_id"] = (
+            "evb-" + hashlib.sha256(f"{event.event_id}|{code}|{self.version}".encode()).hexdigest()[:24]
+        )
         return event.model_copy(update=update)
 
     def _outcome(self, outcome: Any) -> Any:

@@ -136,28 +136,46 @@ def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(k
     assert code == 0, worker.log_tail()
 
 
-
 # Four outlets' reports of one launch (phrased differently), besides the sample wire.
 LAUNCH = (
-    ("Outlet A", "North Korea fires missile over Japan",
-     "TOKYO — North Korea fired a ballistic missile over northern Japan on Friday, the Japanese "
-     "government said. The missile flew over Hokkaido and landed in the Pacific Ocean."),
-    ("Outlet B", "Pyongyang launches missile over Hokkaido",
-     "SEOUL — North Korea launched a ballistic missile over Japan's Hokkaido island on Friday, South "
-     "Korea's military said. The missile fell into the Pacific Ocean."),
-    ("Outlet C", "Missile flies over Japan",
-     "North Korea fired a ballistic missile that flew over Hokkaido on Friday before falling into the "
-     "Pacific Ocean, officials in Tokyo said."),
-    ("Outlet D", "Japan says North Korean missile passed over Hokkaido",
-     "North Korea on Friday fired a ballistic missile over Japan, the second such launch over Hokkaido "
-     "in a month, Japanese officials said."),
+    (
+        "Outlet A",
+        "North Korea fires missile over Japan",
+        "TOKYO — North Korea fired a ballistic missile over northern Japan on Friday, the Japanese "
+        "government said. The missile flew over Hokkaido and landed in the Pacific Ocean.",
+    ),
+    (
+        "Outlet B",
+        "Pyongyang launches missile over Hokkaido",
+        "SEOUL — North Korea launched a ballistic missile over Japan's Hokkaido island on Friday, South "
+        "Korea's military said. The missile fell into the Pacific Ocean.",
+    ),
+    (
+        "Outlet C",
+        "Missile flies over Japan",
+        "North Korea fired a ballistic missile that flew over Hokkaido on Friday before falling into the "
+        "Pacific Ocean, officials in Tokyo said.",
+    ),
+    (
+        "Outlet D",
+        "Japan says North Korean missile passed over Hokkaido",
+        "North Korea on Friday fired a ballistic missile over Japan, the second such launch over Hokkaido "
+        "in a month, Japanese officials said.",
+    ),
 )
 
 
 def launch_articles() -> list[RawArticle]:
-    return [RawArticle(id=f"launch-{i}", source=source, title=title, body=body,
-                       published_at=datetime(2017, 9, 15, 8, tzinfo=UTC))
-            for i, (source, title, body) in enumerate(LAUNCH)]
+    return [
+        RawArticle(
+            id=f"launch-{i}",
+            source=source,
+            title=title,
+            body=body,
+            published_at=datetime(2017, 9, 15, 8, tzinfo=UTC),
+        )
+        for i, (source, title, body) in enumerate(LAUNCH)
+    ]
 
 
 def test_canonical_topic_equals_offline_in_any_order_and_a_replay_adds_nothing(kafka_bootstrap, tmp_path):
@@ -183,8 +201,11 @@ def test_canonical_topic_equals_offline_in_any_order_and_a_replay_adds_nothing(k
         first, second = shuffled(1), shuffled(2)
         assert first != second
         publish(kafka_bootstrap, env.topics["raw"], first)
-        poll(lambda: (s := latest_by_key(canonical)) and s.keys() == expected.keys() and s,
-             timeout_s=240, what="the canonical events of the shuffled articles")
+        poll(
+            lambda: (s := latest_by_key(canonical)) and s.keys() == expected.keys() and s,
+            timeout_s=240,
+            what="the canonical events of the shuffled articles",
+        )
         poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, topics), timeout_s=180, what="caught up")
         assert latest_by_key(canonical) == expected  # every field, merge confidence included
         published = len(canonical.records)

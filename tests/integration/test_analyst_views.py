@@ -44,20 +44,43 @@ def coded(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in raws))
         state = Coded(worker, events, env)
         # the sample's events span more than one view range (one is dated 2019): export reads them all
-        poll(lambda: export_ids(state) == state.ids or None, timeout_s=180,
-             what="every event in the events table")
+        poll(
+            lambda: export_ids(state) == state.ids or None,
+            timeout_s=180,
+            what="every event in the events table",
+        )
         yield state
     finally:
         code = worker.stop()
         assert code == 0, worker.log_tail()
 
 
-def export(state: Coded, kind: str, fmt: str, path: Path, start: str,
-           end: str) -> subprocess.CompletedProcess:
+def export(
+    state: Coded, kind: str, fmt: str, path: Path, start: str, end: str
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "streams.cli", "export", kind, "--from", start, "--to", end,
-         "--format", fmt, "--output", str(path), "--url", state.worker.url],
-        capture_output=True, text=True, timeout=120, env=state.env.env())
+        [
+            sys.executable,
+            "-m",
+            "streams.cli",
+            "export",
+            kind,
+            "--from",
+            start,
+            "--to",
+            end,
+            "--format",
+            fmt,
+            "--output",
+            str(path),
+            "--url",
+            state.worker.url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=state.env.env(),
+    )
 
 
 def export_ids(state: Coded) -> set[str]:
@@ -81,9 +104,13 @@ def test_exports_load_in_pandas_with_typed_columns(coded: Coded) -> None:
             done = export(coded, kind, fmt, path, coded.first, coded.last)
             assert done.returncode == 0, done.stderr
             assert "exported " in done.stderr and kind in done.stderr
-            df = (pd.read_parquet(path) if fmt == "parquet" else
-                  pd.read_csv(path, dtype=columns.pandas_dtypes(cols),
-                              parse_dates=columns.date_columns(cols)))
+            df = (
+                pd.read_parquet(path)
+                if fmt == "parquet"
+                else pd.read_csv(
+                    path, dtype=columns.pandas_dtypes(cols), parse_dates=columns.date_columns(cols)
+                )
+            )
             assert list(df.columns) == columns.names(cols), (kind, fmt)
             assert len(df) > 0
             if kind == "events":
@@ -93,8 +120,9 @@ def test_exports_load_in_pandas_with_typed_columns(coded: Coded) -> None:
                 assert df["goldstein"].dtype == "float64" and str(df["published_at"].dt.tz) == "UTC"
                 assert df["url"].notna().sum() == sum(e.article_url is not None for e in coded.events)
             if kind == "dyads":
-                cells = [key for e in coded.events
-                         for t, key, _ in tallies.table_entries(e) if t == tallies.DYAD]
+                cells = [
+                    key for e in coded.events for t, key, _ in tallies.table_entries(e) if t == tallies.DYAD
+                ]
                 assert int(df["events"].sum()) == len(cells)
                 assert (df["quad_1"] + df["quad_2"] + df["quad_3"] + df["quad_4"] == df["events"]).all()
             if kind == "stories":

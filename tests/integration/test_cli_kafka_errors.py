@@ -55,8 +55,9 @@ def test_make_run_refuses_a_broker_it_did_not_start_and_says_whose(kafka_bootstr
     proc = run(["broker", "ensure"], env={"WIREWATCH_BROKER__PORT": port}, cwd=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     [line] = proc.stderr.splitlines()
-    assert line.startswith(f"wirewatch: error: port {port} is taken by a broker (or service) that `make run` "
-                           "did not start: pid ")
+    assert line.startswith(
+        f"wirewatch: error: port {port} is taken by a broker (or service) that `make run` did not start: pid "
+    )
     assert "kafka.Kafka" in line  # whose it is: the broker's process, as /proc shows it
     assert "WIREWATCH_BROKER__PORT=" in line
     assert f"WIREWATCH_KAFKA__BOOTSTRAP_SERVERS={kafka_bootstrap}" in line

@@ -88,8 +88,17 @@ def test_lag_matches_kafka_consumer_groups(kafka_bootstrap, unique_topic, capsys
     assert all(r["member"] is None for r in ours.values())
     assert cli.main(["lag", "--bootstrap", kafka_bootstrap, "--group", group]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split() == ["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
-                                "CONSUMER-ID", "HOST", "CLIENT-ID"]
+    assert table[0].split() == [
+        "GROUP",
+        "TOPIC",
+        "PARTITION",
+        "CURRENT-OFFSET",
+        "LOG-END-OFFSET",
+        "LAG",
+        "CONSUMER-ID",
+        "HOST",
+        "CLIENT-ID",
+    ]
     assert table[-1] == f"group {group} (Empty): {22 - read} record(s) behind across 3 partition(s)"
 
 

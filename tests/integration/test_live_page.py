@@ -34,15 +34,27 @@ CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 def browser() -> Iterator[webdriver.Chrome]:
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
     if missing:
-        pytest.fail(f"the live-page test needs a browser: {', '.join(missing)} missing; run `make browser` "
-                    "(installs Debian's chromium and chromium-driver when root)", pytrace=False)
+        pytest.fail(
+            f"the live-page test needs a browser: {', '.join(missing)} missing; run `make browser` "
+            "(installs Debian's chromium and chromium-driver when root)",
+            pytrace=False,
+        )
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="wirewatch-chromium-")
     # the machine may have no network: nothing may try to reach Google's services
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}", "--window-size=1360,1000"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1360,1000",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
@@ -74,8 +86,9 @@ def test_published_articles_appear_on_the_open_page_without_a_reload(kafka_boots
         try:
             WebDriverWait(browser, 180, poll_frequency=1).until(lambda d: feed_ids(d) >= set(by_id))
         except TimeoutException:
-            raise AssertionError(f"on the page: {len(feed_ids(browser))} of {len(by_id)} events\n"
-                                 f"{worker.log_tail()}") from None
+            raise AssertionError(
+                f"on the page: {len(feed_ids(browser))} of {len(by_id)} events\n{worker.log_tail()}"
+            ) from None
         assert browser.execute_script("return window.wirewatchMarker;") == "opened before publishing"
 
         for event_id, event in by_id.items():

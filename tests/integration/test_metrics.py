@@ -58,6 +58,7 @@ def test_metrics_lag_and_heartbeat_of_a_running_worker(kafka_bootstrap, tmp_path
             return families if done and dead == 2 else None
 
         families = poll(settled, timeout_s=180, what="6 articles and 2 dead letters in /metrics")
+
         def all_events_read() -> bool:
             events.read()
             return len(events.records) == value(scrape(worker.url), "wirewatch_events_total")
@@ -78,8 +79,11 @@ def test_metrics_lag_and_heartbeat_of_a_running_worker(kafka_bootstrap, tmp_path
 
         # once the group has committed everything, the worker's lag gauges agree with the broker's
         raw_topic = env.topics["raw"]
-        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, [raw_topic]), timeout_s=60,
-             what="the worker's commits reaching the end of the raw topic")
+        poll(
+            lambda: group_caught_up(kafka_bootstrap, env.app_id, [raw_topic]),
+            timeout_s=60,
+            what="the worker's commits reaching the end of the raw topic",
+        )
 
         def lag_agrees():
             gauges = {(s.labels["topic"], int(s.labels["partition"])): s.value
@@ -98,10 +102,15 @@ def test_metrics_lag_and_heartbeat_of_a_running_worker(kafka_bootstrap, tmp_path
         tables = {s.labels["table"]: s.value for s in scrape(worker.url)["wirewatch_table_keys"]}
         assert tables["ledger"] == len(articles)  # one ledger entry per coded article
 
-        heartbeat = re.compile(rf"heartbeat: {len(articles)} articles \(\+\d+, [\d.]+/s\), \d+ events "
-                               r"\(\+\d+, [\d.]+/s\), 2 dead letters; raw lag 0 over 2 partition\(s\)")
-        poll(lambda: heartbeat.search(worker.log_path.read_text(errors="replace")), timeout_s=30,
-             what="a heartbeat line with the totals")
+        heartbeat = re.compile(
+            rf"heartbeat: {len(articles)} articles \(\+\d+, [\d.]+/s\), \d+ events "
+            r"\(\+\d+, [\d.]+/s\), 2 dead letters; raw lag 0 over 2 partition\(s\)"
+        )
+        poll(
+            lambda: heartbeat.search(worker.log_path.read_text(errors="replace")),
+            timeout_s=30,
+            what="a heartbeat line with the totals",
+        )
     finally:
         events.close()
         code = worker.stop()

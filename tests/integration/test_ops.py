@@ -373,8 +373,12 @@ def test_cli_replay_dry_run_explains_and_refuses_a_silent_coder_change(
 
     settings = make_settings(kafka_bootstrap, unique_topic, partitions=2)
     create_all(settings)
-    for name, value in (("RAW", settings.topics.raw), ("EVENT_SETS", settings.topics.event_sets),
-                        ("PARTITIONS", "2"), ("KAFKA__BOOTSTRAP_SERVERS", kafka_bootstrap)):
+    for name, value in (
+        ("RAW", settings.topics.raw),
+        ("EVENT_SETS", settings.topics.event_sets),
+        ("PARTITIONS", "2"),
+        ("KAFKA__BOOTSTRAP_SERVERS", kafka_bootstrap),
+    ):
         prefix = "WIREWATCH_" if name.startswith("KAFKA") else "WIREWATCH_TOPICS__"
         monkeypatch.setenv(prefix + name, value)
     monkeypatch.setenv("WIREWATCH_APP__ID", settings.app.id)
@@ -382,14 +386,23 @@ def test_cli_replay_dry_run_explains_and_refuses_a_silent_coder_change(
     _publish_batch(kafka_bootstrap, settings.topics.raw, [f"art-{i}" for i in range(3)])
 
     def put_sets(version: str, fingerprint: str) -> None:
-        records = [EventSet(article_id=f"art-{i}", revision=f"rev-{version}-{i}", coder_version=version,
-                            coder_fingerprint=fingerprint,
-                            event_ids=[f"ev-{version}-{i}-{n}" for n in range(i + 1)])
-                   for i in range(3)]
+        records = [
+            EventSet(
+                article_id=f"art-{i}",
+                revision=f"rev-{version}-{i}",
+                coder_version=version,
+                coder_fingerprint=fingerprint,
+                event_ids=[f"ev-{version}-{i}-{n}" for n in range(i + 1)],
+            )
+            for i in range(3)
+        ]
         producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
         for record in records:
-            producer.send(settings.topics.event_sets, key=record.article_id.encode(),
-                          value=record.model_dump_json().encode())
+            producer.send(
+                settings.topics.event_sets,
+                key=record.article_id.encode(),
+                value=record.model_dump_json().encode(),
+            )
         producer.flush()
         producer.close()
 

@@ -28,8 +28,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 
 def caught_up(env: StreamEnv) -> None:
-    poll(lambda: group_caught_up(env.bootstrap, env.app_id, pipeline_topics(env)), timeout_s=300,
-         what="the worker's group caught up on raw, ledger and tally topics")
+    poll(
+        lambda: group_caught_up(env.bootstrap, env.app_id, pipeline_topics(env)),
+        timeout_s=300,
+        what="the worker's group caught up on raw, ledger and tally topics",
+    )
 
 
 def exact_tables(worker: Worker, expected: dict) -> None:
@@ -63,15 +66,22 @@ def test_replaying_the_raw_topic_changes_no_table_count(kafka_bootstrap, tmp_pat
         assert worker.stop() == 0, worker.log_tail()
         replay = subprocess.run(
             [sys.executable, "-m", "streams.cli", "replay", "--from-beginning"],
-            env=env.env(), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+            env=env.env(),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert replay.returncode == 0, replay.stderr
         worker = Worker(env, name="after-reset", port=worker.port).start()
         worker.wait_healthy()
         # every article coded again: each event published a second time, same ids
         try:
-            poll(lambda: (events.read() or True) and len(events.records) >= 2 * before, timeout_s=300,
-                 what="the replayed events")
+            poll(
+                lambda: (events.read() or True) and len(events.records) >= 2 * before,
+                timeout_s=300,
+                what="the replayed events",
+            )
         except AssertionError:
             worker.dump_stacks()  # into its log, to see where the work is stuck
             raise
@@ -81,8 +91,11 @@ def test_replaying_the_raw_topic_changes_no_table_count(kafka_bootstrap, tmp_pat
 
         # 2. the same records published again while the worker runs (what --republish does)
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in raws))
-        poll(lambda: (events.read() or True) and len(events.records) >= 3 * before, timeout_s=300,
-             what="the republished events")
+        poll(
+            lambda: (events.read() or True) and len(events.records) >= 3 * before,
+            timeout_s=300,
+            what="the republished events",
+        )
         caught_up(env)
         assert event_ids(events) == expected_ids
         exact_tables(worker, expected)

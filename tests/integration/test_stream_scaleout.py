@@ -61,8 +61,11 @@ def test_two_workers_split_the_partitions_and_both_serve_correct_answers(kafka_b
         except AssertionError:
             a.dump_stacks(), b.dump_stacks()  # into their logs, to see where the work is stuck
             raise
-        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)), timeout_s=120,
-             what="the group caught up")
+        poll(
+            lambda: group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)),
+            timeout_s=120,
+            what="the group caught up",
+        )
         assert event_ids(events) == expected_ids
         assert split() == (pa, pb), "no rebalance happened while the work was done"
         for worker in (a, b):

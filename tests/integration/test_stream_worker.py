@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(420)]
 
 def event_ids_on(reader: TopicReader, article_id: str) -> set[str]:
     reader.read()
-    return {DiplomaticEvent.model_validate_json(r.value).event_id for r in reader.records
-            if DiplomaticEvent.model_validate_json(r.value).article_id == article_id}
+    return {
+        DiplomaticEvent.model_validate_json(r.value).event_id
+        for r in reader.records
+        if DiplomaticEvent.model_validate_json(r.value).article_id == article_id
+    }
 
 
 def test_the_seed_article_yields_its_events_and_the_dyad_view_shows_them(kafka_bootstrap, tmp_path):
@@ -28,9 +31,13 @@ def test_the_seed_article_yields_its_events_and_the_dyad_view_shows_them(kafka_b
     raw = seed_article()
     expected = load_coder().process(raw).events
     expected_ids = {e.event_id for e in expected}
-    on_the_19th = {e.event_id for e in expected
-                   if tallies.dyad_side(e.source) == "RUS" and tallies.dyad_side(e.target) == "CHN"
-                   and tallies.event_day(e) == date(2022, 9, 19)}
+    on_the_19th = {
+        e.event_id
+        for e in expected
+        if tallies.dyad_side(e.source) == "RUS"
+        and tallies.dyad_side(e.target) == "CHN"
+        and tallies.event_day(e) == date(2022, 9, 19)
+    }
     assert on_the_19th, "the offline coder finds RUS→CHN events on 2022-09-19 (EXPECTED.md #2, #3)"
 
     worker = Worker(env).start()
@@ -38,8 +45,11 @@ def test_the_seed_article_yields_its_events_and_the_dyad_view_shows_them(kafka_b
     try:
         worker.wait_healthy()
         publish(kafka_bootstrap, env.topics["raw"], [encode(raw)])
-        got = poll(lambda: (ids := event_ids_on(reader, raw.id)) >= expected_ids and ids,
-                   timeout_s=120, what="the seed's events on the events topic")
+        got = poll(
+            lambda: (ids := event_ids_on(reader, raw.id)) >= expected_ids and ids,
+            timeout_s=120,
+            what="the seed's events on the events topic",
+        )
         assert got == expected_ids
         keys = {r.key.decode() for r in reader.records}
         assert keys == expected_ids  # keyed by event id

@@ -28,9 +28,7 @@ def _bundled_input() -> Path:
 
 def test_bench_pipeline_reports_positive_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     source = _bundled_input()
-    code = main(
-        ["bench", "pipeline", str(source), "--limit", "3", "--repeat", "1", "--batch-size", "2"]
-    )
+    code = main(["bench", "pipeline", str(source), "--limit", "3", "--repeat", "1", "--batch-size", "2"])
     assert code == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert "articles/s" in "\n".join(lines[:-1]), "a human table precedes the JSON line"

@@ -32,8 +32,11 @@ def test_code_seed_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert events, "the seed article yields events"
     # stderr holds only the closing summary, and it counts what stdout holds
     [summary] = err.splitlines()
-    assert re.fullmatch(rf"coded 1 article\(s\) from 1 file\(s\) → {len(events)} event\(s\) in [\d.]+ s "
-                        r"\([\d.]+ articles/s\)", summary), summary
+    assert re.fullmatch(
+        rf"coded 1 article\(s\) from 1 file\(s\) → {len(events)} event\(s\) in [\d.]+ s "
+        r"\([\d.]+ articles/s\)",
+        summary,
+    ), summary
     assert {e.article_id for e in events} == {"wire-russia-china"}
     assert len({e.event_id for e in events}) == len(events)
     text = "\n\n".join(json.loads((SEED.parent / "expected_clean.json").read_text("utf-8"))["paragraphs"])

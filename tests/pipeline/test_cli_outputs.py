@@ -16,8 +16,14 @@ from streams.cli import main
 pytestmark = pytest.mark.pipeline
 
 SAMPLE = Path(__file__).resolve().parents[2] / "streams" / "sample" / "sample-wire.jsonl"
-ARTICLES = {r.id: r for r in (RawArticle.model_validate_json(line)
-                              for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip())}
+ARTICLES = {
+    r.id: r
+    for r in (
+        RawArticle.model_validate_json(line)
+        for line in SAMPLE.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+}
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +48,9 @@ def test_every_event_names_its_article_url_and_outlet(coded: dict[str, Path]) ->
 def test_csv_and_parquet_hold_the_same_typed_rows(coded: dict[str, Path]) -> None:
     events = [DiplomaticEvent.model_validate_json(line) for line in coded["jsonl"].read_text().splitlines()]
     cols = columns.EVENT_COLUMNS
-    from_csv = pd.read_csv(coded["csv"], dtype=columns.pandas_dtypes(cols),
-                           parse_dates=columns.date_columns(cols))
+    from_csv = pd.read_csv(
+        coded["csv"], dtype=columns.pandas_dtypes(cols), parse_dates=columns.date_columns(cols)
+    )
     from_parquet = pd.read_parquet(coded["parquet"])
     for df in (from_csv, from_parquet):
         assert list(df.columns) == columns.names(cols)
@@ -62,8 +69,11 @@ def test_plover_lines_validate(coded: dict[str, Path]) -> None:
     lines = coded["plover"].read_text().splitlines()
     records = [PloverRecord.model_validate(json.loads(line)) for line in lines]
     assert [r.id for r in records] == [e.event_id for e in events]
-    assert all(r.event == [e.plover.event] and r.quad_code == e.cameo.quad_class
-               for r, e in zip(records, events, strict=True))
+    assert all(
+        r.event == [e.plover.event] and r.quad_code == e.cameo.quad_class
+        for r, e in zip(records, events, strict=True)
+    )
     assert [r.cite_info.publication if r.cite_info else None for r in records] == [
-        e.article_source for e in events]
+        e.article_source for e in events
+    ]
     assert [r.cite_info.url if r.cite_info else None for r in records] == [e.article_url for e in events]

@@ -20,13 +20,19 @@ def coder():
 
 def events(coder, sentence: str, context: str = ""):
     raw = RawArticle(
-        id="readings", source="test", url="https://example.org/a",
-        published_at=datetime(2016, 7, 15, tzinfo=UTC), title="Ministers meet over the crisis",
+        id="readings",
+        source="test",
+        url="https://example.org/a",
+        published_at=datetime(2016, 7, 15, tzinfo=UTC),
+        title="Ministers meet over the crisis",
         body=LEAD + context + sentence,
     )
     out = coder.process(raw)
-    return [(e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
-            for e in out.events if e.evidence[0].text.startswith(sentence[:30])]
+    return [
+        (e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
+        for e in out.events
+        if e.evidence[0].text.startswith(sentence[:30])
+    ]
 
 
 def test_coordinated_subjects_each_doing_the_act_do_not_face_each_other(coder):
@@ -59,8 +65,9 @@ def test_a_country_that_only_locates_a_situation_does_not_act(coder):
 
 def test_a_pronoun_refers_to_its_clauses_own_subject_before_an_earlier_official(coder):
     context = "President Francois Hollande spoke in Paris. "
-    sentence = ("The driver, a Tunisian resident in France, also appeared to open fire "
-                "before officers shot him dead.")
+    sentence = (
+        "The driver, a Tunisian resident in France, also appeared to open fire before officers shot him dead."
+    )
     assert not any(target == "FRAGOV" for _, _, target in events(coder, sentence, context))
     # the speaker's own pronoun still refers to him
     assert ("036", "RUSGOV", "TURGOV") in events(coder, "Putin said he would meet Erdogan.")

@@ -11,8 +11,9 @@ from spacy.tokens import Doc
 _VOCAB = spacy.blank("en").vocab
 
 
-def hand_parsed(sentences: Sequence[Sequence[tuple[Any, ...]]], fields: Sequence[str], *,
-                tight_punctuation: bool = False) -> Doc:
+def hand_parsed(
+    sentences: Sequence[Sequence[tuple[Any, ...]]], fields: Sequence[str], *, tight_punctuation: bool = False
+) -> Doc:
     """A Doc from sentences of token tuples whose slots are named by ``fields``.
 
     ``fields`` holds ``word``, ``head`` (the head's index within its sentence) and any of
@@ -32,5 +33,10 @@ def hand_parsed(sentences: Sequence[Sequence[tuple[Any, ...]]], fields: Sequence
     if tight_punctuation:
         spaces = [i + 1 < len(words) and words[i + 1] not in (".", ",", "'s") for i in range(len(words))]
     plural = {"lemma": "lemmas", "head": "heads", "dep": "deps", "ent": "ents", "tag": "tags"}
-    return Doc(_VOCAB, words=words, spaces=spaces, sent_starts=starts,
-               **{plural.get(name, name): values for name, values in columns.items()})
+    return Doc(
+        _VOCAB,
+        words=words,
+        spaces=spaces,
+        sent_starts=starts,
+        **{plural.get(name, name): values for name, values in columns.items()},
+    )

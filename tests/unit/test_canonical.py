@@ -29,19 +29,34 @@ LAUNCH_2 = "Pyongyang fired another ballistic missile over Japan's Hokkaido isla
 OTHER = "The company said hackers stole the personal data of 143 million customers"
 
 
-def ev(eid: str, *, src: str | None = "PRK", tgt: str | None = "JPN", code: str = "190",
-       day: date | None = date(2017, 9, 15), text: str = LAUNCH, outlet: str = "outlet-a",
-       article: str | None = None, confidence: float = 0.8, src_name: str | None = None,
-       place: Location | None = None) -> DiplomaticEvent:
+def ev(
+    eid: str,
+    *,
+    src: str | None = "PRK",
+    tgt: str | None = "JPN",
+    code: str = "190",
+    day: date | None = date(2017, 9, 15),
+    text: str = LAUNCH,
+    outlet: str = "outlet-a",
+    article: str | None = None,
+    confidence: float = 0.8,
+    src_name: str | None = None,
+    place: Location | None = None,
+) -> DiplomaticEvent:
     root, name, goldstein, quad = CODES[code]
     return DiplomaticEvent(
-        event_id=eid, article_id=article or f"art-{eid}", article_source=outlet,
+        event_id=eid,
+        article_id=article or f"art-{eid}",
+        article_source=outlet,
         published_at=datetime(2017, 9, 15, 12, tzinfo=UTC),
         source=Actor(text=src or "gunman", code=src, country=src, name=src_name),
         target=None if tgt is None else Actor(text=tgt, code=tgt, country=tgt),
         cameo=Cameo(code=code, root=root, name=name, goldstein=goldstein, quad_class=quad),
-        plover=Plover(event="ASSAULT"), event_date=day, location=place,
-        evidence=[Evidence(text=text, start=0, end=len(text))], confidence=confidence,
+        plover=Plover(event="ASSAULT"),
+        event_date=day,
+        location=place,
+        evidence=[Evidence(text=text, start=0, end=len(text))],
+        confidence=confidence,
         coder_version="test-1",
     )
 
@@ -57,12 +72,15 @@ def test_neighbouring_roots_of_one_family_link() -> None:
     assert explained.linked
 
 
-@pytest.mark.parametrize("other", [
-    ev("b", code="111"),  # another family: a condemnation is not the launch
-    ev("b", src="USA", tgt="KOR"),  # both sides conflict
-    ev("b", day=date(2017, 9, 19)),  # four days apart
-    ev("b").model_copy(update={"event_date": DateRange(start=date(2017, 1, 1), end=date(2017, 12, 31))}),
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        ev("b", code="111"),  # another family: a condemnation is not the launch
+        ev("b", src="USA", tgt="KOR"),  # both sides conflict
+        ev("b", day=date(2017, 9, 19)),  # four days apart
+        ev("b").model_copy(update={"event_date": DateRange(start=date(2017, 1, 1), end=date(2017, 12, 31))}),
+    ],
+)
 def test_gates_keep_reports_apart(other: DiplomaticEvent) -> None:
     assert similarity.score(rep(ev("a")), rep(other), PARAMS) is None
 
@@ -80,8 +98,9 @@ def test_a_conflicting_side_beside_an_unknown_one_gates_unless_the_other_side_ma
     # "Australia, France and the Netherlands announced investigations": one sentence, three actors,
     # no target, so nothing on the dyad says the reports are one event and the source says they are not.
     text = "Australia, France and the Netherlands have announced investigations into the papers"
-    reports = [ev(c.lower(), src=c, tgt=None, code="111", text=text, article="art")
-               for c in ("AUS", "FRA", "NLD")]
+    reports = [
+        ev(c.lower(), src=c, tgt=None, code="111", text=text, article="art") for c in ("AUS", "FRA", "NLD")
+    ]
     a, b = rep(reports[0]), rep(reports[1])
     assert similarity.actor_score(a, b) is None
     assert similarity.actor_score(a, b, needs_match=False) == 0.25
@@ -195,7 +214,9 @@ def _story_set(events: list[DiplomaticEvent]) -> list[tuple[str, tuple[str, ...]
 
 
 EVENTS = [
-    ev("e1", outlet="a"), ev("e2", code="150", text=LAUNCH_2, outlet="b"), ev("e3", tgt=None, outlet="c"),
+    ev("e1", outlet="a"),
+    ev("e2", code="150", text=LAUNCH_2, outlet="b"),
+    ev("e3", tgt=None, outlet="c"),
     ev("e4", code="194", day=date(2017, 9, 16), outlet="d"),
     ev("e5", src="USA", tgt=None, code="111", text=OTHER, outlet="a"),
     ev("e6", src="USA", tgt=None, code="111", text=OTHER + " in July", outlet="b"),
@@ -284,9 +305,16 @@ def test_first_report_needs_its_block() -> None:
 
 def test_shuffled_large_input_is_stable() -> None:
     rng = random.Random(14)
-    events = [ev(f"s{i:02d}", outlet=f"o{i % 5}", day=date(2017, 9, 10 + i % 6),
-                 code=rng.choice(["190", "194", "150", "111"]),
-                 text=rng.choice([LAUNCH, LAUNCH_2, OTHER])) for i in range(30)]
+    events = [
+        ev(
+            f"s{i:02d}",
+            outlet=f"o{i % 5}",
+            day=date(2017, 9, 10 + i % 6),
+            code=rng.choice(["190", "194", "150", "111"]),
+            text=rng.choice([LAUNCH, LAUNCH_2, OTHER]),
+        )
+        for i in range(30)
+    ]
     baseline = _story_set(events)
     for _ in range(5):
         rng.shuffle(events)

@@ -224,8 +224,10 @@ def test_boilerplate_lines_removed(line: str) -> None:
 
 
 def test_print_edition_notes_and_newsletter_promotions_go_whatever_their_length() -> None:
-    note = ("Order Reprints | Today's Paper | Subscribe A version of this article appears in print on , "
-            "on Page A 9 of the New York edition with the headline: Ministers Meet on Trade " * 4)
+    note = (
+        "Order Reprints | Today's Paper | Subscribe A version of this article appears in print on , "
+        "on Page A 9 of the New York edition with the headline: Ministers Meet on Trade " * 4
+    )
     promo = "Sign up for the Morning Brief " + "Get the news that matters to you every day. " * 8
     assert len(note) > 250 and len(promo) > 250
     c = clean_article(raw(f"Real news sentence one.\n\n{note}\n\n{promo}\n\nReal news sentence two."))

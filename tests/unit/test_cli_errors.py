@@ -44,8 +44,9 @@ def test_a_taken_web_port_is_one_line_before_anything_loads() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         proc = run(["worker", "--web-port", str(port)])
-    one_error_line(proc, f"web port {port} on 127.0.0.1 is already in use", "--web-port",
-                   "WIREWATCH_WEB__PORT")
+    one_error_line(
+        proc, f"web port {port} on 127.0.0.1 is already in use", "--web-port", "WIREWATCH_WEB__PORT"
+    )
     assert proc.returncode == 2
 
 
@@ -82,16 +83,31 @@ def test_a_missing_model_is_one_line_with_the_setting() -> None:
 def test_unreachable_kafka_is_one_line_with_the_hint_for_every_command() -> None:
     """All at once (each waits out kafka.connect_timeout_s, 4 s, instead of kafka-python's 30 s)."""
     bootstrap = f"127.0.0.1:{free_port(1)}"  # nothing listens there
-    commands = [["publish", str(SEED)], ["tail", "events"], ["lag"], ["topics", "describe"],
-                ["replay", "--from-beginning", "--dry-run"], ["worker", "--web-port", str(free_port(1))]]
+    commands = [
+        ["publish", str(SEED)],
+        ["tail", "events"],
+        ["lag"],
+        ["topics", "describe"],
+        ["replay", "--from-beginning", "--dry-run"],
+        ["worker", "--web-port", str(free_port(1))],
+    ]
     clean = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    procs = [subprocess.Popen([sys.executable, "-m", "streams.cli", *c, "--bootstrap", bootstrap], env=clean,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", *c, "--bootstrap", bootstrap],
+            env=clean,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for c in commands
+    ]
     for command, proc in zip(commands, procs, strict=True):
         out, err = proc.communicate(timeout=120)
         result = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-        one_error_line(result, f"cannot reach Kafka at {bootstrap} within 4 s", "wirewatch broker start",
-                       "--bootstrap")
+        one_error_line(
+            result, f"cannot reach Kafka at {bootstrap} within 4 s", "wirewatch broker start", "--bootstrap"
+        )
         assert command  # every command gave the same hint
 
 

@@ -227,8 +227,9 @@ def test_a_terminal_gets_a_progress_bar_with_the_total(
     tmp_path: Path, fake_coder: FakeCoder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     p = tmp_path / "feed.jsonl"
-    p.write_text("".join(json.dumps({"id": f"a{i}", "body": f"Body {i}."}) + "\n" for i in range(5)),
-                 encoding="utf-8")
+    p.write_text(
+        "".join(json.dumps({"id": f"a{i}", "body": f"Body {i}."}) + "\n" for i in range(5)), encoding="utf-8"
+    )
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["code", str(p), "--batch-size", "2"]) == 0

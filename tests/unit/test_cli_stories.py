@@ -54,10 +54,14 @@ def test_stories_bad_line_is_one_readable_error(tmp_path, capsys) -> None:
 def _corpus(tmp_path: Path) -> Path:
     rows = []
     for e in EVENTS:
-        story = "launch" if e.source.country == "PRK" and e.cameo.root != "11" else (
-            "breach" if e.source.country == "USA" else "reaction")
-        rows.append({"id": e.article_id, "source": e.article_source, "title": "t", "body": "b",
-                     "story": story})
+        story = (
+            "launch"
+            if e.source.country == "PRK" and e.cameo.root != "11"
+            else ("breach" if e.source.country == "USA" else "reaction")
+        )
+        rows.append(
+            {"id": e.article_id, "source": e.article_source, "title": "t", "body": "b", "story": story}
+        )
     path = tmp_path / "corpus.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
@@ -82,10 +86,22 @@ def test_eval_dedup_scores_against_story_labels(tmp_path, capsys) -> None:
 def test_eval_dedup_gold_pairwise(tmp_path, capsys) -> None:
     corpus, events = _corpus(tmp_path), _write(tmp_path / "events.jsonl", EVENTS)
     gold = tmp_path / "gold.jsonl"
-    labels = {"e1": "launch", "e2": "launch", "e3": "launch", "e4": "second-launch", "e5": "breach",
-              "e6": "breach", "e7": None}
-    gold.write_text("".join(json.dumps({"event_id": k, "article_id": f"art-{k}", "story": "s", "event": v})
-                            + "\n" for k, v in labels.items()), encoding="utf-8")
+    labels = {
+        "e1": "launch",
+        "e2": "launch",
+        "e3": "launch",
+        "e4": "second-launch",
+        "e5": "breach",
+        "e6": "breach",
+        "e7": None,
+    }
+    gold.write_text(
+        "".join(
+            json.dumps({"event_id": k, "article_id": f"art-{k}", "story": "s", "event": v}) + "\n"
+            for k, v in labels.items()
+        ),
+        encoding="utf-8",
+    )
     assert main(["eval", "dedup", str(corpus), "--events", str(events), "--gold", str(gold)]) == 0
     g = json.loads(capsys.readouterr().out.splitlines()[-1])["gold"]
     # predicted pairs: 6 in {e1..e4} + 1 (e5, e6); gold pairs: 3 in {e1, e2, e3} + 1
@@ -94,15 +110,32 @@ def test_eval_dedup_gold_pairwise(tmp_path, capsys) -> None:
     # another coder version: other ids, matched through the article and the evidence sentence's hash
     by_id = {e.event_id: e for e in EVENTS}
     recoded = [e.model_copy(update={"event_id": "new-" + e.event_id}) for e in EVENTS]
-    gold.write_text("".join(json.dumps({"event_id": k, "article_id": f"art-{k}", "story": "s", "event": v,
-                                        "sentences": [sentence_key(by_id[k].evidence[0].text)]}) + "\n"
-                            for k, v in labels.items()), encoding="utf-8")
+    gold.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "event_id": k,
+                    "article_id": f"art-{k}",
+                    "story": "s",
+                    "event": v,
+                    "sentences": [sentence_key(by_id[k].evidence[0].text)],
+                }
+            )
+            + "\n"
+            for k, v in labels.items()
+        ),
+        encoding="utf-8",
+    )
     _write(events, recoded)
     assert main(["eval", "dedup", str(corpus), "--events", str(events), "--gold", str(gold)]) == 0
     again = json.loads(capsys.readouterr().out.splitlines()[-1])["gold"]
     assert (again["pairs_predicted"], again["pairs_gold"], again["pairs_true"]) == (7, 4, 4)
-    gold.write_text(json.dumps({"event_id": "e9", "article_id": "art-e1", "story": "s", "event": "x",
-                                "sentences": ["0" * 16]}) + "\n")
+    gold.write_text(
+        json.dumps(
+            {"event_id": "e9", "article_id": "art-e1", "story": "s", "event": "x", "sentences": ["0" * 16]}
+        )
+        + "\n"
+    )
     assert main(["eval", "dedup", str(corpus), "--events", str(events), "--gold", str(gold)]) != 0
     assert "match no coded event" in capsys.readouterr().err
 

@@ -32,11 +32,22 @@ def test_the_built_in_coder_is_recorded_with_its_current_fingerprint():
 
 def test_the_fingerprint_covers_the_coder_and_only_the_coder():
     modules = ci.coder_modules()
-    for coder_part in ("streams.core.classify", "streams.core.triggers", "streams.core.clean",
-                       "streams.core.dates", "streams.codebook.verbs", "streams.adapters.nlp"):
+    for coder_part in (
+        "streams.core.classify",
+        "streams.core.triggers",
+        "streams.core.clean",
+        "streams.core.dates",
+        "streams.codebook.verbs",
+        "streams.adapters.nlp",
+    ):
         assert coder_part in modules
-    for not_coder in ("streams.core.dedup", "streams.core.alerts", "streams.adapters.faust_app",
-                      "streams.settings", "streams.codebook.install"):
+    for not_coder in (
+        "streams.core.dedup",
+        "streams.core.alerts",
+        "streams.adapters.faust_app",
+        "streams.settings",
+        "streams.codebook.install",
+    ):
         assert not_coder not in modules
     parts = ci.compute(Settings()).parts
     coder_files = [s.path for s in load_manifest() if s.use == "coder"]
@@ -66,7 +77,7 @@ def changed_codebook(tmp_path_factory) -> Path:
     verbs = folder / "dictionaries/petrarch2/CAMEO.2.0.txt"
     lines = verbs.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
     pattern = next(n for n, line in enumerate(lines) if line.lstrip().startswith("-"))
-    verbs.write_text("".join(lines[:pattern] + lines[pattern + 1:]), encoding="utf-8")
+    verbs.write_text("".join(lines[:pattern] + lines[pattern + 1 :]), encoding="utf-8")
     return folder
 
 
@@ -77,7 +88,8 @@ def _settings(folder: Path, **coder: str) -> Settings:
 def test_changed_without_a_bump_is_refused(changed_codebook):
     fp = ci.compute(_settings(changed_codebook))
     assert fp.changed_parts(ci.read_lock()[CODER_VERSION]["parts"]) == [
-        "codebook:dictionaries/petrarch2/CAMEO.2.0.txt"]
+        "codebook:dictionaries/petrarch2/CAMEO.2.0.txt"
+    ]
     with pytest.raises(ci.CoderVersionError, match="changed without a version bump.*CAMEO.2.0.txt"):
         ci.check(CODER_VERSION, fp, ci.read_lock(), builtin=CODER_VERSION)
     with pytest.raises(ci.CoderVersionError):
@@ -109,17 +121,29 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     import os
 
     base = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-    return subprocess.run([sys.executable, "-m", "streams.cli", *args], env={**base, **env}, cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "streams.cli", *args],
+        env={**base, **env},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_worker_refuses_a_changed_coder_in_one_line(changed_codebook):
     # port 1 of the broker: the refusal comes before any connection is tried
     from streams.adapters.broker import free_port
 
-    proc = _cli("worker", "--web-port", str(free_port(1)),
-                env={"WIREWATCH_CODEBOOK__DIR": str(changed_codebook),
-                     "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": "127.0.0.1:1"})
+    proc = _cli(
+        "worker",
+        "--web-port",
+        str(free_port(1)),
+        env={
+            "WIREWATCH_CODEBOOK__DIR": str(changed_codebook),
+            "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": "127.0.0.1:1",
+        },
+    )
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "changed without a version bump" in lines[0], proc.stderr
@@ -131,6 +155,9 @@ def test_coder_fingerprint_command_says_both(changed_codebook):
     assert ok.returncode == 0 and f"coder {CODER_VERSION}" in ok.stdout and "recorded" in ok.stdout
     bad = _cli("coder", "fingerprint", env={"WIREWATCH_CODEBOOK__DIR": str(changed_codebook)})
     assert bad.returncode == 1 and "REFUSED" in bad.stdout
-    own = _cli("coder", "fingerprint", env={"WIREWATCH_CODEBOOK__DIR": str(changed_codebook),
-                                            "WIREWATCH_CODER__VERSION": "mylab-coder-1"})
+    own = _cli(
+        "coder",
+        "fingerprint",
+        env={"WIREWATCH_CODEBOOK__DIR": str(changed_codebook), "WIREWATCH_CODER__VERSION": "mylab-coder-1"},
+    )
     assert own.returncode == 0 and "a coder of your own" in own.stdout

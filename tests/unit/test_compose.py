@@ -177,8 +177,10 @@ def test_compose_file_follows_the_compose_specification(compose):
     errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.path))
     assert not errors, "; ".join(f"{'.'.join(map(str, e.path))}: {e.message}" for e in errors)
     # and the check can fail: a misspelt service key is refused
-    broken = {**compose, "services": {**compose["services"], "worker": {**compose["services"]["worker"],
-                                                                         "enviroment": {}}}}
+    broken = {
+        **compose,
+        "services": {**compose["services"], "worker": {**compose["services"]["worker"], "enviroment": {}}},
+    }
     assert list(validator.iter_errors(broken))
 
 

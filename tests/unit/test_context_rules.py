@@ -228,8 +228,9 @@ TRAM_DERAILED = [
 
 
 def _doc(*sentences) -> Doc:
-    return hand_parsed(sentences, ("word", "lemma", "pos", "tag", "head", "dep", "ent"),
-                       tight_punctuation=True)
+    return hand_parsed(
+        sentences, ("word", "lemma", "pos", "tag", "head", "dep", "ent"), tight_punctuation=True
+    )
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,8 @@ def test_date_range_uses_start_and_undated_falls_back() -> None:
     assert story_key(nothing, window_hours=24).endswith("|article:art-9")
     # the same undated event re-coded by a newer coder (a new event id) stays in the same story
     assert story_key(event("e3-v2", when=None, published=None, article="art-9"), window_hours=24) == (
-        story_key(nothing, window_hours=24))
+        story_key(nothing, window_hours=24)
+    )
 
 
 def test_one_sided_event_key() -> None:

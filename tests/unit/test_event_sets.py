@@ -11,8 +11,13 @@ def _ledger(previous, ids, version):
     cells = {i: [[tallies.DYAD, f"A|B|{i}", {"code": "010"}]] for i in ids}
     value, _ = tallies.ledger_update(previous, cells)
     record, value["set"] = event_sets.next_set(
-        "art-1", previous, event_ids=list(value["events"]), retracted=list(value["retired"]),
-        coder_version=version, coder_fingerprint=f"fp-{version}")
+        "art-1",
+        previous,
+        event_ids=list(value["events"]),
+        retracted=list(value["retired"]),
+        coder_version=version,
+        coder_fingerprint=f"fp-{version}",
+    )
     return value, record
 
 
@@ -52,16 +57,27 @@ def test_the_current_view_keeps_each_articles_current_events():
         def __init__(self, article_id):
             self.article_id = article_id
 
-    sets = {"art-1": EventSet(article_id="art-1", revision="r", coder_version="B", event_ids=["b1"],
-                              retracts=["a1"])}
+    sets = {
+        "art-1": EventSet(
+            article_id="art-1", revision="r", coder_version="B", event_ids=["b1"], retracts=["a1"]
+        )
+    }
     events = {"a1": E("art-1"), "b1": E("art-1"), "old": E("art-2")}
     assert set(event_sets.current_events(sets, events)) == {"b1", "old"}  # art-2 predates event sets
 
 
 def _plan(coded, version="B", fingerprint="fpB"):
     topics = {"raw": "raw", "events": "ev", "event_sets": "sets", "canonical": "can", "alerts": "al"}
-    return replay_plan.Plan(records=40, partitions=2, span="from the beginning", version=version,
-                            fingerprint=fingerprint, republish=False, coded=coded, topics=topics)
+    return replay_plan.Plan(
+        records=40,
+        partitions=2,
+        span="from the beginning",
+        version=version,
+        fingerprint=fingerprint,
+        republish=False,
+        coded=coded,
+        topics=topics,
+    )
 
 
 def test_the_replay_plan_says_what_happens_to_each_output():

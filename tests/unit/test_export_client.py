@@ -24,12 +24,16 @@ class Events(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         self.asked.append((query["from"], query["to"]))
-        rows = [{"event_id": f"{day}-{n}", "event_date": day}
-                for day, count in sorted(self.per_day.items()) if query["from"] <= day <= query["to"]
-                for n in range(count)]
+        rows = [
+            {"event_id": f"{day}-{n}", "event_date": day}
+            for day, count in sorted(self.per_day.items())
+            if query["from"] <= day <= query["to"]
+            for n in range(count)
+        ]
         limit = int(query["limit"])
-        body = json.dumps({"count": min(limit, len(rows)), "truncated": len(rows) > limit,
-                           "events": rows[:limit]}).encode()
+        body = json.dumps(
+            {"count": min(limit, len(rows)), "truncated": len(rows) > limit, "events": rows[:limit]}
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()

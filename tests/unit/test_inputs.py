@@ -199,7 +199,7 @@ def test_unsupported_formats_are_refused_by_name(tmp_path: Path, name: str) -> N
     p.write_bytes(b"id,title\na,b\n")
     [(_, n, item)] = list(read_source(str(p)))
     assert n == 0 and isinstance(item, InputProblem)
-    suffix = name[name.index("."):]
+    suffix = name[name.index(".") :]
     assert item.reason.startswith(f"unsupported input format {suffix!r}: wirewatch reads .jsonl")
 
 

@@ -89,8 +89,13 @@ def test_inconsistent_settings_are_config_errors(fields, fragment):
 
 @pytest.mark.parametrize(
     "value, fragment",
-    [(" , ", "empty"), ("127.0.0.1:abc", "port must be a number"), ("kafka", "not HOST:PORT"),
-     ("a:9092,b:99999", "port must be a number"), (":9092", "not HOST:PORT")],
+    [
+        (" , ", "empty"),
+        ("127.0.0.1:abc", "port must be a number"),
+        ("kafka", "not HOST:PORT"),
+        ("a:9092,b:99999", "port must be a number"),
+        (":9092", "not HOST:PORT"),
+    ],
 )
 def test_bad_bootstrap_lists_are_refused_when_settings_are_read(value, fragment):
     with pytest.raises(ValidationError, match=fragment):
@@ -171,8 +176,10 @@ def test_a_client_that_cannot_connect_is_unreachable_and_an_open_one_is_closed_o
     def refuse() -> object:
         raise OSError("connection refused")
 
-    with pytest.raises(BrokerError, match=r"cannot reach Kafka at 127\.0\.0\.1:1 .*\(OSError\)"), \
-            kc.connected(kafka, refuse, lambda _: None):
+    with (
+        pytest.raises(BrokerError, match=r"cannot reach Kafka at 127\.0\.0\.1:1 .*\(OSError\)"),
+        kc.connected(kafka, refuse, lambda _: None),
+    ):
         pass
     closed: list[object] = []
     client = object()

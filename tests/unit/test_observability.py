@@ -42,7 +42,9 @@ def test_lag_gauges_follow_the_assignment() -> None:
     metrics = WorkerMetrics(registry, coder_version="c-1", model="m")
     metrics.set_lag({A0: 3, A1: 0})
     assert samples(registry, "wirewatch_consumer_lag") == {
-        (("partition", "0"), ("topic", "a")): 3.0, (("partition", "1"), ("topic", "a")): 0.0}
+        (("partition", "0"), ("topic", "a")): 3.0,
+        (("partition", "1"), ("topic", "a")): 0.0,
+    }
     metrics.set_lag({B0: 7})  # a rebalance moved a's partitions to another worker
     assert samples(registry, "wirewatch_consumer_lag") == {(("partition", "0"), ("topic", "b")): 7.0}
 
@@ -66,8 +68,10 @@ def test_heartbeat_reports_totals_rates_and_lag() -> None:
     assert not beat.due(120.0) and beat.due(130.0)
     line = beat.line({"articles": 60, "events": 90, "dead": 1}, {A0: 2, A1: 3, B0: 10}, "a",
                      {"ledger": 60}, now=130.0)  # fmt: skip
-    assert line == ("heartbeat: 60 articles (+60, 2.0/s), 90 events (+90, 3.0/s), 1 dead letters; "
-                    "raw lag 5 over 2 partition(s), all lag 15; tables ledger=60")
+    assert line == (
+        "heartbeat: 60 articles (+60, 2.0/s), 90 events (+90, 3.0/s), 1 dead letters; "
+        "raw lag 5 over 2 partition(s), all lag 15; tables ledger=60"
+    )
     line = beat.line({"articles": 75, "events": 90, "dead": 1}, {}, "a", {}, now=160.0)
     assert line.startswith("heartbeat: 75 articles (+15, 0.5/s), 90 events (+0, 0.0/s)")
     assert Heartbeat(interval_s=0).due(10**9) is False  # 0 turns it off

@@ -113,7 +113,14 @@ def test_parse_time() -> None:
 def test_event_set_line() -> None:
     from schemas import EventSet
 
-    record = EventSet(article_id="art-1", revision="rev-2", coder_version="coder-b", event_ids=["e3"],
-                      retracts=["e1", "e2"], supersedes="rev-1", superseded_versions=["coder-a"])
+    record = EventSet(
+        article_id="art-1",
+        revision="rev-2",
+        coder_version="coder-b",
+        event_ids=["e3"],
+        retracts=["e1", "e2"],
+        supersedes="rev-1",
+        superseded_versions=["coder-a"],
+    )
     line = format_record(record.model_dump_json().encode())
     assert line == "SET art-1 coder-b: 1 event(s), 2 retracted, supersedes rev-1"

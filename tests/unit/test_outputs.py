@@ -30,9 +30,16 @@ from streams.adapters.plover_json import plover_json, plover_record
 from streams.core import dedup
 
 
-def event(article: str = "a1", *, code: str = "042", when: date | DateRange | None = date(2022, 9, 19),
-          target: bool = True, located: bool = True, url: str | None = "https://news.example/a1",
-          modality: Modality = Modality.ASSERTED) -> DiplomaticEvent:
+def event(
+    article: str = "a1",
+    *,
+    code: str = "042",
+    when: date | DateRange | None = date(2022, 9, 19),
+    target: bool = True,
+    located: bool = True,
+    url: str | None = "https://news.example/a1",
+    modality: Modality = Modality.ASSERTED,
+) -> DiplomaticEvent:
     return DiplomaticEvent(
         event_id=f"ev-{article}-{code}",
         article_id=article,
@@ -47,9 +54,12 @@ def event(article: str = "a1", *, code: str = "042", when: date | DateRange | No
         modality=modality,
         event_date=when,
         location=Location(name="Beijing", country="CHN", lat=39.9, lon=116.4, geonameid=1816670)
-        if located else None,
-        evidence=[Evidence(text="Lavrov visited Beijing.", start=10, end=33, paragraph=1, trigger="visited"),
-                  Evidence(text="He met Wang.", start=40, end=52, paragraph=2, trigger="met")],
+        if located
+        else None,
+        evidence=[
+            Evidence(text="Lavrov visited Beijing.", start=10, end=33, paragraph=1, trigger="visited"),
+            Evidence(text="He met Wang.", start=40, end=52, paragraph=2, trigger="met"),
+        ],
         quote=Quote(text="We are friends", speaker="Lavrov"),
         confidence=0.8,
         coder_version="wirewatch-coder-test",
@@ -58,8 +68,15 @@ def event(article: str = "a1", *, code: str = "042", when: date | DateRange | No
 
 EVENTS = [
     event("a1"),
-    event("a2", code="0311", when=DateRange(start=date(2022, 9, 12), end=date(2022, 9, 18), text="last week"),
-          target=False, located=False, url=None, modality=Modality.FUTURE),
+    event(
+        "a2",
+        code="0311",
+        when=DateRange(start=date(2022, 9, 12), end=date(2022, 9, 18), text="last week"),
+        target=False,
+        located=False,
+        url=None,
+        modality=Modality.FUTURE,
+    ),
     event("a3", code="190", when=None),
 ]
 
@@ -73,13 +90,15 @@ def write(fmt: str, cols: tuple[columns.Column, ...], rows: list[dict]) -> bytes
 
 
 def read_csv(data: bytes, cols: tuple[columns.Column, ...]) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(data), dtype=columns.pandas_dtypes(cols),
-                       parse_dates=columns.date_columns(cols))
+    return pd.read_csv(
+        io.BytesIO(data), dtype=columns.pandas_dtypes(cols), parse_dates=columns.date_columns(cols)
+    )
 
 
 def test_event_rows_load_typed_from_csv() -> None:
-    df = read_csv(write("csv", columns.EVENT_COLUMNS, [columns.event_row(e) for e in EVENTS]),
-                  columns.EVENT_COLUMNS)
+    df = read_csv(
+        write("csv", columns.EVENT_COLUMNS, [columns.event_row(e) for e in EVENTS]), columns.EVENT_COLUMNS
+    )
     assert list(df.columns) == columns.names(columns.EVENT_COLUMNS)
     assert list(df["cameo_code"]) == ["042", "0311", "190"]  # leading zeros kept
     assert list(df["cameo_root"]) == ["04", "03", "19"] and list(df["cameo_base"]) == ["042", "031", "190"]
@@ -127,8 +146,9 @@ def test_dyad_day_rows_count_quads_and_roots() -> None:
     for cells_of_event in cells.values():
         for table, key, entry in cells_of_event:
             if table == tallies.DYAD:
-                value = tallies.apply(value, {"op": tallies.UPSERT, "event_id": entry["article_id"] + key,
-                                              "entry": entry})
+                value = tallies.apply(
+                    value, {"op": tallies.UPSERT, "event_id": entry["article_id"] + key, "entry": entry}
+                )
     row = columns.dyad_day_row("RUS", "CHN", tallies.day_stats(date(2022, 9, 19), value))
     assert row["events"] == 2 and row["quad_1"] == 2 and row["quad_4"] == 0 and row["root_04"] == 2
     df = read_csv(write("csv", columns.DYAD_DAY_COLUMNS, [row]), columns.DYAD_DAY_COLUMNS)
@@ -153,16 +173,46 @@ def test_every_column_says_what_it_means_and_names_are_unique() -> None:
         assert len(set(columns.names(cols))) == len(cols)
         assert all(c.description for c in cols)
     gdelt = {c.gdelt for c in columns.EVENT_COLUMNS if c.gdelt}
-    assert {"GLOBALEVENTID", "SQLDATE", "Actor1Code", "EventCode", "EventRootCode", "QuadClass",
-            "GoldsteinScale", "SOURCEURL"} <= gdelt
+    assert {
+        "GLOBALEVENTID",
+        "SQLDATE",
+        "Actor1Code",
+        "EventCode",
+        "EventRootCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "SOURCEURL",
+    } <= gdelt
 
 
 # --- PLOVER -----------------------------------------------------------------------------------------
 
 # The record fields of the PLOVER manual (draft 2.0), Table 6.1.
-PLOVER_FIELDS = {"id", "has_event", "date", "time", "enddate", "endtime", "actor", "recipient", "event",
-                 "event_loc", "event_text", "quad_code", "event_scale", "mode", "context", "link", "text",
-                 "text_info", "cite_info", "coder", "coded_date", "coded_time", "comment"}
+PLOVER_FIELDS = {
+    "id",
+    "has_event",
+    "date",
+    "time",
+    "enddate",
+    "endtime",
+    "actor",
+    "recipient",
+    "event",
+    "event_loc",
+    "event_text",
+    "quad_code",
+    "event_scale",
+    "mode",
+    "context",
+    "link",
+    "text",
+    "text_info",
+    "cite_info",
+    "coder",
+    "coded_date",
+    "coded_time",
+    "comment",
+}
 
 
 def test_plover_records_validate_and_use_only_plover_fields() -> None:
@@ -213,7 +263,8 @@ def test_parquet_is_refused_on_a_text_only_stdout_with_one_line(capsys: pytest.C
         status = main(["code", "-", "--format", "parquet"])
     assert status == 1
     assert capsys.readouterr().err == (
-        "wirewatch: error: parquet is binary: give --output FILE or redirect stdout to a file\n")
+        "wirewatch: error: parquet is binary: give --output FILE or redirect stdout to a file\n"
+    )
 
 
 def test_binary_output_opens_the_file_or_says_why_it_cannot(tmp_path: Path) -> None:

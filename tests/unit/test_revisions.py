@@ -30,8 +30,10 @@ def test_a_recoded_report_replaces_the_old_one_and_its_representative() -> None:
     assert after.event_ids == ["a2", "b1"] and after.representative_event_id == "b1"
     assert after.article_ids == ["art-1", "art-2"] and after.mention_count == 2
     # the same message again changes nothing
-    assert story_revisions.revise(after, article_id="art-1", upserts=[b1], retracts=["a1"],
-                                  window_hours=72) == after
+    assert (
+        story_revisions.revise(after, article_id="art-1", upserts=[b1], retracts=["a1"], window_hours=72)
+        == after
+    )
 
 
 def test_an_article_that_leaves_a_story_is_no_longer_counted_and_an_empty_story_is_gone() -> None:
@@ -45,8 +47,9 @@ def test_an_article_that_leaves_a_story_is_no_longer_counted_and_an_empty_story_
 
 
 def _conflict(eid: str, article: str, hours: int) -> DiplomaticEvent:
-    base = event(eid, src="RUSMIL", tgt="UKRMIL", root="17", article=article,
-                 published=T0 + timedelta(hours=hours))
+    base = event(
+        eid, src="RUSMIL", tgt="UKRMIL", root="17", article=article, published=T0 + timedelta(hours=hours)
+    )
     return base
 
 
@@ -67,13 +70,15 @@ def test_a_window_alert_that_no_longer_holds_is_withdrawn_and_one_that_holds_is_
     assert len(fired) == 1 and fired[0].observed == 3
     # art-3 re-coded with the same conflict: the alert still holds (3 in its window), nothing sent
     b3 = recoded(a[3], "b3")
-    kept, raised, withdrawn = alert_revisions.revise_window(state, upserts=[b3], retracts=["a3"],
-                                                            rules=[RULE], now=NOW)
+    kept, raised, withdrawn = alert_revisions.revise_window(
+        state, upserts=[b3], retracts=["a3"], rules=[RULE], now=NOW
+    )
     assert withdrawn == [] and raised == []
     # art-1 re-coded as cooperation (no conflict any more): 2 left in the window, the alert withdrawn
     b1 = recoded(a[1], "b1", cameo=Cameo(code="043", root="04", name="Host", goldstein=2.8, quad_class=1))
-    after, raised, withdrawn = alert_revisions.revise_window(kept, upserts=[b1], retracts=["a1"],
-                                                             rules=[RULE], now=NOW)
+    after, raised, withdrawn = alert_revisions.revise_window(
+        kept, upserts=[b1], retracts=["a1"], rules=[RULE], now=NOW
+    )
     assert raised == [] and len(withdrawn) == 1
     assert withdrawn[0].withdraws == fired[0].alert_id and withdrawn[0].observed == 2
     assert withdrawn[0].message.startswith("withdrawn (") and withdrawn[0].kind == "dyad_window"

@@ -179,8 +179,10 @@ LIKELY_TO_DEMAND = [
     (".", ".", "PUNCT", ".", 2, "punct"),
 ]
 # The commission is ready to demand action.
-READY_TO_DEMAND = [(w if w != "likely" else "ready", lem if lem != "likely" else "ready", *rest)
-                   for (w, lem, *rest) in LIKELY_TO_DEMAND]
+READY_TO_DEMAND = [
+    (w if w != "likely" else "ready", lem if lem != "likely" else "ready", *rest)
+    for (w, lem, *rest) in LIKELY_TO_DEMAND
+]
 
 
 def test_a_forecast_is_hypothetical_but_readiness_is_not():

@@ -53,8 +53,10 @@ def test_sentences_that_only_look_like_datelines_are_kept(paragraph):
         ("The singer will tour in May (Ann Poe / City Times)", "The singer will tour in May"),
         ("REUTERS/Sam Moe/File Photo Soldiers patrol the border.", "Soldiers patrol the border."),
         # an agency caption without a full stop, run into the text up to its © credit
-        ("The talks ended. Crowds gather in the square on May 2, 2019 ©Ann Poe The envoy left.",
-         "The talks ended. The envoy left."),
+        (
+            "The talks ended. Crowds gather in the square on May 2, 2019 ©Ann Poe The envoy left.",
+            "The talks ended. The envoy left.",
+        ),
         # a gallery item: photographer, number and year, caption
         ("Jo Roe 3/12 2011 Soldiers march to the barracks. The minister spoke.", "The minister spoke."),
     ],
