@@ -56,7 +56,7 @@ FUTURE_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", 
 HYPOTHETICAL_MARKS = frozenset({"if", "unless", "whether"})
 
 
-HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
+HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can"})
 # "is likely to", "more likely to be stopped": someone's forecast or odds, not an act
 SPECULATIVE_HEADS = frozenset({"likely", "unlikely"})
 

@@ -54,7 +54,22 @@ NAMING_VERBS = frozenset({"call", "name", "label", "brand", "dub", "describe", "
 # "the attack demonstrated the power of" shows; "workers struck" is a strike.
 INTRANSITIVE_ONLY = frozenset({"demonstrate", "rally", "march", "protest"})
 HABITUAL_ADVERBS = frozenset(
-    {"typically", "usually", "often", "generally", "always", "normally", "frequently", "sometimes", "rarely"}
+    {
+        "typically",
+        "usually",
+        "often",
+        "generally",
+        "normally",
+        "frequently",
+        "sometimes",
+        "rarely",
+        "seldom",
+        "traditionally",
+        "customarily",
+        "habitually",
+        "commonly",
+        "ordinarily",
+    }
 )
 HABITUAL_HEADS = frozenset({"tend", "use", "continue"})  # "tends to react", "has continued to press"
 # Adverbs that make any tense a summary of many acts, not one.
@@ -70,6 +85,7 @@ _ALWAYS = frozenset(
         "persistently",
         "consistently",
         "increasingly",
+        "invariably",
     }
 )
 
@@ -137,20 +153,57 @@ def transitive_other_sense(verb: Token) -> bool:
 
 
 def habitual(verb: Token) -> bool:
-    """A generic or habitual statement, not an event: "typically reacts", "tends to"."""
-    chain = [verb]
-    t = verb
-    while t.dep_ in ("xcomp", "conj") and t.head.i != t.i:
-        t = t.head
-        chain.append(t)
+    """A generic or habitual statement, not an event: "typically reacts", "tends to", "often
+    testing weapons" (a participle under a habitual clause), "it typically takes hours to
+    assert".
+
+    A habitual adverb makes a present-tense clause a habit ("often meets"); a past one may
+    report a series ("often met"), so it stays. A non-finite verb ("often testing", "to
+    assert") takes the tense of the finite verb it hangs from."""
+    chain = _clause_chain(verb)
     if verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in verb.children):
         return True  # "has been pressing China": an ongoing campaign, not an act
-    for v in chain:
-        if v is not verb and lemma(v) in HABITUAL_HEADS and verb.dep_ == "xcomp":
-            return True
+    for k, v in enumerate(chain):
+        if k and lemma(v) in HABITUAL_HEADS and chain[k - 1].dep_ == "xcomp":
+            return True  # "tends to react", "used to meet", "has continued to press"
         if any(c.dep_ == "advmod" and c.lower_ in _ALWAYS for c in v.children):
             return True  # "has always been willing to", "repeatedly urged": a summary, not one act
         if any(c.dep_ == "advmod" and c.lower_ in HABITUAL_ADVERBS for c in v.children):
-            # present tense: "often meets" is a habit; "often met" may report a series
-            return v.tag_ in ("VBZ", "VBP")
+            return _present(chain[k:])
+    return False
+
+
+def _clause_chain(verb: Token) -> list[Token]:
+    """The verb and the verbs it depends on within its clause: up through an xcomp ("tends to
+    react"), a conjunct, and a subjectless non-finite adverbial clause ("reacts with anger,
+    often testing weapons"; "it takes hours to assert")."""
+    chain = [verb]
+    t = verb
+    while t.head.i != t.i and (
+        t.dep_ in ("xcomp", "conj")
+        or (t.dep_ == "advcl" and t.tag_ in ("VBG", "VB") and not _has_subject(t) and not _marked(t))
+    ):
+        t = t.head
+        chain.append(t)
+    return chain
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+
+
+def _marked(verb: Token) -> bool:
+    return any(c.dep_ == "mark" for c in verb.children)  # "after meeting", "before leaving"
+
+
+def _present(chain: list[Token]) -> bool:
+    """The tense of the first finite verb of the chain is the present (or a generic "will")."""
+    for v in chain:
+        auxes = [c for c in v.children if c.dep_ in ("aux", "auxpass") and c.lower_ != "to"]
+        if auxes:
+            return any(a.tag_ in ("VBZ", "VBP") or a.lower_ in ("will", "can", "'ll") for a in auxes)
+        if v.tag_ in ("VBZ", "VBP"):
+            return True
+        if v.tag_ in ("VBD", "MD") or v.tag_ == "VBN" and v.dep_ != "xcomp":
+            return False
     return False

@@ -1,0 +1,65 @@
+"""Generic, habitual and ability statements are not asserted events (coder 0.9.1), read by the
+real model and codebook on sentences written for wirewatch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas.articles import RawArticle
+from streams.adapters.nlp import load_coder
+from streams.core.senses import habitual
+
+LEAD = "The foreign ministers met in Geneva on Monday, officials said.\n\n"
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return load_coder()
+
+
+def verb(coder, sentence: str, word: str):
+    return next(t for t in coder.nlp(sentence) if t.text == word)
+
+
+def events(coder, sentence: str):
+    raw = RawArticle(
+        id="habitual", source="test", url="https://example.org/h",
+        published_at=datetime(2016, 7, 15, tzinfo=UTC), title="Ministers meet over the crisis",
+        body=LEAD + sentence,
+    )
+    return [(e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
+            for e in coder.process(raw).events if e.evidence[0].text.startswith(sentence[:30])]
+
+
+HABIT = "North Korea typically reacts with anger to the drills, often testing missiles and threatening Seoul."
+
+
+def test_a_participle_under_a_habitual_clause_is_habitual(coder):
+    for word in ("reacts", "testing", "threatening"):
+        assert habitual(verb(coder, HABIT, word)), word
+
+
+def test_an_infinitive_under_a_habitual_clause_is_habitual(coder):
+    s = "It typically takes the rebels several hours to claim responsibility for attacks."
+    assert habitual(verb(coder, s, "claim"))
+
+
+def test_a_habitual_adverb_in_the_past_may_report_a_series(coder):
+    assert not habitual(verb(coder, "North Korea often tested missiles in 2016.", "tested"))
+    assert not habitual(verb(coder, "North Korea tested missiles and threatened Seoul.", "threatened"))
+
+
+def test_tends_to_is_habitual(coder):
+    assert habitual(verb(coder, "China tends to criticise Washington over Taiwan.", "criticise"))
+
+
+def test_habitual_background_yields_no_event_but_the_act_does(coder):
+    assert events(coder, HABIT) == []
+    assert events(coder, "North Korea tested missiles on Sunday and threatened Seoul.")
+
+
+def test_an_ability_is_not_an_act(coder):
+    assert events(coder, "The army can arrest opposition leaders without a warrant.") == []
+    assert events(coder, "The army arrested opposition leaders without a warrant.")
