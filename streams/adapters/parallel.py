@@ -19,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from streams.adapters import isolation
+
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
 
@@ -37,19 +39,19 @@ class BatchResult:
 
 
 def code_batch(coder: Coder, batch: Sequence[Item], batch_size: int) -> BatchResult:
-    """Code one batch; when the batch fails, redo it one article at a time so one bad
-    article costs only itself (its reason is returned, the others are coded)."""
+    """Code one batch by the one isolation policy (``isolation``): a failing article costs only
+    itself (its reason is returned with its place, the others are coded)."""
     raws = [raw for _, _, raw in batch]
-    try:
-        return BatchResult(coder.process_batch(raws, batch_size=batch_size), size=len(batch))
-    except Exception:  # noqa: BLE001 - one bad article must not cost the batch: redo one by one
-        out = BatchResult([], size=len(batch))
-        for source, line_no, raw in batch:
-            try:
-                out.outcomes.append(coder.process(raw))
-            except Exception as exc:  # noqa: BLE001 - reported with its place, the run goes on
-                out.problems.append((source, line_no, f"coding failed: {type(exc).__name__}: {exc}"))
-        return out
+    results = isolation.run(
+        raws, lambda whole: coder.process_batch(whole, batch_size=batch_size), coder.process
+    )
+    out = BatchResult([], size=len(batch))
+    for (source, line_no, _), result in zip(batch, results, strict=True):
+        if isinstance(result, Exception):
+            out.problems.append((source, line_no, f"coding failed: {type(result).__name__}: {result}"))
+        else:
+            out.outcomes.append(result)
+    return out
 
 
 _CODER: Coder | None = None  # the forked processes' coder (inherited from the parent)

@@ -27,7 +27,7 @@ from typing import Any
 from faust.types import EventT
 
 from schemas import RawArticle
-from streams.adapters import codecs, ledger_parts, tallies
+from streams.adapters import codecs, isolation, ledger_parts, tallies
 from streams.core.batching import word_batches, words
 from streams.errors import DL_EMIT, DL_PROCESSING, DL_TOO_MANY_EVENTS
 
@@ -201,26 +201,25 @@ async def send_dead(w: Any, event: EventT, *, stage: str, code: str, message: st
 async def code_isolated(
     w: Any, good: list[tuple[RawArticle, EventT]], *, in_thread: Callable[..., Any]
 ) -> list[Any]:
-    """Outcomes in input order: the batch at once, and when it fails, article by article."""
-    raws = [raw for raw, _ in good]
-    try:
-        return list(await in_thread(w, w.coder.process_batch, raws, timeout_s=2 * w.coder_timeout_s))
-    except asyncio.CancelledError:
-        raise
-    except BaseException as exc:  # noqa: BLE001 - find the one article that fails, keep the others
+    """Outcomes in input order by the one isolation policy (``isolation``): the batch at once, and
+    when it fails, article by article; an article that fails is its exception."""
+
+    def whole(raws: Sequence[RawArticle]) -> Any:
+        return in_thread(w, w.coder.process_batch, raws, timeout_s=2 * w.coder_timeout_s)
+
+    def one(raw: RawArticle) -> Any:
+        return in_thread(w, w.coder.process, raw, timeout_s=w.coder_timeout_s)
+
+    return await isolation.run_async([raw for raw, _ in good], whole, one, on_failure=_log_failure)
+
+
+def _log_failure(step: isolation.Step, exc: BaseException) -> None:
+    if isinstance(step, isolation.Whole):
         log.warning(
             "batch of %d failed (%s: %s); coding one by one to isolate the failure",
-            len(raws),
+            len(step.raws),
             type(exc).__name__,
             str(exc)[:200],
         )
-    results: list[Any] = []
-    for raw in raws:
-        try:
-            results.append(await in_thread(w, w.coder.process, raw, timeout_s=w.coder_timeout_s))
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - one article's failure is its dead letter
-            log.warning("article %r failed: %s: %s", raw.id[:200], type(exc).__name__, str(exc)[:200])
-            results.append(exc)
-    return results
+    else:
+        log.warning("article %r failed: %s: %s", step.raw.id[:200], type(exc).__name__, str(exc)[:200])
