@@ -25,12 +25,18 @@ def verb(coder, sentence: str, word: str):
 
 def events(coder, sentence: str):
     raw = RawArticle(
-        id="habitual", source="test", url="https://example.org/h",
-        published_at=datetime(2016, 7, 15, tzinfo=UTC), title="Ministers meet over the crisis",
+        id="habitual",
+        source="test",
+        url="https://example.org/h",
+        published_at=datetime(2016, 7, 15, tzinfo=UTC),
+        title="Ministers meet over the crisis",
         body=LEAD + sentence,
     )
-    return [(e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
-            for e in coder.process(raw).events if e.evidence[0].text.startswith(sentence[:30])]
+    return [
+        (e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
+        for e in coder.process(raw).events
+        if e.evidence[0].text.startswith(sentence[:30])
+    ]
 
 
 HABIT = "North Korea typically reacts with anger to the drills, often testing missiles and threatening Seoul."
