@@ -28,6 +28,7 @@ from faust.types.tables import TableT
 
 from schemas.alerts import Alert
 from schemas.events import DiplomaticEvent
+from streams.adapters import block_parts
 from streams.core import alert_revisions
 from streams.core import alerts as rules_core
 from streams.core import canonical as canon
@@ -93,8 +94,8 @@ def attach(
         nothing); changed canonical events are published, vanished ones get a tombstone.
         """
         async for key, message in stream.items():
-            stored = wired.blocks.get(key)
-            before = canon.from_json(stored) if stored is not None else None
+            stored = block_parts.load(wired.blocks, key)  # a big block is kept in bounded parts
+            before = canon.from_json(stored.value) if stored.value is not None else None
             after = before
             for event_id in message["retracts"]:
                 if after is not None:
@@ -111,9 +112,9 @@ def attach(
             for story_id in gone:
                 await wired.canonical_topic.send(key=story_id.encode("utf-8"), value=None)
             if after.members:
-                wired.blocks[key] = canon.to_json(after)
+                block_parts.save(wired.blocks, key, canon.to_json(after), stored)
             else:
-                del wired.blocks[key]
+                block_parts.delete(wired.blocks, key, stored)
                 log.info("block %s emptied: every report was retracted", key)
             yield {"upserts": upserts, "gone": gone}
 

@@ -52,7 +52,7 @@ from pydantic import ValidationError
 from schemas.alerts import Alert
 from schemas.canonical import CanonicalEvent
 from schemas.events import DiplomaticEvent
-from streams.adapters import alert_feed
+from streams.adapters import alert_feed, block_parts
 from streams.core import alerts as rules_core
 from streams.core import canonical as canon
 from streams.core.similarity import MergeParams
@@ -301,8 +301,8 @@ def attach_alerting(
         updated too: a crash in between publishes the same records again.
         """
         async for key, payload in stream.items():
-            stored = wired.blocks.get(key)
-            before = canon.from_json(stored) if stored is not None else None
+            stored = block_parts.load(wired.blocks, key)  # a big block is kept in bounded parts
+            before = canon.from_json(stored.value) if stored.value is not None else None
             event: DiplomaticEvent | None = None
             if isinstance(payload, dict) and set(payload) == {"retract"}:
                 if before is None:
@@ -323,7 +323,7 @@ def attach_alerting(
                 await wired.canonical_topic.send(key=story.story_id.encode("utf-8"), value=_encode(story))
             for story_id in gone:
                 await wired.canonical_topic.send(key=story_id.encode("utf-8"), value=None)
-            wired.blocks[key] = canon.to_json(after)
+            block_parts.save(wired.blocks, key, canon.to_json(after), stored)
             yield {"upserts": upserts, "gone": gone}
 
     @app.agent(wired.dyad_topic, name="wirewatch.alerts.windows")

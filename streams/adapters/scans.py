@@ -27,7 +27,7 @@ from faust.exceptions import NotReady
 from faust.web import Request, Response, View
 from yarl import URL
 
-from streams.adapters import columns, event_feed, story_views, tallies, view_guard
+from streams.adapters import block_parts, columns, event_feed, story_views, tallies, view_guard
 from streams.adapters import http_query as q
 from streams.adapters.http_query import BadRequest
 from streams.core import canonical
@@ -239,7 +239,7 @@ def register(app: faust.App, w: Wiring) -> None:
 
             def scan() -> Rows:
                 rows = [columns.story_row(story)
-                        for value in (table.get(key) for key in list(table.keys())) if value
+                        for value in block_parts.heads(table)  # a big block is kept in parts
                         for story in canonical.canonical_events(canonical.from_json(value))]
                 if span is not None:
                     first, last = span.start.isoformat(), span.end.isoformat()

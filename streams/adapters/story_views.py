@@ -17,7 +17,7 @@ import faust
 from faust.exceptions import NotReady, SameNode
 from faust.web import Request, Response, View
 
-from streams.adapters import columns, faust_patches
+from streams.adapters import block_parts, columns, faust_patches
 from streams.adapters import http_query as q
 from streams.adapters.http_query import BadRequest
 from streams.core import canonical
@@ -98,7 +98,7 @@ def register(app: faust.App) -> None:
                 pass
             except (KeyError, NotReady):
                 return self.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
-            found = lookup(table.get(block), story_id)
+            found = lookup(block_parts.load(table, block).value, story_id)
             if found is None:
                 return self.error(404, f"unknown story {story_id!r}: no such canonical event (it may have "
                                        "merged into another since it was listed)")

@@ -127,3 +127,74 @@ def test_a_recoding_withdraws_what_no_longer_holds_and_counts_each_event_once() 
         assert alerts() == [] and rec.take("canonical") == []
 
     asyncio.run(scenario())
+
+
+def test_a_block_past_the_part_bound_is_kept_in_parts_and_its_stories_are_unchanged(monkeypatch) -> None:
+    """The canonical agent stores a big block in bounded parts (a block value over faust's producer
+    limit crashed the worker): every record stays under the bound, the stories are those of one
+    unsplit block, and a re-coding still retracts through the parts."""
+    from streams.adapters import block_parts
+
+    bound = 16 * 1024
+    monkeypatch.setattr(block_parts, "PART_BYTES", bound)
+
+    async def scenario() -> None:
+        no_rules = functools.partial(attach_alerting, rules=RuleSet(), clock=lambda: NOW)
+        app, w, sent = fresh_app(attach=[no_rules])
+        wired = app.alerting
+        rec = Recorder()
+        rec.patch("story", w.sinks[STORY])
+        rec.patch("canonical", wired.canonical_topic)
+        published: dict[str, Any] = {}
+
+        async def code(coder: Any, *articles: bytes) -> None:
+            w.coder = coder
+            before = len(sent.on("ledger_topic"))
+            async with w.agents["process"].test_context() as agent:
+                for value in articles:
+                    await agent.put(value, key=b"k")
+            async with w.agents["ledger"].test_context() as agent:
+                for key, value in sent.on("ledger_topic")[before:]:
+                    await agent.put(value, key=key)
+            async with wired.agents["canonical"].test_context() as agent:
+                for key, value in rec.take("story"):
+                    await agent.put(value, key=key)
+            for key, value in rec.take("canonical"):
+                published[key.decode()] = value
+
+        def current() -> dict[str, Any]:
+            return {k: CanonicalEvent.model_validate_json(v) for k, v in published.items() if v is not None}
+
+        def events_of(version: str) -> list[Any]:
+            return [e for _, v in sent.on("events")
+                    if (e := json.loads(v))["coder_version"] == version]
+
+        many = [article(f"b{n:03d}", "042:RUS>CHN 043:CHN>RUS 040:USA>CHN 042:FRA>DEU") for n in range(40)]
+        await code(RuleCoder(), *many)
+        keys = list(wired.blocks.keys())
+        assert any(block_parts.is_part(k) for k in keys), "the test block never passed the bound"
+        assert all(block_parts.size(wired.blocks.get(k)) <= bound for k in keys)
+        from schemas.events import DiplomaticEvent
+
+        a_events = [DiplomaticEvent.model_validate(e) for e in events_of("rule-1")]
+        want = {s.story_id: s for s in canonical.cluster(a_events)}
+        assert current() == want
+        held = [s for value in block_parts.heads(wired.blocks)
+                for s in canonical.canonical_events(canonical.from_json(value))]
+        assert {s.story_id: s for s in held} == want
+
+        class NoFrance(RuleCoder):  # a re-coding that drops one dyad: its reports leave the parts
+            version = "rule-2"
+
+            def process(self, raw: Any) -> Any:
+                return super().process(raw.model_copy(update={"body": raw.body.replace("042:FRA>DEU", "")}))
+
+        await code(NoFrance(), *many)
+        b_events = [DiplomaticEvent.model_validate(e) for e in events_of("rule-2")]
+        assert b_events and not any(e.source.country == "FRA" for e in b_events)
+        assert current() == {s.story_id: s for s in canonical.cluster(b_events)}
+        assert all(block_parts.size(wired.blocks.get(k)) <= bound for k in wired.blocks.keys())
+        whole = sum(block_parts.size(v) for v in block_parts.heads(wired.blocks))
+        assert len(list(wired.blocks.keys())) <= 1 + 4 * whole / bound, "more parts than the block needs"
+
+    asyncio.run(scenario())

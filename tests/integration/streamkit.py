@@ -106,6 +106,14 @@ class Worker:
             time.sleep(0.5)
         raise AssertionError(f"worker not healthy after {timeout_s}s:\n{self.log_tail()}")
 
+    def running(self) -> bool:
+        """True while the worker runs; a worker that exited fails the test at once, with its log
+        (a poll on its progress would otherwise wait out its whole timeout)."""
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise AssertionError(f"worker exited with {self.proc.returncode}:\n{self.log_tail()}")
+        return True
+
     def kill(self, sig: int = signal.SIGKILL) -> None:
         assert self.proc is not None
         self.proc.send_signal(sig)

@@ -36,7 +36,6 @@ ARTICLES = 300
 # No rerun: the producer hang at a worker's start (aiokafka saw partitions without a leader) came
 # from internal topics created while the worker started; they are now created before it starts
 # (streams/adapters/topic_setup.py).
-@pytest.mark.xfail(strict=False, reason="known failure at 0.2.0 on fresh clones (CHANGELOG, Known issues)")
 def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tmp_path):
     env = StreamEnv(kafka_bootstrap, tmp_path, partitions=4)
     env.create_topics()
@@ -55,7 +54,8 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tm
         first.wait_healthy()
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in raws))
         # kill it once a part of the work is out, with the rest still in flight
-        seen = poll(lambda: len(event_ids(events)) >= len(expected_ids) // 5 and len(event_ids(events)),
+        seen = poll(lambda: first.running() and len(event_ids(events)) >= len(expected_ids) // 5
+                    and len(event_ids(events)),
                     timeout_s=300, every_s=0.2, what="a fifth of the events")
         first.kill(signal.SIGKILL)
         assert seen < len(expected_ids), "the kill came after everything was done: the test proves nothing"
@@ -64,7 +64,8 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tm
         second.wait_healthy()
         # Offsets are committed only after the producer is flushed, so once the group has caught up
         # every event must be on the topic: wait for that, then give the reader a moment.
-        poll(lambda: group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)), timeout_s=420,
+        poll(lambda: second.running() and group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)),
+             timeout_s=420,
              what="the worker's group caught up on raw, ledger and tally topics")
         try:
             poll(lambda: event_ids(events) >= expected_ids, timeout_s=30, what="every expected event")

@@ -37,7 +37,7 @@ from schemas import Alert, CanonicalEvent, DiplomaticEvent, EventSet
 from streams.adapters.event_sets import current_events
 from streams.adapters.nlp import load_coder
 from streams.core import alerts as rules_core
-from streams.core import dedup
+from streams.core import canonical
 from streams.settings import CoderSettings, Settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
@@ -104,7 +104,7 @@ class View:
 
 
 def all_topics(env: StreamEnv) -> list[str]:
-    return [*pipeline_topics(env), *(f"{env.app_id}-{s}" for s in ("stories", "watch", "dyadwin"))]
+    return [*pipeline_topics(env), *(f"{env.app_id}-{s}" for s in ("blocks", "watch", "dyadwin"))]
 
 
 def caught_up(env: StreamEnv) -> None:
@@ -120,12 +120,8 @@ def replay(env: StreamEnv, tmp: Path, extra: dict[str, str]) -> str:
 
 
 def offline_stories(events: list[DiplomaticEvent]) -> dict[str, CanonicalEvent]:
-    stories: dict[str, CanonicalEvent] = {}
-    for event in events:
-        key = dedup.story_key(event, window_hours=72)
-        merged = dedup.merge(stories.get(key), event, window_hours=72)
-        stories[key] = merged
-    return {s.story_id: s for s in stories.values()}
+    """The stories an offline run makes (``wirewatch stories``: the canonical stage since issue 14)."""
+    return {s.story_id: s for s in canonical.cluster(events)}
 
 
 def story_facts(stories: dict[str, CanonicalEvent]) -> dict[str, tuple]:
@@ -133,7 +129,6 @@ def story_facts(stories: dict[str, CanonicalEvent]) -> dict[str, tuple]:
                   s.cameo.code) for sid, s in stories.items()}
 
 
-@pytest.mark.xfail(strict=False, reason="known failure at 0.2.0 on fresh clones (CHANGELOG, Known issues)")
 def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_replay_changes_nothing(
     kafka_bootstrap, tmp_path
 ):
