@@ -109,8 +109,9 @@ def load(table: Any, key: str) -> Stored:
     return Stored(value=assemble(head, parts), head=head, parts=parts)
 
 
-def split(value: dict[str, Any], *, part_bytes: int | None = None,
-          previous: int = 0) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def split(
+    value: dict[str, Any], *, part_bytes: int | None = None, previous: int = 0
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """``(what the block key holds, parts)`` for a block state JSON.
 
     One plain value while the block is small; ``previous`` (the part count stored now) is
@@ -148,8 +149,9 @@ def split(value: dict[str, Any], *, part_bytes: int | None = None,
     return head, {part_key(key, count, i): part for i, part in enumerate(parts)}
 
 
-def save(table: Any, key: str, value: dict[str, Any], stored: Stored, *,
-         part_bytes: int | None = None) -> int:
+def save(
+    table: Any, key: str, value: dict[str, Any], stored: Stored, *, part_bytes: int | None = None
+) -> int:
     """Write ``value`` as the block's new state, touching only what changed; the number of writes.
 
     Parts go first and the head last, so a head never names parts not yet written; a layout

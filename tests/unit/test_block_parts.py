@@ -14,9 +14,14 @@ BOUND = 4096
 
 def member(n: int) -> dict[str, Any]:
     """About 700 bytes of JSON, like a report without its MinHash signature."""
-    return {"article_id": f"a{n}", "outlet": "wire", "confidence": 0.9, "published_at": None,
-            "fields": {"title": f"report {n} " + "x" * 500},
-            "report": {"root": "04", "family": 4, "days": [n, n], "signature": list(range(20))}}
+    return {
+        "article_id": f"a{n}",
+        "outlet": "wire",
+        "confidence": 0.9,
+        "published_at": None,
+        "fields": {"title": f"report {n} " + "x" * 500},
+        "report": {"root": "04", "family": 4, "days": [n, n], "signature": list(range(20))},
+    }
 
 
 def block(count: int, *, links: int = 0) -> dict[str, Any]:
@@ -81,8 +86,10 @@ def test_growth_past_a_layout_rewrites_everything_and_leaves_no_stale_part() -> 
         value = block(count, links=count // 3)
         store(table, value)
         head = table[value["block"]]
-        assert set(table) == {value["block"], *(block_parts.part_key(value["block"], head["parts"], i)
-                                                for i in range(head["parts"]))}
+        assert set(table) == {
+            value["block"],
+            *(block_parts.part_key(value["block"], head["parts"], i) for i in range(head["parts"])),
+        }
         assert block_parts.load(table, value["block"]).value == value
 
 
