@@ -196,6 +196,19 @@ def _deep_target(verb: Token, index: ActorIndex, sources: list[ActorMention]) ->
     return []
 
 
+def _weak_in_object(m: ActorMention, obj: Token, index: ActorIndex) -> bool:
+    """A mention inside an object's phrase that only says where the act happened ("held
+    talks *in Bishkek* with Modi"): not the target while the sentence names another."""
+    if obj.dep_ not in ("dobj", "nsubjpass"):
+        return False
+    x = index.doc[m.token_start : m.token_end].root
+    while x.i != obj.i and x.head.i != x.i:
+        if x.dep_ == "pobj" and x.head.lower_ in _LOCATIVE_PREPS:
+            return True
+        x = x.head
+    return False
+
+
 def _locative_slot(tok: Token, verb: Token) -> bool:
     """ "in Beirut" of "was killed in Beirut": where the verb happened, not to whom."""
     return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS and tok.head.head.i == verb.i
@@ -255,10 +268,16 @@ def find_dyads(
         cands = _target_tokens(verb)
         where_only = False  # the target found is only where the verb happened ("in Beirut")
         fallback_where = False
+        weak_only: list[ActorMention] = []
         for t in cands:
             found = [
                 m for m in np_actors(t, index) if m not in sources and not any(overlap(m, s) for s in sources)
             ]
+            weak = [m for m in found if _weak_in_object(m, t, index)]
+            if weak:
+                # "held talks in Bishkek with Modi": the place is kept only if no party follows
+                found = [m for m in found if m not in weak]
+                weak_only = weak_only or weak
             other = [m for m in found if actor_code(m) not in {actor_code(s) for s in sources}]
             if other and all(_uncoded(m) for m in other):
                 # a person or body no dictionary knows ("Paul Nitze", "UCF"): a target only
@@ -273,11 +292,16 @@ def find_dyads(
                 fallback = found  # same code as the source: a domestic event, kept if nothing better
                 fallback_where = _locative_slot(t, verb)
         if not targets:
-            deep = _deep_target(verb, index, sources)
+            deep = [m for m in _deep_target(verb, index, sources) if m not in weak_only]
             other = [m for m in deep if actor_code(m) not in {actor_code(s) for s in sources}]
             coded = [m for m in other if not _uncoded(m)]
-            targets = coded or uncoded or other or fallback or deep
-            where_only = not coded and not uncoded and not other and bool(fallback) and fallback_where
+            targets = coded or uncoded or other or fallback or deep or weak_only
+            where_only = (
+                not coded
+                and not uncoded
+                and not other
+                and ((bool(fallback) and fallback_where) or (not fallback and not deep and bool(weak_only)))
+            )
         if (not targets or where_only) and not (symmetric and len(sources) >= 2):
             # an unnamed agent in a target position ("to disperse demonstrators", "demands
             # from Shona rebels", the victim of "a journalist was killed in Beirut"), placed
