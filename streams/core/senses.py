@@ -90,6 +90,32 @@ _ALWAYS = frozenset(
 )
 
 
+# Verbs whose default code is a demand (100) but which mostly report a claim: "insisted it was
+# for Parliament to decide", "Mr Blair insisted: ..." state a view; "insisted on improved
+# standards", "insisted that reform must continue" demand.
+ASSERTIVE_DEMANDS = frozenset({"insist"})
+
+
+def statement_not_demand(verb: Token) -> bool:
+    """ "insisted he had been involved": a claim, not a demand (CAMEO 100 needs an action
+    demanded: "insist on" something, or a complement saying what must, should, needs to be
+    done or that it is time to do)."""
+    if lemma(verb) not in ASSERTIVE_DEMANDS:
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "on" for c in verb.children):
+        return False
+    for c in verb.children:
+        if c.dep_ in ("ccomp", "xcomp", "parataxis"):
+            for t in c.subtree:
+                if t.lower_ in ("must", "should", "ought", "time"):
+                    return False
+                if t.lemma_.lower() in ("need", "have") and any(
+                    x.dep_ == "xcomp" and any(m.lower_ == "to" for m in x.children) for x in t.children
+                ):
+                    return False  # "needs to", "has to"
+    return True
+
+
 def generic_present(verb: Token) -> bool:
     """A bare present tense after the lead ("Police and welfare officers patrol hotspots",
     a caption's "Police cordon off the area"): news reports what happened in the past or

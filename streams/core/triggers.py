@@ -41,6 +41,7 @@ from streams.core.senses import (
     naming,
     needs_parties,
     needs_pattern,
+    statement_not_demand,
     transitive_other_sense,
 )
 from streams.core.verbmatch import match_verb
@@ -229,7 +230,13 @@ def verb_codings(
         readings
         and default
         and not shown  # "conducted a nuclear test", "staged drills": the object says what was done
-        and (needs_pattern(verb) or naming(verb) or transitive_other_sense(verb) or generic_present(verb))
+        and (
+            needs_pattern(verb)
+            or naming(verb)
+            or transitive_other_sense(verb)
+            or generic_present(verb)
+            or statement_not_demand(verb)
+        )
     )
     if (
         m is None
