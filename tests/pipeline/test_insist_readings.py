@@ -1,4 +1,4 @@
-""""Insisted" states a view unless it demands an act (coder 0.9.3), read by the real model on
+""" "Insisted" states a view unless it demands an act (coder 0.9.3), read by the real model on
 sentences written for wirewatch."""
 
 from __future__ import annotations
