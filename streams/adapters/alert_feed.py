@@ -107,8 +107,9 @@ def attach(
                 continue
             upserts, gone = canon.changes(before, after)
             for story in upserts:
-                await wired.canonical_topic.send(key=story.story_id.encode("utf-8"),
-                                                 value=story.model_dump_json().encode("utf-8"))
+                await wired.canonical_topic.send(
+                    key=story.story_id.encode("utf-8"), value=story.model_dump_json().encode("utf-8")
+                )
             for story_id in gone:
                 await wired.canonical_topic.send(key=story_id.encode("utf-8"), value=None)
             if after.members:
@@ -124,7 +125,8 @@ def attach(
         async for article_id, message in stream.items():
             stored = watches.get(article_id)
             state, raised, withdrawn = alert_revisions.revise_watch(
-                stored, _events(message), rules=watch_rules, now=clock())
+                stored, _events(message), rules=watch_rules, now=clock()
+            )
             for alert in [*raised, *withdrawn]:  # before the state: a crash repeats an alert, never loses one
                 await emit(alert)
             if state != (stored or {"alerts": {}, "support": {}}):
@@ -138,8 +140,8 @@ def attach(
             stored = wired.windows.get(key)
             state = DyadWindowState.model_validate(stored) if stored is not None else None
             new_state, raised, withdrawn = alert_revisions.revise_window(
-                state, upserts=_events(message), retracts=message["retracts"], rules=window_rules,
-                now=clock())
+                state, upserts=_events(message), retracts=message["retracts"], rules=window_rules, now=clock()
+            )
             for alert in [*withdrawn, *raised]:
                 await emit(alert)
             if new_state is not None and new_state != state:

@@ -62,7 +62,6 @@ from streams.settings import Settings
 log = logging.getLogger(__name__)
 
 
-
 # --- rules file ----------------------------------------------------------------------------------
 
 
@@ -270,8 +269,16 @@ def attach_alerting(
         log.info("alert %s", alert.message)  # the webhook agent delivers it from the alerts topic
 
     if alert_feed.fed_by_ledger(app):  # a worker app: the ledger feeds stories and alerts (issue 18)
-        alert_feed.attach(app, wired, block_days=block_days, params=params, emit=emit, clock=clock,
-                          internal=internal, table=table)
+        alert_feed.attach(
+            app,
+            wired,
+            block_days=block_days,
+            params=params,
+            emit=emit,
+            clock=clock,
+            internal=internal,
+            table=table,
+        )
         return _finish(app, wired)
 
     @app.agent(events_topic, name="wirewatch.alerts.route")

@@ -69,8 +69,10 @@ def peers(app: faust.App, table: TableT) -> list[URL]:
     """Web URLs of the other workers holding active partitions of ``table``."""
     me = _ident(URL(str(app.conf.canonical_url)))
     hosts = app.router.table_metadata(table.name)
-    return sorted({URL(host) for host, topics in hosts.items()
-                   if any(topics.values()) and _ident(URL(host)) != me}, key=str)
+    return sorted(
+        {URL(host) for host, topics in hosts.items() if any(topics.values()) and _ident(URL(host)) != me},
+        key=str,
+    )
 
 
 async def _fetch(app: faust.App, url: URL) -> dict[str, Any]:
@@ -86,8 +88,13 @@ async def _fetch(app: faust.App, url: URL) -> dict[str, Any]:
         raise PeerError(f"{url.host}:{url.port} did not answer: {type(exc).__name__}: {exc}") from exc
 
 
-def _merge(parts: list[dict[str, Any]], field: str, key: Callable[[dict[str, Any]], Any],
-           identity: Callable[[dict[str, Any]], Any], count: int) -> tuple[Rows, bool]:
+def _merge(
+    parts: list[dict[str, Any]],
+    field: str,
+    key: Callable[[dict[str, Any]], Any],
+    identity: Callable[[dict[str, Any]], Any],
+    count: int,
+) -> tuple[Rows, bool]:
     seen: set[Any] = set()
     rows: Rows = []
     for part in parts:
@@ -108,16 +115,18 @@ def _range_body(span: q.Range | None) -> dict[str, Any]:
 def register(app: faust.App, w: Wiring) -> None:
     guard = view_guard.guard_of(app)  # table scans on a thread, a bounded number at once (issue 12)
 
-    async def gathered(request: Request, table: TableT, path: str,
-                       local: dict[str, Any]) -> list[dict[str, Any]]:
+    async def gathered(
+        request: Request, table: TableT, path: str, local: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """This worker's part and every peer's, or only ours with ``scope=local``."""
         if request.query.get("scope") == "local":
             return [local]
         query = {k: v for k, v in request.query.items() if k != "format"}
         query["scope"] = "local"
         others = peers(app, table)
-        fetched = await asyncio.gather(*(_fetch(app, url.with_path(path).with_query(query))
-                                         for url in others))
+        fetched = await asyncio.gather(
+            *(_fetch(app, url.with_path(path).with_query(query)) for url in others)
+        )
         return [local, *fetched]
 
     def scope(request: Request) -> None:
@@ -138,8 +147,16 @@ def register(app: faust.App, w: Wiring) -> None:
         count = q.limit(request.query, default=limits[0], maximum=limits[1])
         return span, count, q.output_format(request.query)
 
-    async def answer(view: View, request: Request, listing: Listing, table: TableT, local: dict[str, Any],
-                     count: int, fmt: str, extra: dict[str, Any]) -> Response:
+    async def answer(
+        view: View,
+        request: Request,
+        listing: Listing,
+        table: TableT,
+        local: dict[str, Any],
+        count: int,
+        fmt: str,
+        extra: dict[str, Any],
+    ) -> Response:
         """``local`` merged with every peer's part, cut to ``count``, as JSON or CSV."""
         try:
             parts = await gathered(request, table, listing.path, local)
@@ -151,8 +168,16 @@ def register(app: faust.App, w: Wiring) -> None:
         body = {**extra, "count": len(rows), "truncated": truncated, listing.field: rows}
         return q.answer(view, fmt, body, rows, listing.columns)
 
-    async def scanned(view: View, request: Request, listing: Listing, table: TableT, scan: Callable[[], Rows],
-                      count: int, fmt: str, extra: dict[str, Any]) -> Response:
+    async def scanned(
+        view: View,
+        request: Request,
+        listing: Listing,
+        table: TableT,
+        scan: Callable[[], Rows],
+        count: int,
+        fmt: str,
+        extra: dict[str, Any],
+    ) -> Response:
         """``scan`` (all of this worker's rows) and their sort run by the guard, then ``answer``."""
         try:
             rows = await guard.run(lambda: sorted(scan(), key=listing.order))
@@ -174,8 +199,11 @@ def register(app: faust.App, w: Wiring) -> None:
             first, last = span.start.isoformat(), span.end.isoformat()
 
             def scan() -> Rows:
-                rows = [w.event_rows.get(key) for key in list(w.event_rows.keys())
-                        if event_feed.in_range(key, first, last)]
+                rows = [
+                    w.event_rows.get(key)
+                    for key in list(w.event_rows.keys())
+                    if event_feed.in_range(key, first, last)
+                ]
                 return [r for r in rows if r]
 
             return await scanned(self, request, EVENTS, w.event_rows, scan, count, fmt, _range_body(span))
@@ -193,7 +221,8 @@ def register(app: faust.App, w: Wiring) -> None:
             if not w.recent.seeded:
                 try:
                     rows = await guard.run(
-                        lambda: [row for row in map(w.event_rows.get, list(w.event_rows.keys())) if row])
+                        lambda: [row for row in map(w.event_rows.get, list(w.event_rows.keys())) if row]
+                    )
                 except view_guard.Busy as exc:
                     return view_guard.busy_response(self, exc)
                 w.recent.seed(rows)
@@ -238,9 +267,11 @@ def register(app: faust.App, w: Wiring) -> None:
                 return story_views.no_stories(self)
 
             def scan() -> Rows:
-                rows = [columns.story_row(story)
-                        for value in block_parts.heads(table)  # a big block is kept in parts
-                        for story in canonical.canonical_events(canonical.from_json(value))]
+                rows = [
+                    columns.story_row(story)
+                    for value in block_parts.heads(table)  # a big block is kept in parts
+                    for story in canonical.canonical_events(canonical.from_json(value))
+                ]
                 if span is not None:
                     first, last = span.start.isoformat(), span.end.isoformat()
                     rows = [r for r in rows if r["event_date"] and first <= r["event_date"] <= last]

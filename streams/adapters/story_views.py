@@ -33,19 +33,21 @@ def report_rows(state: canonical.BlockState, event_ids: list[str]) -> list[dict[
         f = m.fields
         when = f.get("event_date")
         target = f.get("target") or {}
-        rows.append({
-            "event_id": eid,
-            "article_id": m.article_id,
-            "outlet": m.outlet or None,
-            "url": f.get("article_url"),
-            "title": f.get("article_title"),
-            "published_at": m.published_at.isoformat() if m.published_at else None,
-            "cameo_code": f["cameo"]["code"],
-            "source": f["source"].get("code") or f["source"].get("country") or f["source"].get("text"),
-            "target": target.get("code") or target.get("country") or target.get("text"),
-            "event_date": when.get("start") if isinstance(when, dict) else when,
-            "confidence": m.confidence,
-        })
+        rows.append(
+            {
+                "event_id": eid,
+                "article_id": m.article_id,
+                "outlet": m.outlet or None,
+                "url": f.get("article_url"),
+                "title": f.get("article_title"),
+                "published_at": m.published_at.isoformat() if m.published_at else None,
+                "cameo_code": f["cameo"]["code"],
+                "source": f["source"].get("code") or f["source"].get("country") or f["source"].get("text"),
+                "target": target.get("code") or target.get("country") or target.get("text"),
+                "event_date": when.get("start") if isinstance(when, dict) else when,
+                "confidence": m.confidence,
+            }
+        )
     return sorted(rows, key=lambda r: (r["published_at"] or "", r["event_id"]))
 
 
@@ -100,6 +102,9 @@ def register(app: faust.App) -> None:
                 return self.error(503, "partitions are not assigned yet (worker starting or rebalancing)")
             found = lookup(block_parts.load(table, block).value, story_id)
             if found is None:
-                return self.error(404, f"unknown story {story_id!r}: no such canonical event (it may have "
-                                       "merged into another since it was listed)")
+                return self.error(
+                    404,
+                    f"unknown story {story_id!r}: no such canonical event (it may have "
+                    "merged into another since it was listed)",
+                )
             return self.json({"story_id": story_id, **found})

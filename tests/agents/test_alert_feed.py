@@ -18,10 +18,12 @@ from streams.core import canonical
 from streams.core.alerts import DyadWindowRule, RuleSet, WatchRule
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
-RULES = RuleSet(rules=[
-    WatchRule(name="rus-fights", actors=["RUS"], cameo_roots=["19"]),
-    DyadWindowRule(name="surge", threshold=3, window_hours=24, quad_classes=[], cameo_roots=["19"]),
-])
+RULES = RuleSet(
+    rules=[
+        WatchRule(name="rus-fights", actors=["RUS"], cameo_roots=["19"]),
+        DyadWindowRule(name="surge", threshold=3, window_hours=24, quad_classes=[], cameo_roots=["19"]),
+    ]
+)
 
 
 class CoderB(RuleCoder):
@@ -34,8 +36,9 @@ class CoderB(RuleCoder):
 
 
 def article(article_id: str, body: str) -> bytes:
-    return json.dumps({"id": article_id, "title": article_id, "body": body,
-                       "published_at": "2022-09-20T00:00:00Z"}).encode()
+    return json.dumps(
+        {"id": article_id, "title": article_id, "body": body, "published_at": "2022-09-20T00:00:00Z"}
+    ).encode()
 
 
 class Recorder:
@@ -59,8 +62,13 @@ def test_a_recoding_withdraws_what_no_longer_holds_and_counts_each_event_once() 
         app, w, sent = fresh_app(attach=[functools.partial(attach_alerting, rules=RULES, clock=lambda: NOW)])
         wired = app.alerting
         rec = Recorder()
-        for name, topic in (("story", w.sinks[STORY]), ("watch", w.sinks[WATCH]), ("window", w.sinks[WINDOW]),
-                            ("canonical", wired.canonical_topic), ("alerts", wired.alerts_topic)):
+        for name, topic in (
+            ("story", w.sinks[STORY]),
+            ("watch", w.sinks[WATCH]),
+            ("window", w.sinks[WINDOW]),
+            ("canonical", wired.canonical_topic),
+            ("alerts", wired.alerts_topic),
+        ):
             rec.patch(name, topic)
         assert "route" not in wired.agents  # a worker app: the ledger feeds the agents, not the events topic
 
@@ -74,8 +82,9 @@ def test_a_recoding_withdraws_what_no_longer_holds_and_counts_each_event_once() 
                 for key, value in sent.on("ledger_topic")[before:]:
                     await agent.put(value, key=key)
             for name in ("story", "watch", "window"):
-                async with wired.agents[{"story": "canonical", "watch": "watch", "window": "windows"}[name]
-                                        ].test_context() as agent:
+                async with wired.agents[
+                    {"story": "canonical", "watch": "watch", "window": "windows"}[name]
+                ].test_context() as agent:
                     for key, value in rec.take(name):
                         await agent.put(value, key=key)
 
@@ -88,8 +97,9 @@ def test_a_recoding_withdraws_what_no_longer_holds_and_counts_each_event_once() 
         watch = [x for x in first if x.kind == "watch"]
         window = [x for x in first if x.kind == "dyad_window"]
         assert len(watch) == 4 and len(window) == 1 and window[0].observed >= 3
-        stories = {k: CanonicalEvent.model_validate_json(v) for k, v in rec.take("canonical")
-                   if v is not None}  # a merge tombstones the story it absorbs
+        stories = {
+            k: CanonicalEvent.model_validate_json(v) for k, v in rec.take("canonical") if v is not None
+        }  # a merge tombstones the story it absorbs
         assert {s.cameo.root for s in stories.values()} == {"19"}
 
         await code(CoderB(), *a)  # the upgrade: 193 became 042
@@ -166,8 +176,7 @@ def test_a_block_past_the_part_bound_is_kept_in_parts_and_its_stories_are_unchan
             return {k: CanonicalEvent.model_validate_json(v) for k, v in published.items() if v is not None}
 
         def events_of(version: str) -> list[Any]:
-            return [e for _, v in sent.on("events")
-                    if (e := json.loads(v))["coder_version"] == version]
+            return [e for _, v in sent.on("events") if (e := json.loads(v))["coder_version"] == version]
 
         many = [article(f"b{n:03d}", "042:RUS>CHN 043:CHN>RUS 040:USA>CHN 042:FRA>DEU") for n in range(40)]
         await code(RuleCoder(), *many)
@@ -179,8 +188,11 @@ def test_a_block_past_the_part_bound_is_kept_in_parts_and_its_stories_are_unchan
         a_events = [DiplomaticEvent.model_validate(e) for e in events_of("rule-1")]
         want = {s.story_id: s for s in canonical.cluster(a_events)}
         assert current() == want
-        held = [s for value in block_parts.heads(wired.blocks)
-                for s in canonical.canonical_events(canonical.from_json(value))]
+        held = [
+            s
+            for value in block_parts.heads(wired.blocks)
+            for s in canonical.canonical_events(canonical.from_json(value))
+        ]
         assert {s.story_id: s for s in held} == want
 
         class NoFrance(RuleCoder):  # a re-coding that drops one dyad: its reports leave the parts

@@ -47,32 +47,45 @@ class StreamEnv:
 
     def __post_init__(self) -> None:
         tag = uuid.uuid4().hex[:10]
-        self.topics = {role: f"wwtest.{role}.{tag}" for role in
-                       ("raw", "clean", "events", "event_sets", "canonical", "deadletter", "alerts")}
+        self.topics = {
+            role: f"wwtest.{role}.{tag}"
+            for role in ("raw", "clean", "events", "event_sets", "canonical", "deadletter", "alerts")
+        }
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")}
-        env.update({
-            "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
-            "WIREWATCH_APP__ID": self.app_id,
-            "WIREWATCH_APP__DATA_DIR": str(self.tmp / "faust"),
-            "WIREWATCH_TOPICS__PARTITIONS": str(self.partitions),
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "WIREWATCH_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
+                "WIREWATCH_APP__ID": self.app_id,
+                "WIREWATCH_APP__DATA_DIR": str(self.tmp / "faust"),
+                "WIREWATCH_TOPICS__PARTITIONS": str(self.partitions),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         env.update({f"WIREWATCH_TOPICS__{role.upper()}": name for role, name in self.topics.items()})
         env.update(extra)
         return env
 
     def create_topics(self) -> None:
-        topic_admin.ensure_topics(KafkaSettings(bootstrap_servers=self.bootstrap),
-                                  topic_admin.role_specs(self.topics, partitions=self.partitions))
+        topic_admin.ensure_topics(
+            KafkaSettings(bootstrap_servers=self.bootstrap),
+            topic_admin.role_specs(self.topics, partitions=self.partitions),
+        )
 
 
 class Worker:
     """``python -m streams.cli worker`` as a subprocess, its log in a file."""
 
-    def __init__(self, env: StreamEnv, *, name: str = "worker", port: int | None = None,
-                 extra_env: dict[str, str] | None = None, args: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        env: StreamEnv,
+        *,
+        name: str = "worker",
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+        args: list[str] | None = None,
+    ) -> None:
         self.env = env
         self.args = args or []
         self.port = port or free_port(1)
@@ -87,10 +100,21 @@ class Worker:
     def start(self) -> Worker:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker",
-             "--web-port", str(self.port), "--loglevel", "info",
-             *self.args],
-            cwd=self.env.tmp, env=self.env.env(**self.extra_env), stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streams.cli",
+                "worker",
+                "--web-port",
+                str(self.port),
+                "--loglevel",
+                "info",
+                *self.args,
+            ],
+            cwd=self.env.tmp,
+            env=self.env.env(**self.extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         return self
 
@@ -216,8 +240,12 @@ class TopicReader:
     """Reads a topic from the beginning, incrementally, across calls (no consumer group)."""
 
     def __init__(self, bootstrap: str, topic: str) -> None:
-        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                      auto_offset_reset="earliest", consumer_timeout_ms=1000)
+        self.consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            consumer_timeout_ms=1000,
+        )
         self.topic = topic
         self.records: list[Any] = []
         self._assigned = False
@@ -228,9 +256,12 @@ class TopicReader:
         except MetadataStuck:
             # the stuck client is abandoned (closing it would wait on the same fetch); a new one
             # is asked on the next read
-            self.consumer = KafkaConsumer(bootstrap_servers=self.consumer.config["bootstrap_servers"],
-                                          enable_auto_commit=False, auto_offset_reset="earliest",
-                                          consumer_timeout_ms=1000)
+            self.consumer = KafkaConsumer(
+                bootstrap_servers=self.consumer.config["bootstrap_servers"],
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                consumer_timeout_ms=1000,
+            )
             return False
         if not partitions:
             return False
@@ -302,12 +333,17 @@ def missing_report(bootstrap: str, env: StreamEnv, events: Iterable[Any], seen: 
     finally:
         raw.close()
         clean.close()
-    committed = {tp.partition: offset for tp, offset in group_offsets(bootstrap, env.app_id).items()
-                 if tp.topic == env.topics["raw"]}
+    committed = {
+        tp.partition: offset
+        for tp, offset in group_offsets(bootstrap, env.app_id).items()
+        if tp.topic == env.topics["raw"]
+    }
     lines = [f"{len(by_article)} articles with missing events; committed on raw: {committed}"]
     for article, ids in sorted(by_article.items(), key=lambda item: where.get(item[0], (-1, -1))):
-        lines.append(f"  {article} raw p{where.get(article)} missing {len(ids)} events, "
-                     f"{'has' if article in cleaned else 'NO'} clean record")
+        lines.append(
+            f"  {article} raw p{where.get(article)} missing {len(ids)} events, "
+            f"{'has' if article in cleaned else 'NO'} clean record"
+        )
     return "\n".join(lines[:60])
 
 
@@ -378,8 +414,10 @@ def table_diff(expected: dict, got: dict) -> str:
         for day in sorted(set(expected.get(dyad, {})) | set(got.get(dyad, {}))):
             want, have = expected.get(dyad, {}).get(day, set()), got.get(dyad, {}).get(day, set())
             if want != have:
-                lines.append(f"{dyad} {day}: expected {len(want)}, got {len(have)}; "
-                             f"missing {sorted(want - have)[:3]}, extra {sorted(have - want)[:3]}")
+                lines.append(
+                    f"{dyad} {day}: expected {len(want)}, got {len(have)}; "
+                    f"missing {sorted(want - have)[:3]}, extra {sorted(have - want)[:3]}"
+                )
     return "\n".join(lines[:20]) or "no difference"
 
 
@@ -390,13 +428,21 @@ def event_ids(reader: TopicReader) -> set[str]:
 
 def seed_article(article_id: str = "seed-wire-russia-china") -> RawArticle:
     text = SEED.read_text(encoding="utf-8")
-    return RawArticle(id=article_id, source="Al Jazeera", title=text.splitlines()[0], body=text,
-                      published_at=datetime(2022, 9, 20, tzinfo=UTC))
+    return RawArticle(
+        id=article_id,
+        source="Al Jazeera",
+        title=text.splitlines()[0],
+        body=text,
+        published_at=datetime(2022, 9, 20, tzinfo=UTC),
+    )
 
 
 def sample_articles() -> list[RawArticle]:
-    return [RawArticle.model_validate_json(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        RawArticle.model_validate_json(line)
+        for line in SAMPLE.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def generated_articles(count: int, prefix: str) -> list[RawArticle]:

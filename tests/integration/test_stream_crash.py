@@ -54,9 +54,16 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tm
         first.wait_healthy()
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in raws))
         # kill it once a part of the work is out, with the rest still in flight
-        seen = poll(lambda: first.running() and len(event_ids(events)) >= len(expected_ids) // 5
-                    and len(event_ids(events)),
-                    timeout_s=300, every_s=0.2, what="a fifth of the events")
+        seen = poll(
+            lambda: (
+                first.running()
+                and len(event_ids(events)) >= len(expected_ids) // 5
+                and len(event_ids(events))
+            ),
+            timeout_s=300,
+            every_s=0.2,
+            what="a fifth of the events",
+        )
         first.kill(signal.SIGKILL)
         assert seen < len(expected_ids), "the kill came after everything was done: the test proves nothing"
 
@@ -64,16 +71,20 @@ def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tm
         second.wait_healthy()
         # Offsets are committed only after the producer is flushed, so once the group has caught up
         # every event must be on the topic: wait for that, then give the reader a moment.
-        poll(lambda: second.running() and group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)),
-             timeout_s=420,
-             what="the worker's group caught up on raw, ledger and tally topics")
+        poll(
+            lambda: second.running() and group_caught_up(kafka_bootstrap, env.app_id, pipeline_topics(env)),
+            timeout_s=420,
+            what="the worker's group caught up on raw, ledger and tally topics",
+        )
         try:
             poll(lambda: event_ids(events) >= expected_ids, timeout_s=30, what="every expected event")
         except AssertionError as exc:
             report = missing_report(kafka_bootstrap, env, offline, event_ids(events))
-            raise AssertionError(f"{exc}\n{report}\n"
-                                 f"--- first worker:\n{first.log_tail(30)}\n--- second worker:\n"
-                                 f"{second.log_tail(30)}") from None
+            raise AssertionError(
+                f"{exc}\n{report}\n"
+                f"--- first worker:\n{first.log_tail(30)}\n--- second worker:\n"
+                f"{second.log_tail(30)}"
+            ) from None
         assert event_ids(events) == expected_ids
         got = poll_tables(second.url, expected)
         assert got == expected, table_diff(expected, got)

@@ -54,16 +54,21 @@ rules:
     threshold: 3
     window_hours: 48
 """
-B_ENV = {"WIREWATCH_CODER__VERSION": B_VERSION, "WIREWATCH_CODER__FACTORY": "coder_b:make",
-         "PYTHONPATH": str(REPO / "tests" / "integration")}
+B_ENV = {
+    "WIREWATCH_CODER__VERSION": B_VERSION,
+    "WIREWATCH_CODER__FACTORY": "coder_b:make",
+    "PYTHONPATH": str(REPO / "tests" / "integration"),
+}
 
 
 class View:
     """The topics as a consumer sees them, read incrementally."""
 
     def __init__(self, env: StreamEnv) -> None:
-        self.readers = {role: TopicReader(env.bootstrap, env.topics[role])
-                        for role in ("events", "event_sets", "canonical", "alerts")}
+        self.readers = {
+            role: TopicReader(env.bootstrap, env.topics[role])
+            for role in ("events", "event_sets", "canonical", "alerts")
+        }
 
     def read(self) -> View:
         for reader in self.readers.values():
@@ -83,8 +88,9 @@ class View:
         return {k: EventSet.model_validate_json(v) for k, v in self.latest("event_sets").items() if v}
 
     def current_events(self) -> dict[str, DiplomaticEvent]:
-        events = {r.key.decode(): DiplomaticEvent.model_validate_json(r.value)
-                  for r in self.records("events")}
+        events = {
+            r.key.decode(): DiplomaticEvent.model_validate_json(r.value) for r in self.records("events")
+        }
         return current_events(self.sets(), events)
 
     def stories(self) -> dict[str, CanonicalEvent]:
@@ -108,13 +114,22 @@ def all_topics(env: StreamEnv) -> list[str]:
 
 
 def caught_up(env: StreamEnv) -> None:
-    poll(lambda: group_caught_up(env.bootstrap, env.app_id, all_topics(env)), timeout_s=300,
-         what="the worker's group caught up on raw, ledger, tally, story, watch and window topics")
+    poll(
+        lambda: group_caught_up(env.bootstrap, env.app_id, all_topics(env)),
+        timeout_s=300,
+        what="the worker's group caught up on raw, ledger, tally, story, watch and window topics",
+    )
 
 
 def replay(env: StreamEnv, tmp: Path, extra: dict[str, str]) -> str:
-    proc = subprocess.run([sys.executable, "-m", "streams.cli", "replay", "--from-beginning"],
-                          env=env.env(**extra), cwd=tmp, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "replay", "--from-beginning"],
+        env=env.env(**extra),
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stderr
 
@@ -125,8 +140,10 @@ def offline_stories(events: list[DiplomaticEvent]) -> dict[str, CanonicalEvent]:
 
 
 def story_facts(stories: dict[str, CanonicalEvent]) -> dict[str, tuple]:
-    return {sid: (s.event_ids, s.article_ids, s.mention_count, s.sources, s.representative_event_id,
-                  s.cameo.code) for sid, s in stories.items()}
+    return {
+        sid: (s.event_ids, s.article_ids, s.mention_count, s.sources, s.representative_event_id, s.cameo.code)
+        for sid, s in stories.items()
+    }
 
 
 def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_replay_changes_nothing(
@@ -148,8 +165,9 @@ def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_r
     assert any(e.cameo.root == "04" for e in offline_a) and not any(e.cameo.root == "04" for e in offline_b)
     assert any(e.cameo.code == "193" for e in offline_a) and any(e.cameo.code == "036" for e in offline_b)
     now = datetime.now(UTC)
-    b_watch = {a.alert_id for e in offline_b
-               for a in rules_core.evaluate_watch(ruleset.watch_rules, e, now=now)}
+    b_watch = {
+        a.alert_id for e in offline_b for a in rules_core.evaluate_watch(ruleset.watch_rules, e, now=now)
+    }
     for order in (offline_b, offline_b[::-1]):  # B raises no window alert, in any order
         states: dict[str, Any] = {}
         for e in order:
@@ -166,8 +184,11 @@ def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_r
         worker.wait_healthy()
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in raws))
         a_ids = {e.event_id for e in offline_a}
-        poll(lambda: set(view.read().current_events()) == a_ids and len(view.sets()) == len(raws),
-             timeout_s=300, what="coder A's events and event sets")
+        poll(
+            lambda: set(view.read().current_events()) == a_ids and len(view.sets()) == len(raws),
+            timeout_s=300,
+            what="coder A's events and event sets",
+        )
         caught_up(env)
         exact = poll_tables(worker.url, expected_dyads(offline_a))
         assert exact == expected_dyads(offline_a), table_diff(expected_dyads(offline_a), exact)
@@ -183,8 +204,11 @@ def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_r
         assert f"each article's {CODER_VERSION} contributions are retracted" in said, said
         worker = Worker(env, name="coder-b", port=worker.port, extra_env={**common, **B_ENV}).start()
         worker.wait_healthy()
-        poll(lambda: all(s.coder_version == B_VERSION for s in view.read().sets().values()),
-             timeout_s=300, what="every article's event set from coder B")
+        poll(
+            lambda: all(s.coder_version == B_VERSION for s in view.read().sets().values()),
+            timeout_s=300,
+            what="every article's event set from coder B",
+        )
         caught_up(env)
         view.read()
 
@@ -213,13 +237,15 @@ def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_r
         assert {i for i, a in a_alerts.items() if a.kind == "watch"} - b_watch <= withdrawn
         assert {i for i, a in a_alerts.items() if a.kind == "dyad_window"} <= withdrawn
 
-        print(f"\nre-coding: A {len(a_ids)} events -> B {len(want)}; A live alerts "
-              f"{sum(a.kind == 'watch' for a in a_alerts.values())} watch, "
-              f"{sum(a.kind == 'dyad_window' for a in a_alerts.values())} window; after B: {len(live)} live, "
-              f"{len(withdrawn)} withdrawn, "
-              f"{sum(1 for a in view.alerts() if a.withdraws is None)} raised in all; "
-              f"stories {len(offline_stories(offline_a))} -> {len(view.stories())}; "
-              f"events topic {len(view.records('events'))} records")
+        print(
+            f"\nre-coding: A {len(a_ids)} events -> B {len(want)}; A live alerts "
+            f"{sum(a.kind == 'watch' for a in a_alerts.values())} watch, "
+            f"{sum(a.kind == 'dyad_window' for a in a_alerts.values())} window; after B: {len(live)} live, "
+            f"{len(withdrawn)} withdrawn, "
+            f"{sum(1 for a in view.alerts() if a.withdraws is None)} raised in all; "
+            f"stories {len(offline_stories(offline_a))} -> {len(view.stories())}; "
+            f"events topic {len(view.records('events'))} records"
+        )
 
         # a same-version replay: nothing changes that a consumer does not ignore by contract
         before = {role: len(view.records(role)) for role in view.readers}
@@ -229,16 +255,19 @@ def test_recoding_with_a_better_coder_supersedes_everything_and_a_same_version_r
         assert "tables       unchanged" in said, said
         worker = Worker(env, name="coder-b-again", port=worker.port, extra_env={**common, **B_ENV}).start()
         worker.wait_healthy()
-        poll(lambda: len(view.read().records("event_sets")) >= before["event_sets"] + len(raws),
-             timeout_s=300, what="the replayed event sets")
+        poll(
+            lambda: len(view.read().records("event_sets")) >= before["event_sets"] + len(raws),
+            timeout_s=300,
+            what="the replayed event sets",
+        )
         caught_up(env)
         view.read()
         assert len(view.records("alerts")) == before["alerts"], "a same-version replay sent alerts"
         assert len(view.records("canonical")) == before["canonical"], "a same-version replay sent stories"
-        for record in view.records("event_sets")[before["event_sets"]:]:  # repeats: identical revisions
+        for record in view.records("event_sets")[before["event_sets"] :]:  # repeats: identical revisions
             assert EventSet.model_validate_json(record.value) == before_sets[record.key.decode()]
-        seen = {r.key: r.value for r in view.records("events")[:before["events"]]}
-        for record in view.records("events")[before["events"]:]:  # the same events again, byte for byte
+        seen = {r.key: r.value for r in view.records("events")[: before["events"]]}
+        for record in view.records("events")[before["events"] :]:  # the same events again, byte for byte
             assert seen.get(record.key) == record.value
         assert {i: e.model_dump() for i, e in view.current_events().items()} == want
         got = poll_tables(worker.url, expected)

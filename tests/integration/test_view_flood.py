@@ -51,8 +51,12 @@ def test_a_flood_of_heavy_reads_does_not_stop_the_coding(kafka_bootstrap, tmp_pa
     try:
         worker.wait_healthy()
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in first))
-        poll(lambda: worker.running() and coded(first) == len(first), timeout_s=400, every_s=2,
-             what="the tables filled")
+        poll(
+            lambda: worker.running() and coded(first) == len(first),
+            timeout_s=400,
+            every_s=2,
+            what="the tables filled",
+        )
 
         statuses: Counter[int] = Counter()
         retry_after: list[str | None] = []
@@ -92,8 +96,10 @@ def test_a_flood_of_heavy_reads_does_not_stop_the_coding(kafka_bootstrap, tmp_pa
         publish(kafka_bootstrap, env.topics["raw"], (encode(raw) for raw in second))
         try:
             poll(
-                lambda: worker.running() and (coded(second) == len(second)
-                                              or not any(t.is_alive() for t in threads)),
+                lambda: (
+                    worker.running()
+                    and (coded(second) == len(second) or not any(t.is_alive() for t in threads))
+                ),
                 timeout_s=MAX_FLOOD_S,
                 every_s=1,
                 what="the articles published during the flood coded",
