@@ -181,7 +181,23 @@ def modality_of(verb: Token) -> Modality:
                 return Modality.FUTURE
         if v.i != verb.i and v.lemma_.lower() in FUTURE_HEADS:
             return Modality.FUTURE
+    if _be_to(chain):
+        return Modality.FUTURE  # "the foreign secretary is to visit Thailand": a plan
     return Modality.ASSERTED
+
+
+def _be_to(chain: list[Token]) -> bool:
+    """ "is to visit", "are to meet": "be" with a "to" infinitive, the newsroom's plan."""
+    for prev, v in zip(chain, chain[1:], strict=False):
+        if (
+            v.lemma_.lower() == "be"
+            and prev.dep_ == "xcomp"
+            and prev.tag_ == "VB"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in prev.children)
+            and not any(c.dep_ in ("acomp", "attr") for c in v.children)  # "it was important to"
+        ):
+            return True
+    return False
 
 
 def appeal_code(head_code: str | None, code: str) -> str:

@@ -69,3 +69,15 @@ def test_habitual_background_yields_no_event_but_the_act_does(coder):
 def test_an_ability_is_not_an_act(coder):
     assert events(coder, "The army can arrest opposition leaders without a warrant.") == []
     assert events(coder, "The army arrested opposition leaders without a warrant.")
+
+
+def test_is_to_with_an_infinitive_is_a_plan(coder):
+    from schemas.events import Modality
+    from streams.core.readings import modality_of
+
+    assert modality_of(verb(coder, "The foreign secretary is to visit Thailand this week.", "visit")) is (
+        Modality.FUTURE
+    )
+    assert modality_of(verb(coder, "He said it was important to support Russia.", "support")) is (
+        Modality.ASSERTED
+    )
