@@ -8,6 +8,8 @@ code is read under the verb that frames it.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from spacy.tokens import Token
 
 from schemas.events import Modality
@@ -188,7 +190,7 @@ def modality_of(verb: Token) -> Modality:
 
 def _be_to(chain: list[Token]) -> bool:
     """ "is to visit", "are to meet": "be" with a "to" infinitive, the newsroom's plan."""
-    for prev, v in zip(chain, chain[1:], strict=False):
+    for prev, v in pairwise(chain):
         if (
             v.lemma_.lower() == "be"
             and prev.dep_ == "xcomp"
