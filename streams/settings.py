@@ -175,6 +175,20 @@ class CoderSettings(BaseModel):
     )
 
 
+class RetentionSettings(BaseModel):
+    """How long the worker keeps its ledger and story tables (``streams.adapters.retention``)."""
+
+    ledger_days: float = Field(
+        default=30.0, ge=0,
+        description="forget an article's ledger entry this many days after its publication (0: never)",
+    )
+    stories_days: float = Field(
+        default=30.0, ge=0,
+        description="forget a story block this many days after its last day (0: never)",
+    )
+    check_s: float = Field(default=300.0, gt=0, description="seconds between the worker's retention passes")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WIREWATCH_",
@@ -190,6 +204,7 @@ class Settings(BaseSettings):
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     codebook: CodebookSettings = Field(default_factory=CodebookSettings)
     coder: CoderSettings = Field(default_factory=CoderSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @model_validator(mode="after")
     def _clients_follow_the_local_broker(self) -> Settings:

@@ -28,7 +28,7 @@ from faust.types.tables import TableT
 
 from schemas.alerts import Alert
 from schemas.events import DiplomaticEvent
-from streams.adapters import block_parts
+from streams.adapters import block_parts, retention, trimming
 from streams.core import alert_revisions
 from streams.core import alerts as rules_core
 from streams.core import canonical as canon
@@ -75,6 +75,8 @@ def attach(
     clock: Callable[[], datetime],
     internal: Callable[[str], Any],
     table: Callable[[str], TableT],
+    stories_days: float = 0.0,
+    check_s: float = 300.0,
 ) -> None:
     """Define the ledger-fed canonical, watch and window agents on ``app`` (see the module doc)."""
     w = app.wiring  # type: ignore[attr-defined]
@@ -94,6 +96,11 @@ def attach(
         nothing); changed canonical events are published, vanished ones get a tombstone.
         """
         async for key, message in stream.items():
+            if retention.is_retention(message):  # the retention timer's: forget an old block (issue 12)
+                if trimming.on_block_message(wired.blocks, key, message, block_days=block_days):
+                    log.info("block %s forgotten: its days ended before the stories' retention window", key)
+                yield None
+                continue
             stored = block_parts.load(wired.blocks, key)  # a big block is kept in bounded parts
             before = canon.from_json(stored.value) if stored.value is not None else None
             after = before
@@ -123,6 +130,11 @@ def attach(
     async def watch(stream: Any) -> Any:
         """Watch alerts per article: raised once per (article, dyad, code), withdrawn when unsupported."""
         async for article_id, message in stream.items():
+            if retention.is_retention(message):  # the ledger forgot the article: so does its watch state
+                if watches.get(article_id) is not None:
+                    del watches[article_id]
+                yield 0, 0
+                continue
             stored = watches.get(article_id)
             state, raised, withdrawn = alert_revisions.revise_watch(
                 stored, _events(message), rules=watch_rules, now=clock()
@@ -147,6 +159,13 @@ def attach(
             if new_state is not None and new_state != state:
                 wired.windows[key] = new_state.model_dump(mode="json")
             yield len(raised), len(withdrawn)
+
+    if stories_days > 0:
+
+        @app.timer(interval=check_s)
+        async def trim_the_stories() -> None:  # the story blocks' retention window (issue 12)
+            await trimming.trim_blocks(app, wired.blocks, wired.story_topic, days=stories_days,
+                                       block_days=block_days)
 
     wired.agents.update(canonical=canonical, watch=watch, windows=windows)
     wired.watches = watches

@@ -278,6 +278,8 @@ def attach_alerting(
             clock=clock,
             internal=internal,
             table=table,
+            stories_days=settings.retention.stories_days,
+            check_s=settings.retention.check_s,
         )
         return _finish(app, wired)
 

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,7 +46,9 @@ from streams.adapters import (
     faust_patches,
     ledger_parts,
     processing,
+    retention,
     tallies,
+    trimming,
     web_setup,
 )
 from streams.adapters.kafka_clients import faust_app_kwargs
@@ -248,8 +251,15 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     async def ledger(stream: Any) -> Any:
         """One article's coding → upserts for its events, retractions for events a re-coding dropped."""
         async for article_id, message in stream.items():
+            if retention.is_retention(message):  # the retention timer's: forget an old article (issue 12)
+                trimmed = await trimming.on_ledger_message(w, article_id, message)
+                progress.touch()
+                yield {"article_id": article_id, "updates": 0, "trimmed": trimmed}
+                continue
             previous = w.ledger.get(article_id)
             value, updates, whole = ledger_parts.step(previous, message)  # bounded parts (issue 12)
+            value[retention.AT] = (message.get(retention.AT) or (previous or {}).get(retention.AT)
+                                   or retention.iso(datetime.now(UTC)))  # a message from an older worker
             record = None
             if whole:  # the article's whole new coding is in: its event set (issue 18)
                 record, value["set"] = event_sets.next_set(
@@ -296,6 +306,12 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     @app.timer(interval=PRODUCER_CHECK_S)
     async def watch_the_producer() -> None:
         _log_leaderless_batches(app)
+
+    if settings.retention.ledger_days > 0:
+
+        @app.timer(interval=settings.retention.check_s)
+        async def trim_the_ledger() -> None:  # the ledger's retention window (issue 12)
+            await trimming.trim_ledger(app, w, days=settings.retention.ledger_days)
 
     from streams.adapters import health, quiet_logs  # honest /healthz, quiet logs (issue 12)
 

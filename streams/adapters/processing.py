@@ -22,12 +22,13 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from faust.types import EventT
 
 from schemas import RawArticle
-from streams.adapters import codecs, isolation, ledger_parts, tallies
+from streams.adapters import codecs, isolation, ledger_parts, retention, tallies
 from streams.core.batching import word_batches, words
 from streams.errors import DL_EMIT, DL_PROCESSING, DL_TOO_MANY_EVENTS
 
@@ -155,8 +156,14 @@ def plan(
     identity = {
         "coder_version": getattr(coder, "version", None),  # issue 18's event sets
         "coder_fingerprint": getattr(coder, "fingerprint", None),
-        "source": raw.source,
-    }  # an article is its outlet and id
+        "source": raw.source,  # an article is its outlet and id
+        # when the article happened, for the ledger's retention window (issue 12)
+        retention.AT: retention.iso(
+            retention.article_time(
+                raw.published_at, (tallies.event_day(e) for e in events), coded_at=datetime.now(UTC)
+            )
+        ),
+    }
     for message in ledger_parts.split(raw.id, cells, payloads=payloads, **identity):
         if ledger_parts.size(message) > MAX_RECORD_BYTES:  # one event larger than a part: cannot split
             raise Unsendable(DL_EMIT, "emit", f"an event's table cells exceed {MAX_RECORD_BYTES} bytes")

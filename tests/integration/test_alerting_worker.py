@@ -193,7 +193,9 @@ def test_canonical_topic_equals_offline_in_any_order_and_a_replay_adds_nothing(k
         random.Random(seed).shuffle(order)
         return [encode(raw) for raw in order]
 
-    worker = Worker(env).start()
+    # 2017 and 2022 articles side by side: a retention pass (30 days) would forget the 2017 stories
+    keep = {"WIREWATCH_RETENTION__LEDGER_DAYS": "0", "WIREWATCH_RETENTION__STORIES_DAYS": "0"}
+    worker = Worker(env, extra_env=keep).start()
     canonical = TopicReader(kafka_bootstrap, env.topics["canonical"])
     topics = [*pipeline_topics(env), f"{env.app_id}-blocks"]  # no alert rules: no watch, no window cells
     try:
