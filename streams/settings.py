@@ -179,11 +179,13 @@ class RetentionSettings(BaseModel):
     """How long the worker keeps its ledger and story tables (``streams.adapters.retention``)."""
 
     ledger_days: float = Field(
-        default=30.0, ge=0,
+        default=30.0,
+        ge=0,
         description="forget an article's ledger entry this many days after its publication (0: never)",
     )
     stories_days: float = Field(
-        default=30.0, ge=0,
+        default=30.0,
+        ge=0,
         description="forget a story block this many days after its last day (0: never)",
     )
     check_s: float = Field(default=300.0, gt=0, description="seconds between the worker's retention passes")

@@ -258,8 +258,11 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
                 continue
             previous = w.ledger.get(article_id)
             value, updates, whole = ledger_parts.step(previous, message)  # bounded parts (issue 12)
-            value[retention.AT] = (message.get(retention.AT) or (previous or {}).get(retention.AT)
-                                   or retention.iso(datetime.now(UTC)))  # a message from an older worker
+            value[retention.AT] = (
+                message.get(retention.AT)
+                or (previous or {}).get(retention.AT)
+                or retention.iso(datetime.now(UTC))
+            )  # a message from an older worker
             record = None
             if whole:  # the article's whole new coding is in: its event set (issue 18)
                 record, value["set"] = event_sets.next_set(

@@ -49,8 +49,9 @@ def parse_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def article_time(published_at: datetime | None, event_days: Iterable[date | None], *,
-                 coded_at: datetime) -> datetime:
+def article_time(
+    published_at: datetime | None, event_days: Iterable[date | None], *, coded_at: datetime
+) -> datetime:
     """When an article counts as having happened: published, else its newest event day, else coded."""
     if published_at is not None:
         return parse_time(published_at) or coded_at
@@ -95,8 +96,9 @@ def expiry(times: Iterable[tuple[str, datetime | None]], *, days: float, wall: d
         return Expiry(unstamped=unstamped)
     now = min(wall, max(moment for _, moment in dated))
     cutoff = now - timedelta(days=days)
-    return Expiry(now=now, cutoff=cutoff, expired=[key for key, moment in dated if moment < cutoff],
-                  unstamped=unstamped)
+    return Expiry(
+        now=now, cutoff=cutoff, expired=[key for key, moment in dated if moment < cutoff], unstamped=unstamped
+    )
 
 
 def trim_message(cutoff: datetime) -> dict[str, Any]:

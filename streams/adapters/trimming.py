@@ -34,8 +34,9 @@ def busy(app: Any) -> bool:
     return bool(getattr(app, "rebalancing", False) or getattr(app, "in_recovery", False))
 
 
-async def times_of(table: Any, time_of: Callable[[str, Any], Any], *,
-                   read_values: bool = True) -> list[tuple[str, datetime | None]]:
+async def times_of(
+    table: Any, time_of: Callable[[str, Any], Any], *, read_values: bool = True
+) -> list[tuple[str, datetime | None]]:
     """``(key, time)`` of every key in this worker's partitions of ``table``, yielding to the loop."""
     keys = list(table.keys())
     out: list[tuple[str, datetime | None]] = []
@@ -65,8 +66,15 @@ async def trim_ledger(app: Any, w: Any, *, days: float, wall: datetime | None = 
     for key in found.unstamped[:MAX_PER_PASS]:  # written before retention: its window starts now
         await w.ledger_topic.send(key=key, value=retention.stamp_message(wall))
     if found.expired or found.unstamped:
-        log.info("retention: ledger: %d article(s) older than %s (clock %s, window %g days) to forget, "
-                 "%d to stamp", len(found.expired), found.cutoff, found.now, days, len(found.unstamped))
+        log.info(
+            "retention: ledger: %d article(s) older than %s (clock %s, window %g days) to forget, "
+            "%d to stamp",
+            len(found.expired),
+            found.cutoff,
+            found.now,
+            days,
+            len(found.unstamped),
+        )
     return found
 
 
@@ -87,27 +95,35 @@ async def on_ledger_message(w: Any, article_id: str, message: dict[str, Any]) ->
     return True
 
 
-async def trim_blocks(app: Any, blocks: Any, topic: Any, *, days: float, block_days: int,
-                      wall: datetime | None = None) -> retention.Expiry:
+async def trim_blocks(
+    app: Any, blocks: Any, topic: Any, *, days: float, block_days: int, wall: datetime | None = None
+) -> retention.Expiry:
     """One pass over the story blocks: retention messages for blocks whose days ended before the cutoff."""
     if busy(app):
         return retention.Expiry()
-    times = await times_of(blocks, lambda key, _: retention.block_end(key, block_days=block_days),
-                           read_values=False)
+    times = await times_of(
+        blocks, lambda key, _: retention.block_end(key, block_days=block_days), read_values=False
+    )
     found = retention.expiry(times, days=days, wall=wall or datetime.now(UTC))
     if found.cutoff is not None:
         for key in found.expired[:MAX_PER_PASS]:
             await topic.send(key=key, value=retention.trim_message(found.cutoff))
         if found.expired:
-            log.info("retention: stories: %d block(s) ended before %s (clock %s, window %g days) to forget",
-                     len(found.expired), found.cutoff, found.now, days)
+            log.info(
+                "retention: stories: %d block(s) ended before %s (clock %s, window %g days) to forget",
+                len(found.expired),
+                found.cutoff,
+                found.now,
+                days,
+            )
     return found
 
 
 def on_block_message(blocks: Any, key: str, message: dict[str, Any], *, block_days: int) -> bool:
     """The canonical agent's handling of a retention message; True when the block was deleted."""
-    if blocks.get(key) is None or not retention.block_expired(key, retention.cutoff_of(message),
-                                                              block_days=block_days):
+    if blocks.get(key) is None or not retention.block_expired(
+        key, retention.cutoff_of(message), block_days=block_days
+    ):
         return False
     del blocks[key]
     return True

@@ -14,9 +14,14 @@ T = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
 def test_an_entry_older_than_the_window_expires_and_one_inside_it_stays():
     found = retention.expiry(
-        [("old", T - timedelta(days=31)), ("edge", T - timedelta(days=30)), ("new", T - timedelta(hours=1)),
-         ("now", T)],
-        days=30, wall=T,
+        [
+            ("old", T - timedelta(days=31)),
+            ("edge", T - timedelta(days=30)),
+            ("new", T - timedelta(hours=1)),
+            ("now", T),
+        ],
+        days=30,
+        wall=T,
     )
     assert found.now == T and found.cutoff == T - timedelta(days=30)
     assert found.expired == ["old"]  # exactly at the cutoff stays
@@ -24,8 +29,11 @@ def test_an_entry_older_than_the_window_expires_and_one_inside_it_stays():
 
 
 def test_the_clock_is_the_newest_time_held_so_an_archive_keeps_its_latest_days():
-    archive = [("a", datetime(2017, 9, 1, tzinfo=UTC)), ("b", datetime(2017, 10, 20, tzinfo=UTC)),
-               ("c", datetime(2017, 11, 1, tzinfo=UTC))]
+    archive = [
+        ("a", datetime(2017, 9, 1, tzinfo=UTC)),
+        ("b", datetime(2017, 10, 20, tzinfo=UTC)),
+        ("c", datetime(2017, 11, 1, tzinfo=UTC)),
+    ]
     found = retention.expiry(archive, days=30, wall=T)
     assert found.now == datetime(2017, 11, 1, tzinfo=UTC)
     assert found.expired == ["a"]
@@ -101,15 +109,19 @@ class Wired:
 
 
 def test_a_pass_asks_the_owner_to_forget_expired_articles_and_to_stamp_legacy_ones():
-    w = Wired({
-        "old": {"events": {}, retention.AT: retention.iso(T - timedelta(days=45))},
-        "new": {"events": {}, retention.AT: retention.iso(T - timedelta(days=1))},
-        "legacy": {"events": {}},
-    })
+    w = Wired(
+        {
+            "old": {"events": {}, retention.AT: retention.iso(T - timedelta(days=45))},
+            "new": {"events": {}, retention.AT: retention.iso(T - timedelta(days=1))},
+            "legacy": {"events": {}},
+        }
+    )
     found = asyncio.run(trimming.trim_ledger(object(), w, days=30, wall=T))
     assert found.expired == ["old"] and found.unstamped == ["legacy"]
-    assert w.ledger_topic.messages == [("old", retention.trim_message(T - timedelta(days=31))),
-                                       ("legacy", retention.stamp_message(T))]
+    assert w.ledger_topic.messages == [
+        ("old", retention.trim_message(T - timedelta(days=31))),
+        ("legacy", retention.stamp_message(T)),
+    ]
     for key, message in w.ledger_topic.messages:
         asyncio.run(trimming.on_ledger_message(w, key, message))
     assert set(w.ledger) == {"new", "legacy"}
