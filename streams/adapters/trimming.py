@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from streams.adapters import retention
+from streams.adapters import block_parts, retention
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ async def trim_blocks(
     times = await times_of(
         blocks, lambda key, _: retention.block_end(key, block_days=block_days), read_values=False
     )
+    times = [(key, end) for key, end in times if not block_parts.is_part(key)]  # parts go with their block
     found = retention.expiry(times, days=days, wall=wall or datetime.now(UTC))
     if found.cutoff is not None:
         for key in found.expired[:MAX_PER_PASS]:
@@ -121,9 +122,12 @@ async def trim_blocks(
 
 def on_block_message(blocks: Any, key: str, message: dict[str, Any], *, block_days: int) -> bool:
     """The canonical agent's handling of a retention message; True when the block was deleted."""
-    if blocks.get(key) is None or not retention.block_expired(
+    if block_parts.is_part(key) or not retention.block_expired(
         key, retention.cutoff_of(message), block_days=block_days
     ):
         return False
-    del blocks[key]
+    stored = block_parts.load(blocks, key)
+    if stored.head is None:
+        return False
+    block_parts.delete(blocks, key, stored)  # the block and its parts: a tombstone each
     return True

@@ -141,6 +141,22 @@ def test_a_pass_over_the_story_blocks_forgets_blocks_whose_days_ended_before_the
     assert set(blocks) == {"2026-11-26/f1", "undated"}
 
 
+def test_a_block_kept_in_parts_is_forgotten_with_its_parts_and_a_part_is_never_a_block():
+    key = "2026-10-01/f1"
+    blocks: dict[str, Any] = {
+        key: {"block": key, "parts": 2},
+        f"{key}|part0/2": {"members": {}, "links": []},
+        f"{key}|part1/2": {"members": {}, "links": []},
+        "2026-11-30/f1": {},
+    }
+    topic = Sent()
+    found = asyncio.run(trimming.trim_blocks(object(), blocks, topic, days=30, block_days=7, wall=T))
+    assert found.expired == [key]  # one message for the block, none for its parts
+    assert not trimming.on_block_message(blocks, f"{key}|part0/2", topic.messages[0][1], block_days=7)
+    assert trimming.on_block_message(blocks, key, topic.messages[0][1], block_days=7)
+    assert set(blocks) == {"2026-11-30/f1"}
+
+
 def test_the_default_windows_are_thirty_days_and_can_be_set_from_the_environment(monkeypatch):
     assert Settings().retention.ledger_days == 30 and Settings().retention.stories_days == 30
     monkeypatch.setenv("WIREWATCH_RETENTION__LEDGER_DAYS", "7")
