@@ -164,8 +164,9 @@ def attach(
 
         @app.timer(interval=check_s)
         async def trim_the_stories() -> None:  # the story blocks' retention window (issue 12)
-            await trimming.trim_blocks(app, wired.blocks, wired.story_topic, days=stories_days,
-                                       block_days=block_days)
+            await trimming.trim_blocks(
+                app, wired.blocks, wired.story_topic, days=stories_days, block_days=block_days
+            )
 
     wired.agents.update(canonical=canonical, watch=watch, windows=windows)
     wired.watches = watches
