@@ -37,7 +37,7 @@ PATTERN_ONLY = frozenset(
     cry persuade inspire manage conduct regret examine kick pull study get oversee hope
     correlate bother enlist refer notify find hold keep put set bring turn move try run open
     receive work show start begin continue raise carry make do have be become remain stay
-    live die fall rise drop grow lose win spend save cost
+    live die fall rise drop grow lose win spend save cost deal
     """.split()
 )
 DYAD_ONLY = frozenset(

@@ -421,8 +421,13 @@ def nominal_codings(tok: Token, sent: Span, index: ActorIndex) -> list[Coding]:
         return []
     out = []
     for dyad in nominal_dyads(tok, index):
-        out.append(Coding(dyad.source, dyad.target, code, tok.i, sent, "nominal", Modality.ASSERTED))
+        # "A's visit to B": A visits (042), B hosts (043), as the verb's [042:043]
+        own = NOMINAL_REVERSE.get(code, code) if dyad.reversed_ else code
+        out.append(Coding(dyad.source, dyad.target, own, tok.i, sent, "nominal", Modality.ASSERTED))
     return out
+
+
+NOMINAL_REVERSE = {"042": "043"}
 
 
 def actor_key(m: ActorMention | None) -> str:
