@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,8 +141,16 @@ class WebhookSender:
         self.delivered = 0
         self.failed = 0
 
-    async def deliver(self, session: aiohttp.ClientSession, alert: Alert) -> bool:
-        """One alert, up to ``1 + retries`` attempts; True when the server answered 2xx."""
+    async def deliver(
+        self, session: aiohttp.ClientSession, alert: Alert, *, stopping: Callable[[], bool] | None = None
+    ) -> bool | None:
+        """One alert, up to ``1 + retries`` attempts; True when the server answered 2xx.
+
+        None (deferred: neither delivered nor given up on) when ``stopping()`` turns true between
+        attempts or during a backoff: the worker is stopping or rebalancing, and faust waits for
+        every alert in flight before it commits and lets go of its partitions (issue 12: a worker
+        retrying against a dead receiver did not stop on SIGTERM for the whole retry budget).
+        """
         body = alert.model_dump_json().encode("utf-8")
         headers = {"Content-Type": "application/json", "Idempotency-Key": alert.alert_id, **self.hook.headers}
         timeout = aiohttp.ClientTimeout(total=self.hook.timeout_s)
@@ -169,10 +178,31 @@ class WebhookSender:
                     problem,
                     delay,
                 )
-                await asyncio.sleep(delay)
+                if await _backoff(delay, stopping):
+                    log.info(
+                        "webhook delivery of %s deferred after %d attempt(s): the worker is stopping "
+                        "or rebalancing",
+                        alert.alert_id,
+                        attempt,
+                    )
+                    return None
         self.failed += 1
         log.warning("webhook gave up on alert %s after %d attempt(s): %s", alert.alert_id, attempts, problem)
         return False
+
+
+async def _backoff(delay: float, stopping: Callable[[], bool] | None, *, step: float = 0.25) -> bool:
+    """Sleep ``delay`` seconds; True (at once) when ``stopping()`` turns true meanwhile."""
+    if stopping is None:
+        await asyncio.sleep(delay)
+        return False
+    end = time.monotonic() + delay
+    while not stopping():
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        await asyncio.sleep(min(step, left))
+    return True
 
 
 # --- agents --------------------------------------------------------------------------------------

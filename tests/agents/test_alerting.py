@@ -358,3 +358,41 @@ def test_attaches_to_the_worker_app() -> None:
     assert wired.dyad_topic.get_topic_name() == f"{settings.app.id}-dyadwin"
     assert {t.name for t in (wired.blocks, wired.windows)} == {"blocks", "dyadwin"}
     assert wired.rules.rules == [] and wired.webhook is None  # no alerts_config: canonical stories only
+
+
+def test_a_delivery_retrying_when_the_worker_stops_is_deferred_not_given_up() -> None:
+    async def scenario() -> None:
+        import aiohttp
+
+        async with HookServer([]) as server:
+            url = server.url
+        # ten retries from a 30 s backoff: minutes of retrying, which held faust's stop (issue 12)
+        sender = WebhookSender(Webhook(url=url, retries=10, backoff_s=30))
+        attempts: list[int] = []
+
+        def stopping() -> bool:  # the worker stops after the first failed attempt
+            attempts.append(1)
+            return len(attempts) > 1
+
+        async with aiohttp.ClientSession() as session:
+            assert await sender.deliver(session, an_alert(), stopping=stopping) is None
+        assert sender.failed == 0 and sender.delivered == 0  # neither given up on nor delivered
+
+    asyncio.run(scenario())
+
+
+def test_the_webhook_agent_defers_while_faust_has_suspended_the_flow() -> None:
+    from types import SimpleNamespace
+
+    from streams.adapters import webhook_delivery
+
+    class Flow:
+        def __init__(self, active: bool) -> None:
+            self.active = active
+
+        def is_active(self) -> bool:
+            return self.active
+
+    assert not webhook_delivery.stopping(SimpleNamespace(should_stop=False, flow_control=Flow(True)))
+    assert webhook_delivery.stopping(SimpleNamespace(should_stop=False, flow_control=Flow(False)))
+    assert webhook_delivery.stopping(SimpleNamespace(should_stop=True, flow_control=Flow(True)))

@@ -130,6 +130,7 @@ def test_sample_wire_gives_canonical_stories_and_alerts_and_a_replay_adds_none(k
         assert len(Hook.received) == len(expected_alerts)  # each alert delivered once
     finally:
         server.shutdown()
+        server.server_close()  # else its socket is an unraisable ResourceWarning at exit
         canonical.close()
         alert_reader.close()
         code = worker.stop()
