@@ -19,7 +19,8 @@ from streams.core import canonical as canon
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
-DAYS = 3  # a short window: articles 10 days old are past it, those of the last hour inside
+DAYS = 3  # a short window: articles 40 days old are past it (their blocks too),
+# those of the last hour inside
 BLOCK_DAYS = 7
 
 
@@ -49,7 +50,7 @@ def test_entries_older_than_the_window_leave_the_tables_and_their_changelogs(kaf
     env.create_topics()
     bases = [seed_article(), *sample_articles()]
     old = [
-        b.model_copy(update={"id": f"old-{n}-{b.id}", "published_at": now - timedelta(days=10)})
+        b.model_copy(update={"id": f"old-{n}-{b.id}", "published_at": now - timedelta(days=40)})
         for n, b in enumerate(bases)
     ]
     recent = [
