@@ -116,6 +116,33 @@ def statement_not_demand(verb: Token) -> bool:
     return True
 
 
+# People who read events rather than make them: what they say others do or want is their view.
+COMMENTATORS = frozenset(
+    """
+    analyst academic expert observer commentator critic advocate scholar researcher economist
+    pundit professor specialist strategist historian pollster columnist
+    """.split()
+)
+_VIEW_VERBS = frozenset(
+    {"say", "believe", "think", "argue", "suggest", "claim", "predict", "expect", "note", "fear", "contend"}
+)
+
+
+def commentators_view(verb: Token) -> bool:
+    """ "advocates say it ensures the EU's operation", "the UK must realise it cannot prevent
+    all attacks, says a top academic": an act stated inside what an analyst, expert or critic
+    says is that commentator's reading, not a reported event."""
+    t = verb
+    for _ in range(4):
+        if t.dep_ not in ("ccomp", "xcomp", "conj", "parataxis") or t.head.i == t.i:
+            return False
+        head = t.head
+        if lemma(head) in _VIEW_VERBS:
+            return any(c.dep_ == "nsubj" and lemma(c) in COMMENTATORS for c in head.children)
+        t = head
+    return False
+
+
 def generic_present(verb: Token) -> bool:
     """A bare present tense after the lead ("Police and welfare officers patrol hotspots",
     a caption's "Police cordon off the area"): news reports what happened in the past or

@@ -81,3 +81,15 @@ def test_is_to_with_an_infinitive_is_a_plan(coder):
     assert modality_of(verb(coder, "He said it was important to support Russia.", "support")) is (
         Modality.ASSERTED
     )
+
+
+def test_what_a_commentator_says_others_do_is_a_view(coder):
+    from streams.core.senses import commentators_view
+
+    assert commentators_view(verb(coder, "Analysts said North Korea wants to test another missile.", "test"))
+    assert commentators_view(
+        verb(coder, "The allies cannot prevent all attacks, says a top academic.", "prevent")
+    )
+    assert not commentators_view(verb(coder, "Officials said North Korea tested another missile.", "tested"))
+    assert events(coder, "Analysts say Russia rejected the proposal from Japan.") == []
+    assert events(coder, "Officials say Russia rejected the proposal from Japan.")
