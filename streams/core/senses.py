@@ -143,6 +143,27 @@ def commentators_view(verb: Token) -> bool:
     return False
 
 
+# "came to power", "comes to office", "came to light", "came to terms with": a change of
+# state, not a visit or a meeting.
+_COME_TO_STATES = frozenset({"power", "office", "light", "terms", "mind", "prominence", "fame"})
+
+
+def come_idiom(verb: Token) -> bool:
+    """ "came to power", "when it comes to immigration", "have come close to it": idioms of
+    "come" that name no movement between parties."""
+    if lemma(verb) != "come":
+        return False
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "to":
+            if any(o.dep_ == "pobj" and o.lemma_.lower() in _COME_TO_STATES for o in c.children):
+                return True
+            if any(n.dep_ == "nsubj" and n.lower_ == "it" for n in verb.children):
+                return True  # "when it came to its efforts over immigration"
+        if c.dep_ in ("acomp", "advmod") and c.lower_ == "close":
+            return True  # "they have come close to it"
+    return False
+
+
 def generic_present(verb: Token) -> bool:
     """A bare present tense after the lead ("Police and welfare officers patrol hotspots",
     a caption's "Police cordon off the area"): news reports what happened in the past or

@@ -36,6 +36,7 @@ from streams.core.relevance import is_political, kind
 from streams.core.roots import figurative, purpose_code, show_of_force, violence_kind, without_channel
 from streams.core.senses import (
     asked_question,
+    come_idiom,
     commentators_view,
     generic_present,
     habitual,
@@ -221,7 +222,7 @@ def verb_codings(
     obligation = _obligation_codings(verb, sent, index, codebook) if readings else None
     if obligation is not None:
         return obligation
-    if readings and (habitual(verb) or asked_question(verb) or commentators_view(verb)):
+    if readings and (habitual(verb) or asked_question(verb) or commentators_view(verb) or come_idiom(verb)):
         return []  # "typically reacts with anger", "Asked about the deal, he said": no act
     m = match_verb(verb, codebook.verbs, index.is_actor, with_ccomp=not readings)
     default = m is not None and m.pattern is None

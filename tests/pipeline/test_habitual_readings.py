@@ -93,3 +93,15 @@ def test_what_a_commentator_says_others_do_is_a_view(coder):
     assert not commentators_view(verb(coder, "Officials said North Korea tested another missile.", "tested"))
     assert events(coder, "Analysts say Russia rejected the proposal from Japan.") == []
     assert events(coder, "Officials say Russia rejected the proposal from Japan.")
+
+
+def test_idioms_of_come_name_no_movement_between_parties(coder):
+    from streams.core.senses import come_idiom
+
+    def come(sentence):
+        return next(t for t in coder.nlp(sentence) if t.lemma_ == "come")
+
+    assert come_idiom(come("The general came to power in a coup in 1999."))
+    assert come_idiom(come("The party is weak when it comes to immigration."))
+    assert come_idiom(come("The two sides have come close to a deal."))
+    assert not come_idiom(come("The president came to Moscow for talks with Putin."))
