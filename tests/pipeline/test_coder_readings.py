@@ -3,36 +3,7 @@ who faces whom when subjects are coordinated, forecasts, reporters' questions, c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import pytest
-
-from schemas.articles import RawArticle
-from streams.adapters.nlp import load_coder
-
-LEAD = "The foreign ministers met in Geneva on Monday, officials said.\n\n"
-
-
-@pytest.fixture(scope="module")
-def coder():
-    return load_coder()
-
-
-def events(coder, sentence: str, context: str = ""):
-    raw = RawArticle(
-        id="readings",
-        source="test",
-        url="https://example.org/a",
-        published_at=datetime(2016, 7, 15, tzinfo=UTC),
-        title="Ministers meet over the crisis",
-        body=LEAD + context + sentence,
-    )
-    out = coder.process(raw)
-    return [
-        (e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
-        for e in out.events
-        if e.evidence[0].text.startswith(sentence[:30])
-    ]
+from readkit import codings as events
 
 
 def test_coordinated_subjects_each_doing_the_act_do_not_face_each_other(coder):

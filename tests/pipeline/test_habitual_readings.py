@@ -3,40 +3,13 @@ real model and codebook on sentences written for wirewatch."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from readkit import codings as events
 
-import pytest
-
-from schemas.articles import RawArticle
-from streams.adapters.nlp import load_coder
 from streams.core.senses import habitual
-
-LEAD = "The foreign ministers met in Geneva on Monday, officials said.\n\n"
-
-
-@pytest.fixture(scope="module")
-def coder():
-    return load_coder()
 
 
 def verb(coder, sentence: str, word: str):
     return next(t for t in coder.nlp(sentence) if t.text == word)
-
-
-def events(coder, sentence: str):
-    raw = RawArticle(
-        id="habitual",
-        source="test",
-        url="https://example.org/h",
-        published_at=datetime(2016, 7, 15, tzinfo=UTC),
-        title="Ministers meet over the crisis",
-        body=LEAD + sentence,
-    )
-    return [
-        (e.cameo.code, e.source.code if e.source else None, e.target.code if e.target else None)
-        for e in coder.process(raw).events
-        if e.evidence[0].text.startswith(sentence[:30])
-    ]
 
 
 HABIT = "North Korea typically reacts with anger to the drills, often testing missiles and threatening Seoul."

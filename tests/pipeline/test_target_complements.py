@@ -4,35 +4,7 @@ named after it, and a bare "UK" is the United Kingdom."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import pytest
-
-from schemas.articles import RawArticle
-from streams.adapters.nlp import load_coder
-
-LEAD = "The foreign ministers met in Geneva on Monday, officials said.\n\n"
-
-
-@pytest.fixture(scope="module")
-def coder():
-    return load_coder()
-
-
-def dyads(coder, sentence: str):
-    raw = RawArticle(
-        id="complements",
-        source="test",
-        url="https://example.org/c",
-        published_at=datetime(2016, 7, 15, tzinfo=UTC),
-        title="Ministers meet over the crisis",
-        body=LEAD + sentence,
-    )
-    return {
-        (e.source.code if e.source else None, e.target.code if e.target else None)
-        for e in coder.process(raw).events
-        if e.evidence[0].text.startswith(sentence[:30])
-    }
+from readkit import codings
 
 
 def test_talks_in_a_capital_with_a_named_party_face_the_party(coder):
@@ -42,6 +14,10 @@ def test_talks_in_a_capital_with_a_named_party_face_the_party(coder):
     found = dyads(coder, sentence)
     targets = {t for _, t in found}
     assert targets and all(t and t.startswith("SAU") for t in targets), found
+
+
+def dyads(coder, sentence: str):
+    return {(source, target) for _, source, target in codings(coder, sentence)}
 
 
 def test_talks_in_a_capital_alone_keep_the_place(coder):
