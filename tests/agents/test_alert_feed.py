@@ -57,6 +57,21 @@ class Recorder:
         return out
 
 
+async def feed(agent: Any, items: list[tuple[Any, Any]]) -> None:
+    """Put each (key, value) through one agent, in order."""
+    async with agent.test_context() as running:
+        for key, value in items:
+            await running.put(value, key=key)
+
+
+async def code_and_ledger(w: Any, sent: Any, coder: Any, *articles: bytes) -> None:
+    """Articles through the process agent with `coder`, then what it sent to the ledger through the ledger."""
+    w.coder = coder
+    before = len(sent.on("ledger_topic"))
+    await feed(w.agents["process"], [(b"k", value) for value in articles])
+    await feed(w.agents["ledger"], sent.on("ledger_topic")[before:])
+
+
 def test_a_recoding_withdraws_what_no_longer_holds_and_counts_each_event_once() -> None:
     async def scenario() -> None:
         app, w, sent = fresh_app(attach=[functools.partial(attach_alerting, rules=RULES, clock=lambda: NOW)])
@@ -73,20 +88,9 @@ def test_a_recoding_withdraws_what_no_longer_holds_and_counts_each_event_once() 
         assert "route" not in wired.agents  # a worker app: the ledger feeds the agents, not the events topic
 
         async def code(coder: Any, *articles: bytes) -> None:
-            w.coder = coder
-            before = len(sent.on("ledger_topic"))
-            async with w.agents["process"].test_context() as agent:
-                for value in articles:
-                    await agent.put(value, key=b"k")
-            async with w.agents["ledger"].test_context() as agent:
-                for key, value in sent.on("ledger_topic")[before:]:
-                    await agent.put(value, key=key)
-            for name in ("story", "watch", "window"):
-                async with wired.agents[
-                    {"story": "canonical", "watch": "watch", "window": "windows"}[name]
-                ].test_context() as agent:
-                    for key, value in rec.take(name):
-                        await agent.put(value, key=key)
+            await code_and_ledger(w, sent, coder, *articles)
+            for name, agent in (("story", "canonical"), ("watch", "watch"), ("window", "windows")):
+                await feed(wired.agents[agent], rec.take(name))
 
         def alerts() -> list[Alert]:
             return [Alert.model_validate_json(v) for _, v in rec.take("alerts")]
@@ -158,17 +162,8 @@ def test_a_block_past_the_part_bound_is_kept_in_parts_and_its_stories_are_unchan
         published: dict[str, Any] = {}
 
         async def code(coder: Any, *articles: bytes) -> None:
-            w.coder = coder
-            before = len(sent.on("ledger_topic"))
-            async with w.agents["process"].test_context() as agent:
-                for value in articles:
-                    await agent.put(value, key=b"k")
-            async with w.agents["ledger"].test_context() as agent:
-                for key, value in sent.on("ledger_topic")[before:]:
-                    await agent.put(value, key=key)
-            async with wired.agents["canonical"].test_context() as agent:
-                for key, value in rec.take("story"):
-                    await agent.put(value, key=key)
+            await code_and_ledger(w, sent, coder, *articles)
+            await feed(wired.agents["canonical"], rec.take("story"))
             for key, value in rec.take("canonical"):
                 published[key.decode()] = value
 
