@@ -35,7 +35,7 @@ ARTICLES = 300
 # reached the agent (the worker logs "were fetched but never reached the agent" and seeks back).
 # No rerun: the producer hang at a worker's start (aiokafka saw partitions without a leader) came
 # from internal topics created while the worker started; they are now created before it starts
-# (streams/adapters/topic_setup.py).
+# (streams/adapters/topic_admin.py).
 def test_a_worker_killed_mid_stream_and_restarted_ends_exact(kafka_bootstrap, tmp_path):
     env = StreamEnv(kafka_bootstrap, tmp_path, partitions=4)
     env.create_topics()
