@@ -86,6 +86,7 @@ def attach(
     w.extra_cells.append(cells(wired, block_days=block_days))
     watch_rules = wired.rules.watch_rules
     window_rules = wired.rules.window_rules
+    gaps = w.progress.gaps  # the worker's guard against records faust skips (streams.adapters.record_gaps)
 
     @app.agent(wired.story_topic, name="wirewatch.alerts.canonical")
     async def canonical(stream: Any) -> Any:
@@ -95,7 +96,7 @@ def attach(
         split), the article's current ones are folded in (a report already there changes
         nothing); changed canonical events are published, vanished ones get a tombstone.
         """
-        async for key, message in stream.items():
+        async for key, message in gaps.items(app, "alerts.canonical", stream):
             if retention.is_retention(message):  # the retention timer's: forget an old block (issue 12)
                 if trimming.on_block_message(wired.blocks, key, message, block_days=block_days):
                     log.info("block %s forgotten: its days ended before the stories' retention window", key)
@@ -129,7 +130,7 @@ def attach(
     @app.agent(watch_topic, name="wirewatch.alerts.watch")
     async def watch(stream: Any) -> Any:
         """Watch alerts per article: raised once per (article, dyad, code), withdrawn when unsupported."""
-        async for article_id, message in stream.items():
+        async for article_id, message in gaps.items(app, "alerts.watch", stream):
             if retention.is_retention(message):  # the ledger forgot the article: so does its watch state
                 if watches.get(article_id) is not None:
                     del watches[article_id]
@@ -148,7 +149,7 @@ def attach(
     @app.agent(wired.dyad_topic, name="wirewatch.alerts.windows")
     async def windows(stream: Any) -> Any:
         """Window rules per dyad: the article's retracted events leave before its new ones count."""
-        async for key, message in stream.items():
+        async for key, message in gaps.items(app, "alerts.windows", stream):
             stored = wired.windows.get(key)
             state = DyadWindowState.model_validate(stored) if stored is not None else None
             new_state, raised, withdrawn = alert_revisions.revise_window(

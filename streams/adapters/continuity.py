@@ -6,7 +6,7 @@ later ones; then either commits stop (a gap at the head of the acked offsets) or
 for a one-record gap, faust commits past it (faust-streaming issues #216, #221,
 #596, #606). The worker looked idle while articles were left uncoded.
 
-Two checks, both pure and cheap, used by the process agent:
+Two checks, both pure and cheap, used by every agent (through ``streams.adapters.record_gaps``):
 
 * ``OffsetContinuity``: per raw partition, the next offset the agent should see.
   A batch that jumps past it asks for a seek back, so the skipped records come

@@ -46,6 +46,7 @@ from streams.adapters import (
     faust_patches,
     ledger_parts,
     processing,
+    record_gaps,
     retention,
     tallies,
     trimming,
@@ -188,7 +189,7 @@ def create_app(
     progress = Progress()
     faust_patches.install(
         app,
-        commit_cap=functools.partial(_commit_cap, app, progress.continuity),
+        commit_cap=functools.partial(_commit_cap, app, progress.gaps),
         allow_untested=settings.app.allow_untested_versions,
     )
     _define_agents(app, wiring, progress)
@@ -228,8 +229,7 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
             progress.busy = True
             started = time.monotonic()
             try:
-                progress.continuity.settle()
-                await _seek_back_over_gaps(app, progress.continuity, batch)
+                await progress.gaps.check(app, PROCESS, batch)
                 counts = await processing.process_batch(w, batch, max_bytes=max_bytes, code=_code)
             finally:
                 progress.busy = False
@@ -250,7 +250,7 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     @app.agent(w.ledger_topic, name="wirewatch.ledger")
     async def ledger(stream: Any) -> Any:
         """One article's coding → upserts for its events, retractions for events a re-coding dropped."""
-        async for article_id, message in stream.items():
+        async for article_id, message in progress.gaps.items(app, LEDGER, stream):
             if retention.is_retention(message):  # the retention timer's: forget an old article (issue 12)
                 trimmed = await trimming.on_ledger_message(w, article_id, message)
                 progress.touch()
@@ -288,7 +288,7 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     @app.agent(w.tally_topic, name="wirewatch.tally")
     async def tally(stream: Any) -> Any:
         """Apply one upsert or retraction to the dyad × day or actor table (idempotent)."""
-        async for key, message in stream.items():
+        async for key, message in progress.gaps.items(app, TALLY, stream):
             if message["table"] == tallies.DYAD:
                 w.dyads[key] = tallies.apply(w.dyads.get(key), message)
             elif message["table"] == tallies.ACTOR:
@@ -328,6 +328,9 @@ def _define_agents(app: faust.App, w: Wiring, progress: Progress) -> None:
     w.agents.update(process=process, ledger=ledger, tally=tally)
 
 
+# The agents' names in the gap guard (streams.adapters.record_gaps).
+PROCESS, LEDGER, TALLY = "process", "ledger", "tally"
+
 # How long the worker may code nothing while its group's offsets are behind the end of its
 # topics before it rewinds to the committed offsets (see streams.adapters.continuity).
 STALL_CHECK_S = 5.0
@@ -361,7 +364,7 @@ def _log_leaderless_batches(app: faust.App) -> None:
 class Progress:
     """What the stall and gap checks know of the agents' work."""
 
-    continuity: continuity.OffsetContinuity = field(default_factory=continuity.OffsetContinuity)
+    gaps: record_gaps.RecordGaps = field(default_factory=record_gaps.RecordGaps)  # every agent's skips
     last: float = field(default_factory=time.monotonic)
     busy: bool = False
     assignment: frozenset[Any] = frozenset()
@@ -375,35 +378,9 @@ def _committed(app: faust.App, tp: Any) -> int | None:
     return faust_patches.committed_offset(app.consumer, tp)
 
 
-def _commit_cap(
-    app: faust.App, tracker: continuity.OffsetContinuity, tp: Any, offset: int | None
-) -> int | None:
-    """Cap faust's next commit at a hole the worker has sought back over (see ``commit_cap``)."""
-    return continuity.commit_cap(offset, hole=tracker.hole(tp), committed=_committed(app, tp))
-
-
-async def _seek_back_over_gaps(
-    app: faust.App, tracker: continuity.OffsetContinuity, batch: Sequence[EventT]
-) -> None:
-    for event in batch:
-        msg = event.message
-        back = tracker.observe(
-            msg.tp, msg.offset, generation=getattr(msg, "generation_id", 0), committed=_committed(app, msg.tp)
-        )
-        if back is not None:
-            log.warning(
-                "%s[%d]: offsets %d..%d were fetched but never reached the agent (faust); "
-                "seeking back to %d to code them",
-                msg.topic,
-                msg.partition,
-                back,
-                msg.offset - 1,
-                back,
-            )
-            # faust may have recorded the skipped offsets as a read gap (compaction), which it
-            # counts as acknowledged: take them out so no commit passes them before they are coded.
-            faust_patches.chop_read_gap(app.consumer, msg.tp, back, msg.offset)
-            await app.consumer.seek(msg.tp, back)
+def _commit_cap(app: faust.App, gaps: record_gaps.RecordGaps, tp: Any, offset: int | None) -> int | None:
+    """Cap faust's next commit at a hole an agent has sought back over (see ``commit_cap``)."""
+    return continuity.commit_cap(offset, hole=gaps.hole(tp), committed=_committed(app, tp))
 
 
 async def _rewind_if_stalled(app: faust.App, progress: Progress, topics: set[str]) -> None:
@@ -442,7 +419,7 @@ async def _rewind_if_stalled(app: faust.App, progress: Progress, topics: set[str
             time.monotonic() - progress.last,
             ", ".join(sorted(f"{tp.topic}[{tp.partition}]" for tp in behind)),
         )
-        progress.continuity.forget()
+        progress.gaps.forget()
         progress.touch()
         await faust_patches.rewind_to_committed(consumer)
 
