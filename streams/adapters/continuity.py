@@ -8,7 +8,7 @@ for a one-record gap, faust commits past it (faust-streaming issues #216, #221,
 
 Two checks, both pure and cheap, used by every agent (through ``streams.adapters.record_gaps``):
 
-* ``OffsetContinuity``: per raw partition, the next offset the agent should see.
+* ``OffsetContinuity``: per partition an agent reads, the next offset it should see.
   A batch that jumps past it asks for a seek back, so the skipped records come
   again (the records after them are still coded: everything downstream is keyed
   by deterministic ids, so a second pass changes nothing). A gap that is still
