@@ -20,7 +20,11 @@ the same changelog partition (co-partitioned, restored together). A small block 
 as before, as one value: tables written by earlier versions read unchanged.
 
 Readers go through :func:`load` (the agents, ``GET /stories/{id}``) or :func:`heads`
-(``GET /stories``), never ``table[key]`` directly.
+(``GET /stories``), never ``table[key]`` directly. A reader off the event loop (a view's scan
+runs on a thread) reads a :func:`snapshot` taken on the loop: the agent rewrites a block's
+parts one after another, and a thread reading the live table between two of those writes
+assembled a new part with an old one, a link to a report its part did not hold yet (a 500
+from ``GET /stories`` under a view flood).
 """
 
 from __future__ import annotations
@@ -179,6 +183,16 @@ def delete(table: Any, key: str, stored: Stored) -> None:
     del table[key]
     for name in stored.parts:
         del table[name]
+
+
+def snapshot(table: Any) -> dict[Any, Any]:
+    """Every key of ``table`` with the value it holds now, for reading off the event loop.
+
+    Take it on the loop: an agent's :func:`save` runs without an await between its writes, so
+    the copy holds each block as one save left it. Values are replaced on a write, never
+    changed in place, so copying the references is enough (O(keys), no value is copied).
+    """
+    return {key: table.get(key) for key in list(table.keys())}
 
 
 def heads(table: Any) -> Iterator[dict[str, Any]]:

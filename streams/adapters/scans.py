@@ -266,10 +266,14 @@ def register(app: faust.App, w: Wiring) -> None:
             if table is None:
                 return story_views.no_stories(self)
 
+            # the scan runs on a thread: it reads a copy taken here, on the loop, never parts
+            # of a block the agent is rewriting at that moment (block_parts.snapshot)
+            blocks = block_parts.snapshot(table)
+
             def scan() -> Rows:
                 rows = [
                     columns.story_row(story)
-                    for value in block_parts.heads(table)  # a big block is kept in parts
+                    for value in block_parts.heads(blocks)  # a big block is kept in parts
                     for story in canonical.canonical_events(canonical.from_json(value))
                 ]
                 if span is not None:

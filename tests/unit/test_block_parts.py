@@ -107,3 +107,66 @@ def test_deleting_a_block_deletes_its_parts() -> None:
     store(table, value)
     block_parts.delete(table, value["block"], block_parts.load(table, value["block"]))
     assert dict(table) == {}
+
+
+class WrittenWhileRead(Table):
+    """A table the agent writes to between the reader's first and second part read (a view's
+    scan runs on a thread while the agent rewrites the block on the loop)."""
+
+    def __init__(self, write: Any) -> None:
+        super().__init__()
+        self.write = write
+        self.part_reads = 0
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = super().get(key, default)
+        if block_parts.is_part(key):
+            self.part_reads += 1
+            if self.part_reads == 1:
+                self.write(self)
+        return value
+
+
+def consistent(value: dict[str, Any]) -> bool:
+    return all(a in value["members"] and b in value["members"] for a, b, _ in value["links"])
+
+
+def torn_write() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A block in parts and the same block with one more report linked to an old one, such that
+    a read with the first part old and the others new sees the link but not the report."""
+    before = block(40, links=39)
+    n = block_parts.split(before, part_bytes=BOUND)[0]["parts"]
+    for k in range(10_000):
+        new_id = f"ev-new-{k}"
+        old_id = "ev-00000"
+        if block_parts._bucket(new_id, n) == 0 and block_parts._bucket(f"{old_id} {new_id}", n) != 0:
+            after = {
+                **before,
+                "members": {**before["members"], new_id: member(99)},
+                "links": sorted([*before["links"], [old_id, new_id, 0.9]]),
+            }
+            if block_parts.split(after, part_bytes=BOUND, previous=n)[0]["parts"] == n:
+                return before, after
+    raise AssertionError("no id gives a torn read")
+
+
+def test_a_scan_reads_a_snapshot_never_parts_of_two_versions_of_a_block() -> None:
+    before, after = torn_write()
+
+    def agent_writes(table: Table) -> None:
+        block_parts.save(table, key, after, block_parts.load(dict(table), key), part_bytes=BOUND)
+
+    key = before["block"]
+    live = WrittenWhileRead(agent_writes)
+    store(live, before)
+    [torn] = block_parts.heads(live)
+    assert not consistent(torn)  # the fault: the new link without its report
+
+    live = Table()
+    store(live, before)
+    copy = block_parts.snapshot(live)  # on the loop, where no save is ever half done
+    agent_writes(live)  # then the agent's write, while the scan reads the copy on its thread
+    [read] = block_parts.heads(copy)
+    assert consistent(read) and read["members"].keys() == before["members"].keys()
+    [now] = block_parts.heads(live)
+    assert consistent(now) and now["members"].keys() == after["members"].keys()
