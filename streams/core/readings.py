@@ -126,7 +126,7 @@ def volition_code(code: str) -> str | None:
     return None
 
 
-_REPORTING = frozenset(
+REPORTING = frozenset(
     {
         "say",
         "announce",
@@ -152,7 +152,7 @@ _REPORTING = frozenset(
 def _reported(verb: Token) -> bool:
     """A clause reported after a past reporting verb: "said that X would", the future in the past."""
     head = verb.head
-    return verb.dep_ in ("ccomp", "xcomp") and head.i != verb.i and head.lemma_.lower() in _REPORTING
+    return verb.dep_ in ("ccomp", "xcomp") and head.i != verb.i and head.lemma_.lower() in REPORTING
 
 
 def modality_of(verb: Token) -> Modality:
@@ -171,6 +171,8 @@ def modality_of(verb: Token) -> Modality:
                 return Modality.HYPOTHETICAL
     if any(v.i != verb.i and v.lower_ in SPECULATIVE_HEADS for v in chain):
         return Modality.HYPOTHETICAL  # "is likely to demand": a forecast, not an act
+    if _obligation(chain):
+        return Modality.HYPOTHETICAL  # "both have to approve it", "it must go through": a duty, no act
     for v in chain:
         for c in v.children:
             if c.dep_ == "aux" and c.lower_ == "would" and _reported(v):
@@ -186,6 +188,21 @@ def modality_of(verb: Token) -> Modality:
     if _be_to(chain):
         return Modality.FUTURE  # "the foreign secretary is to visit Thailand": a plan
     return Modality.ASSERTED
+
+
+def _obligation(chain: list[Token]) -> bool:
+    """ "must", "have to", "need to": what someone is bound to do, not what was done."""
+    for prev, v in pairwise([None, *chain]):
+        if any(c.dep_ == "aux" and c.lower_ == "must" for c in v.children):
+            return True
+        if (
+            prev is not None
+            and prev.dep_ == "xcomp"
+            and v.lemma_.lower() in ("have", "need")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in prev.children)
+        ):
+            return True
+    return False
 
 
 def _be_to(chain: list[Token]) -> bool:

@@ -21,6 +21,7 @@ from streams.core.mentions import ActorMention
 from streams.core.readings import (
     APPEAL_HEADS,
     INTENT_HEADS,
+    REPORTING,
     REFUSE_HEADS,
     THREAT_HEADS,
     appeal_code,
@@ -358,6 +359,15 @@ def _obligation_codings(
     if verb.dep_ not in ("ccomp", "xcomp", "conj", "acl") or verb.head.i == verb.i:
         return None
     head = verb.head
+    if verb.dep_ == "conj":
+        # "said the talks failed and Iran must comply": the duty is reported by "said";
+        # "rejected the bill and now it must go through": coordinated with an act, no one demands
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+        if head.dep_ in ("ccomp", "xcomp") and head.head.i != head.i:
+            head = head.head
+        elif head.lemma_.lower() not in REPORTING:
+            return None
     if head.pos_ in ("NOUN",) and head.head.pos_ in ("VERB", "AUX"):
         head = head.head  # "issued a reminder to Iraq that it must cooperate"
     if head.pos_ not in ("VERB", "AUX"):
