@@ -21,8 +21,8 @@ from streams.core.mentions import ActorMention
 from streams.core.readings import (
     APPEAL_HEADS,
     INTENT_HEADS,
-    REPORTING,
     REFUSE_HEADS,
+    REPORTING,
     THREAT_HEADS,
     appeal_code,
     conditional,
