@@ -192,12 +192,11 @@ def modality_of(verb: Token) -> Modality:
 
 def _obligation(chain: list[Token]) -> bool:
     """ "must", "have to", "need to": what someone is bound to do, not what was done."""
-    for prev, v in pairwise([None, *chain]):
-        if any(c.dep_ == "aux" and c.lower_ == "must" for c in v.children):
-            return True
+    if any(c.dep_ == "aux" and c.lower_ == "must" for v in chain for c in v.children):
+        return True
+    for prev, v in pairwise(chain):
         if (
-            prev is not None
-            and prev.dep_ == "xcomp"
+            prev.dep_ == "xcomp"
             and v.lemma_.lower() in ("have", "need")
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in prev.children)
         ):
