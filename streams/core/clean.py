@@ -219,6 +219,20 @@ def _normalise(text: str, report: _Report) -> str:
     return text
 
 
+def _settle_characters(paragraph: str, report: _Report) -> str:
+    """The character fixes once more on the paragraph as it will be stored.
+
+    A line break ftfy never saw as one ("\x85", "\u2028": ``str.splitlines`` breaks there)
+    split a sequence that the paragraph's joined lines bring back together; the next clean
+    read the joined paragraph as one line and decoded it ("á€ a" became "ဠa")."""
+    for _ in range(3):
+        fixed = _squash(_fix_characters(paragraph, report))
+        if fixed == paragraph:
+            break
+        paragraph = fixed
+    return paragraph
+
+
 # --- steps 2-3: lines and paragraphs -----------------------------------------
 
 
@@ -454,6 +468,7 @@ def clean_article(raw: RawArticle, *, max_chars: int = 100_000) -> CleanArticle:
     fixes: list[dict[str, int]] = []
     for block in _paragraphs(body, title_key, report):
         fixed, found = _fix_inline(block)
+        fixed = _settle_characters(fixed, report)
         # Checked again after joining: a wrapped "Follow us" + "on X" is one boilerplate line.
         if _drop_line(fixed, title_key, report):
             continue

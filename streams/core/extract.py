@@ -10,6 +10,7 @@ to) and the article's countries (actors and places, most mentioned first).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -72,15 +73,26 @@ def find_places(doc: Doc, gazetteer, prefer: Sequence[str]) -> list[PlaceMention
     return out
 
 
+_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+
+
 def find_dates(doc: Doc, published_at: datetime | date | None) -> list[DateMention]:
     out: list[DateMention] = []
     for ent in doc.ents:
-        if ent.label_ != "DATE":
+        if ent.label_ == "TIME":
+            # "late Thursday night", "Sunday morning": the tagger calls the phrase a time of
+            # day; its day is the weekday in it
+            days = [t for t in ent if _WEEKDAY.fullmatch(t.text)]
+            if len(days) != 1:
+                continue
+            span = doc[days[0].i : days[0].i + 1]
+        elif ent.label_ != "DATE":
             continue
-        span = ent
-        if "\n" in ent.text:  # the tagger ran on across a paragraph break
-            span = ent.doc.char_span(
-                ent.start_char, ent.start_char + ent.text.index("\n"), alignment_mode="contract"
+        else:
+            span = ent
+        if "\n" in span.text:  # the tagger ran on across a paragraph break
+            span = doc.char_span(
+                span.start_char, span.start_char + span.text.index("\n"), alignment_mode="contract"
             )
             if span is None or not span.text.strip():
                 continue

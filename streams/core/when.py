@@ -180,7 +180,7 @@ def _is_past(verb: Token) -> bool:
 def anchors(trigger: Token, verbal: bool = False) -> list[Token]:
     """The trigger and the tokens whose time (or place) is the trigger's, nearest first:
     the verb carrying a noun trigger, a controlling verb (xcomp), the first of conjoined
-    verbs, the verb a participle hangs on, the reporting verb of a present-tense
+    verbs, the verb a participle or a "when" clause hangs on, the reporting verb of a present-tense
     statement. A past-tense clause under a reporting verb, a relative clause and an
     adverbial clause (other than a participle) keep their own time — except a verbal act
     (``verbal``: an appeal, a statement of intent, a criticism), which is the report
@@ -198,6 +198,8 @@ def anchors(trigger: Token, verbal: bool = False) -> list[Token]:
             pass
         elif dep == "advcl" and t.tag_ == "VBG":
             pass
+        elif dep == "advcl" and any(c.dep_ in ("advmod", "mark") and c.lower_ == "when" for c in t.children):
+            pass  # "were killed last week when aircraft struck": the when-clause is the main clause's time
         elif dep == "ccomp" and (verbal or not _is_past(t)):
             pass
         elif verbal and dep in ("parataxis",) and head.lemma_.lower() in _REPORTING:

@@ -58,6 +58,15 @@ def _date_of(nlp, text: str, trigger: str) -> str | None:
         # a noun trigger takes the date of the verb that carries it
         ("Russia and China held talks in Beijing on Thursday.", "talks", "Thursday"),
         ("Monday's attack killed 12 soldiers.", "killed", "Monday"),
+        # a "when" clause happens at the time of the clause it hangs on (coder 0.9.9)
+        (
+            "Twelve villagers died last week when government jets bombed the market.",
+            "bombed",
+            "last week",
+        ),
+        # the tagger's time of day names its weekday (coder 0.9.9)
+        ("Gunmen attacked the embassy in Kabul late Tuesday night.", "attacked", "Tuesday"),
+        ("Protesters marched on parliament on Sunday morning.", "marched", "Sunday"),
     ],
 )
 def test_a_date_belongs_to_the_act_it_modifies(nlp, text, trigger, expected):

@@ -70,6 +70,9 @@ def test_never_raises_and_output_is_consistent(title: str, body: str) -> None:
 # ftfy once decoded a line by its neighbour's encoding; the neighbour, a near-duplicate, was gone
 # on the second pass and the line decoded differently
 @example(title="", body="theRussia\u201d\u00c3\u00a9China\n.theRussia.\u00c3\u00a9China\n")
+# a NEL ("\x85") split a mojibake sequence into two lines; joined into one paragraph it was
+# decoded only by the second pass
+@example(title="", body="\u00e1\x80\x85a")
 def test_idempotent(title: str, body: str) -> None:
     once = clean_article(RawArticle(id="p", title=title, body=body))
     twice = clean_article(RawArticle(id="p", title=once.title, body=once.text))
