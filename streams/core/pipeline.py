@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from streams.codebook import Codebook
 
 # Part of every event id: bump it when classify's output for the same input changes.
-CODER_VERSION = "wirewatch-coder-0.9.9"
+CODER_VERSION = "wirewatch-coder-0.9.10"
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 In order, the first that applies (``location_provenance`` says which):
 
 1. ``locative`` — a place in a locative phrase of the event's own verb or noun (see
-   :func:`streams.core.when.anchors`): "met in Beijing", "talks at the UN headquarters in
-   New York", "police in Seattle arrested", "speaking at a conference in Kent, Conn., X
-   said"; for launches and fire, "from" too ("fired from the town of Hwangju"). A place
-   inside the object ("criticised the build-up in the South China Sea") or in another
-   clause is only mentioned.
+   :func:`streams.core.when.anchors`), or of the act noun the verb carries ("held talks in
+   Brussels"): "met in Beijing", "talks at the UN headquarters in New York", "police in
+   Seattle arrested", "speaking at a conference in Kent, Conn., X said"; for launches and
+   fire, "from" too ("fired from the town of Hwangju"). A place inside the object
+   ("criticised the build-up in the South China Sea") or in another clause is only
+   mentioned.
 2. ``dateline`` — where the story was filed ("MOSCOW —"), when that is a country of the
    act: the source's, or the target's for statements and meetings.
 3. ``context`` — the same act's place in a neighbouring sentence: a locative of a verb
@@ -246,8 +247,13 @@ def event_place(
     tgt = best.target.actor if best.target is not None and not implied else None
     # 1. a locative of the event's own verb or noun
     readings = [(c.sentence, doc[c.trigger], c) for c in codings] + [(s, t, None) for s, t in extra]
+    acts = ACT_NOUNS.get(root, frozenset())
     for sent, trigger, c in readings:
         near = anchors(trigger, verbal)
+        # "are holding talks in Brussels": the place of the act noun the verb carries
+        near += [
+            o for o in trigger.children if o.dep_ == "dobj" and (o.lemma_.lower() in acts or o.lower_ in acts)
+        ]
         subj = list(doc[c.source.token_start : c.source.token_end]) if c is not None else []
         parties = [
             doc[m.token_end - 1] for m in mentions.actors if sent.start_char <= m.start < sent.end_char

@@ -232,3 +232,21 @@ def test_a_day_of_last_year(coder):
     )
     assert events and events[0].event_date == date(2016, 6, 12)
     assert events[0].location.name == "Orlando" and events[0].location.admin1 == "Florida"
+
+
+def test_the_place_of_the_act_noun_a_meeting_verb_carries(coder):
+    # coder 0.9.10: "held talks in Warsaw" is placed by the act noun's locative
+    body = "NATO defence ministers held talks in Warsaw on Tuesday about the missile shield."
+    events = _code(coder, body, datetime(2017, 9, 21, 12, 0, tzinfo=UTC))
+    talks = [e for e in events if e.cameo.root == "04"]
+    assert talks, [(e.cameo.code, e.source.code) for e in events]
+    assert all(e.location is not None and e.location.name == "Warsaw" for e in talks)
+    assert {e.location_provenance for e in talks} == {"locative"}
+
+
+def test_a_place_inside_an_object_that_names_no_act_of_the_verb_stays_mentioned(coder):
+    body = "Russia condemned the attack in Nice on Friday."
+    events = _code(coder, body, datetime(2016, 7, 16, 12, 0, tzinfo=UTC))
+    condemn = [e for e in events if e.cameo.root == "11"]
+    assert condemn, [(e.cameo.code, e.source.code) for e in events]
+    assert all(e.location_provenance != "locative" for e in condemn)
