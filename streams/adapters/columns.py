@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from schemas import CanonicalEvent, DiplomaticEvent
 from schemas.events import Actor, DateRange
-from streams.adapters import tallies
+from streams.adapters.event_days import event_day
 
 Kind = Literal["string", "date", "timestamp", "int8", "int32", "int64", "float64"]
 
@@ -314,7 +314,7 @@ def _date_span(when: date | DateRange | None) -> tuple[date | None, date | None]
 
 def event_row(event: DiplomaticEvent) -> dict[str, Any]:
     """The flat row of one event (JSON-able)."""
-    day = tallies.event_day(event)
+    day = event_day(event)
     _, end = _date_span(event.event_date)
     first = event.evidence[0]
     loc = event.location

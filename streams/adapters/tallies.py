@@ -29,7 +29,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from schemas import Actor, DiplomaticEvent
-from schemas.events import DateRange
+from streams.adapters.columns import event_row
+from streams.adapters.event_days import event_day
 
 DYAD = "dyad"
 ACTOR = "actor"
@@ -50,18 +51,6 @@ def dyad_side(actor: Actor | None) -> str | None:
         return actor.country
     if actor.code:
         return actor.code[:3].upper()
-    return None
-
-
-def event_day(event: DiplomaticEvent) -> date | None:
-    """The day an event is counted on: its own date, else the day it was published."""
-    when = event.event_date
-    if isinstance(when, DateRange):
-        return when.start
-    if isinstance(when, date):
-        return when
-    if event.published_at is not None:
-        return event.published_at.date()
     return None
 
 
@@ -136,8 +125,6 @@ def table_entries(event: DiplomaticEvent) -> list[tuple[str, str, dict[str, Any]
     brief = summary(event)
     for code in actor_codes(event):
         entries.append((ACTOR, code, brief))
-    from streams.adapters.columns import event_row  # columns reads event_day from here
-
     entries.append((EVENT, event_key(event), event_row(event)))
     return entries
 

@@ -202,8 +202,10 @@ def install(
             size = origin.get(source, dest)
             dest.chmod(0o444)
             total += size
-            say(f"  {verb} {source.path} ({size_text(size)}; {source.repo}@{source.commit[:7]}, "
-                f"{source.licence}): sha256 ok")
+            say(
+                f"  {verb} {source.path} ({size_text(size)}; {source.repo}@{source.commit[:7]}, "
+                f"{source.licence}): sha256 ok"
+            )
         record = {
             "manifest_hash": manifest.hash,
             "installed_at": datetime.now(UTC).isoformat(timespec="seconds"),

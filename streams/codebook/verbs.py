@@ -42,6 +42,7 @@ def verbs_file() -> Path:
 
     return codebook_file(VERBS_FILE)
 
+
 TARGET = "+"
 SOURCE = "$"
 COMPOUND = "%"

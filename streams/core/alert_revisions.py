@@ -86,12 +86,15 @@ def revise_watch(
             support.setdefault(alert.alert_id, []).append(event.event_id)
     raised = [alert for alert_id, alert in current.items() if alert_id not in before]
     withdrawn = [
-        withdrawal(Alert.model_validate(before[alert_id]), now=now,
-                   reason="its event was retracted by a re-coding")
-        for alert_id in sorted(before) if alert_id not in current
+        withdrawal(
+            Alert.model_validate(before[alert_id]), now=now, reason="its event was retracted by a re-coding"
+        )
+        for alert_id in sorted(before)
+        if alert_id not in current
     ]
-    alerts = {alert_id: before.get(alert_id) or alert.model_dump(mode="json")
-              for alert_id, alert in current.items()}
+    alerts = {
+        alert_id: before.get(alert_id) or alert.model_dump(mode="json") for alert_id, alert in current.items()
+    }
     state = {"alerts": dict(sorted(alerts.items())), "support": dict(sorted(support.items()))}
     return state, raised, withdrawn
 
@@ -124,8 +127,14 @@ def retract_window(
             if alert.threshold is not None and observed >= alert.threshold:
                 kept.append(fired)
             else:
-                withdrawn.append(withdrawal(alert, now=now, observed=observed,
-                                            reason=f"a re-coding left {observed:g} in its window"))
+                withdrawn.append(
+                    withdrawal(
+                        alert,
+                        now=now,
+                        observed=observed,
+                        reason=f"a re-coding left {observed:g} in its window",
+                    )
+                )
         if len(kept) == len(window.fired) and len(entries) == len(window.entries):
             windows[name] = window
             continue

@@ -75,10 +75,28 @@ class Member:
 
 
 def member(event: DiplomaticEvent) -> Member:
-    dumped = event.model_dump(mode="json", include={
-        "source", "target", "cameo", "plover", "event_date", "location", "article_url", "article_title"})
-    return Member(event.event_id, event.article_id, event.article_source, event.published_at,
-                  event.confidence, dumped, similarity.report(event))
+    dumped = event.model_dump(
+        mode="json",
+        include={
+            "source",
+            "target",
+            "cameo",
+            "plover",
+            "event_date",
+            "location",
+            "article_url",
+            "article_title",
+        },
+    )
+    return Member(
+        event.event_id,
+        event.article_id,
+        event.article_source,
+        event.published_at,
+        event.confidence,
+        dumped,
+        similarity.report(event),
+    )
 
 
 @dataclass(frozen=True)
@@ -88,8 +106,9 @@ class BlockState:
     links: dict[tuple[str, str], float] = field(default_factory=dict)  # (smaller id, larger id) -> score
 
 
-def add(state: BlockState | None, event: DiplomaticEvent, *, params: MergeParams,
-        block: str | None = None) -> BlockState:
+def add(
+    state: BlockState | None, event: DiplomaticEvent, *, params: MergeParams, block: str | None = None
+) -> BlockState:
     """Fold one report into its block; a report already there changes nothing."""
     if state is None:
         if block is None:
@@ -191,8 +210,13 @@ def canonical_event(state: BlockState, ids: list[str]) -> CanonicalEvent:
         target=Actor.model_validate(f["target"]) if f.get("target") else None,
         cameo=Cameo.model_validate(f["cameo"]),
         plover=Plover.model_validate(f["plover"]),
-        event_date=(DateRange.model_validate(when) if isinstance(when, dict)
-                    else date.fromisoformat(when) if when else None),
+        event_date=(
+            DateRange.model_validate(when)
+            if isinstance(when, dict)
+            else date.fromisoformat(when)
+            if when
+            else None
+        ),
         location=Location.model_validate(f["location"]) if f.get("location") else None,
         representative_event_id=best.event_id,
         confidence=best.confidence,
@@ -226,8 +250,12 @@ def changes(before: BlockState | None, after: BlockState) -> tuple[list[Canonica
     return upserts, gone
 
 
-def cluster(events: Iterable[DiplomaticEvent], *, params: MergeParams | None = None,
-            block_days: int = DEFAULT_BLOCK_DAYS) -> list[CanonicalEvent]:
+def cluster(
+    events: Iterable[DiplomaticEvent],
+    *,
+    params: MergeParams | None = None,
+    block_days: int = DEFAULT_BLOCK_DAYS,
+) -> list[CanonicalEvent]:
     """Offline: every canonical event of ``events``, by mention count (then story id)."""
     params = params or MergeParams()
     blocks: dict[str, BlockState] = {}
@@ -254,13 +282,21 @@ def to_json(state: BlockState) -> dict[str, Any]:
     for eid, m in sorted(state.members.items()):
         r = m.report
         members[eid] = {
-            "article_id": m.article_id, "outlet": m.outlet, "confidence": m.confidence,
+            "article_id": m.article_id,
+            "outlet": m.outlet,
+            "confidence": m.confidence,
             "published_at": m.published_at.isoformat() if m.published_at else None,
             "fields": m.fields,
-            "report": {"source": _side_json(r.source), "target": _side_json(r.target), "root": r.root,
-                       "family": r.family, "days": [r.day_start, r.day_end],
-                       "place": list(r.place) if r.place is not None else None,
-                       "signature": list(r.signature), "headline": list(r.headline)},
+            "report": {
+                "source": _side_json(r.source),
+                "target": _side_json(r.target),
+                "root": r.root,
+                "family": r.family,
+                "days": [r.day_start, r.day_end],
+                "place": list(r.place) if r.place is not None else None,
+                "signature": list(r.signature),
+                "headline": list(r.headline),
+            },
         }
     links = [[a, b, s] for (a, b), s in sorted(state.links.items())]
     return {"block": state.block, "members": members, "links": links}
@@ -270,12 +306,22 @@ def from_json(value: dict[str, Any]) -> BlockState:
     members = {}
     for eid, m in value["members"].items():
         r = m["report"]
-        report = Report(eid, m["article_id"], _side(r["source"]) or Side(), _side(r["target"]), r["root"],
-                        r["family"], r["days"][0], r["days"][1],
-                        tuple(r["place"]) if r["place"] is not None else None,
-                        tuple(r["signature"]), tuple(r["headline"]))
+        report = Report(
+            eid,
+            m["article_id"],
+            _side(r["source"]) or Side(),
+            _side(r["target"]),
+            r["root"],
+            r["family"],
+            r["days"][0],
+            r["days"][1],
+            tuple(r["place"]) if r["place"] is not None else None,
+            tuple(r["signature"]),
+            tuple(r["headline"]),
+        )
         published = datetime.fromisoformat(m["published_at"]) if m["published_at"] else None
-        members[eid] = Member(eid, m["article_id"], m["outlet"], published, m["confidence"], m["fields"],
-                              report)
+        members[eid] = Member(
+            eid, m["article_id"], m["outlet"], published, m["confidence"], m["fields"], report
+        )
     links = {(a, b): s for a, b, s in value["links"]}
     return BlockState(block=value["block"], members=members, links=links)

@@ -36,11 +36,12 @@ from schemas.events import (
     Plover,
     Quote,
 )
+from streams.core.coding import Coding
 from streams.core.codings import find_codings
 from streams.core.locative import is_locative
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import DISSENT_ROOTS, REPRESSION_ROOTS, STATE_SECTORS, is_political
-from streams.core.triggers import Coding, actor_key
+from streams.core.triggers import actor_key
 from streams.core.when import event_dates
 from streams.core.where import article_zone, dateline_place, event_place, zone_of
 

@@ -58,8 +58,9 @@ def pairwise(clusters: Mapping[str, str], labels: Mapping[str, str]) -> tuple[PR
     return PR(precision, recall), tp, len(predicted), len(gold)
 
 
-def multi_outlet_purity(clusters: Mapping[str, str], labels: Mapping[str, str],
-                        outlets: Mapping[str, str]) -> tuple[int, int]:
+def multi_outlet_purity(
+    clusters: Mapping[str, str], labels: Mapping[str, str], outlets: Mapping[str, str]
+) -> tuple[int, int]:
     """(pure, total) over clusters whose items come from two or more outlets: pure = one label only."""
     pure = total = 0
     for members in _groups(clusters).values():
@@ -70,8 +71,9 @@ def multi_outlet_purity(clusters: Mapping[str, str], labels: Mapping[str, str],
     return pure, total
 
 
-def largest_per_label(clusters: Mapping[str, str], labels: Mapping[str, str],
-                      outlets: Mapping[str, str]) -> dict[str, tuple[int, int, int]]:
+def largest_per_label(
+    clusters: Mapping[str, str], labels: Mapping[str, str], outlets: Mapping[str, str]
+) -> dict[str, tuple[int, int, int]]:
     """Per label: (outlets in its largest cluster, reports in it, clusters holding the label).
 
     The largest cluster of a label is the one gathering the most of that label's

@@ -15,10 +15,11 @@ from spacy.tokens import Doc, Token
 
 from schemas.events import Modality
 from streams.core.actor_index import ActorIndex
+from streams.core.coding import Coding
 from streams.core.mentions import ActorMention, Mentions
 from streams.core.relevance import admissible
 from streams.core.senses import needs_parties, needs_pattern
-from streams.core.triggers import Coding, actor_key, nominal_codings, verb_codings
+from streams.core.triggers import actor_key, nominal_codings, verb_codings
 
 if TYPE_CHECKING:
     from streams.codebook import Codebook
@@ -86,7 +87,11 @@ def _depth(tok: Token) -> int:
 
 
 def find_codings(
-    doc: Doc, mentions: Mentions, *, codebook: Codebook, main_only: bool = MAIN_EVENTS_ONLY,
+    doc: Doc,
+    mentions: Mentions,
+    *,
+    codebook: Codebook,
+    main_only: bool = MAIN_EVENTS_ONLY,
     readings: bool = True,
 ) -> list[Coding]:
     """Every coded reading of every sentence, unmerged (also used by the PETRARCH evaluation).

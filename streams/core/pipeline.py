@@ -41,7 +41,11 @@ class Outcome:
 
 
 def _code(
-    doc: Doc, clean: CleanArticle, codebook: Codebook, now: datetime | None, timings: dict[str, float],
+    doc: Doc,
+    clean: CleanArticle,
+    codebook: Codebook,
+    now: datetime | None,
+    timings: dict[str, float],
     coder_version: str = CODER_VERSION,
 ) -> list[DiplomaticEvent]:
     t0 = perf_counter()
@@ -137,8 +141,14 @@ class Coder:
         self.version = version
 
     def process(self, raw: RawArticle, *, now: datetime | None = None) -> Outcome:
-        return process(raw, nlp=self.nlp, codebook=self.codebook, now=now, max_chars=self.max_chars,
-                       coder_version=self.version)
+        return process(
+            raw,
+            nlp=self.nlp,
+            codebook=self.codebook,
+            now=now,
+            max_chars=self.max_chars,
+            coder_version=self.version,
+        )
 
     def process_batch(
         self, raws: Iterable[RawArticle], batch_size: int = 16, *, now: datetime | None = None

@@ -21,7 +21,7 @@ from streams.core.verbmatch import match_verb
 
 if TYPE_CHECKING:
     from streams.codebook import Codebook
-    from streams.core.triggers import Coding
+    from streams.core.coding import Coding
 
 
 _IRREGULAR_SECTORS = ("REB", "INS", "UAF", "TER", "IMG", "SEP")

@@ -228,6 +228,7 @@ def actor_score(a: Report, b: Report, *, strict: bool = False, needs_match: bool
     conflict beside an unknown side gates (nothing on the dyad says they are
     one event, and one side says they are not); ``strict`` gates any conflict.
     """
+
     def pair(x_src: Side | None, x_tgt: Side | None, y_src: Side | None, y_tgt: Side | None) -> float | None:
         s, t = side_match(x_src, y_src), side_match(x_tgt, y_tgt)
         if (s is None and t is None) or (strict and (s is None or t is None)):
@@ -320,12 +321,19 @@ def explain(a: Report, b: Report, params: MergeParams) -> PairScore | None:
         return None
     text_f = min(1.0, text_sim / params.text_full)
     head_f = min(1.0, head_sim / params.text_full)
-    weights = (params.w_actors, params.w_type, params.w_date, params.w_place, params.w_text,
-               params.w_headline)
+    weights = (
+        params.w_actors,
+        params.w_type,
+        params.w_date,
+        params.w_place,
+        params.w_text,
+        params.w_headline,
+    )
     values = (actors, type_f, date_f, place_f, text_f, head_f)
     total = sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
-    return PairScore(actors, type_f, date_f, place_f, text_f, head_f, round(total, 6),
-                     total >= params.threshold)
+    return PairScore(
+        actors, type_f, date_f, place_f, text_f, head_f, round(total, 6), total >= params.threshold
+    )
 
 
 def score(a: Report, b: Report, params: MergeParams) -> float | None:

@@ -38,8 +38,11 @@ def revise(
     article_ids = story.article_ids if upserts else [a for a in story.article_ids if a != article_id]
     if not event_ids or not article_ids:
         return None
-    update: dict[str, object] = {"event_ids": event_ids, "article_ids": article_ids,
-                                 "mention_count": len(article_ids)}
+    update: dict[str, object] = {
+        "event_ids": event_ids,
+        "article_ids": article_ids,
+        "mention_count": len(article_ids),
+    }
     if story.representative_event_id in gone and upserts:
         best = min(upserts, key=lambda e: dedup._rank(e.confidence, e.published_at, e.event_id))
         update.update(dedup._representative(best))

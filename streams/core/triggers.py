@@ -8,7 +8,6 @@ of the event noun they carry; meeting nouns ("a meeting with B") code by themsel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
@@ -16,6 +15,7 @@ from spacy.tokens import Span, Token
 from schemas.events import Modality
 from streams.core.actor_index import ActorIndex, agent_only, np_actors, unique_mentions
 from streams.core.attacks import bombing_code, place_target, unknown_attacker
+from streams.core.coding import Coding
 from streams.core.dyads import Dyad, find_dyads, nominal_dyads
 from streams.core.mentions import ActorMention
 from streams.core.readings import (
@@ -178,19 +178,6 @@ NOUN_EVENTS: dict[str, str] = {
     "crackdown": "175",
     "evacuation": "0874",
 }
-
-
-@dataclass(frozen=True)
-class Coding:
-    """One coded reading of one trigger in one sentence (before merging)."""
-
-    source: ActorMention
-    target: ActorMention | None
-    code: str
-    trigger: int  # token index
-    sentence: Span
-    how: str  # pattern | verb | intent | nominal
-    modality: Modality = Modality.ASSERTED
 
 
 def _xcomp_reading(

@@ -226,7 +226,7 @@ def event_place(
     extra: Sequence[tuple[Span, Token]] = (),
 ) -> tuple[Location | None, str | None]:
     """(place, provenance) of the event reported by ``codings`` (one merged event's
-    readings: :class:`streams.core.triggers.Coding`), or (None, None); ``extra`` are
+    readings: :class:`streams.core.coding.Coding`), or (None, None); ``extra`` are
     further mentions of the act, (sentence, trigger noun) ("Following the meeting in
     Nanping")."""
     if not codings:
