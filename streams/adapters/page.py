@@ -14,7 +14,7 @@ import faust
 from faust.web import Request, Response, View
 
 if TYPE_CHECKING:
-    from streams.adapters.faust_app import Wiring
+    from streams.adapters.wiring import Wiring
 
 ASSETS = {
     "app.js": "application/javascript",

@@ -35,7 +35,7 @@ from streams.core import canonical
 if TYPE_CHECKING:
     from faust.types.tables import TableT
 
-    from streams.adapters.faust_app import Wiring
+    from streams.adapters.wiring import Wiring
 
 _PEER_TIMEOUT_S = 15.0
 EVENTS_LIMIT = (1000, 10_000)  # (default, maximum) rows per answer

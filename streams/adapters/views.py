@@ -34,7 +34,7 @@ from streams.adapters import http_query as q
 from streams.adapters.http_query import MAX_RANGE_DAYS, BadRequest
 
 if TYPE_CHECKING:
-    from streams.adapters.faust_app import Wiring
+    from streams.adapters.wiring import Wiring
 
 __all__ = ["MAX_RANGE_DAYS", "BadRequest", "register"]
 
